@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { RuntimeFailure, UserError } from '../errors.ts';
+import { ScenarioError } from '../scenario/load.ts';
+import { reportCommand } from './report.ts';
+import { runCommand } from './run.ts';
+import { seedCommand } from './seed.ts';
+import { VERSION } from './version.ts';
+
+/** Exit codes (DESIGN.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure. */
+export const EXIT = { ok: 0, targetFailed: 1, badInput: 2, runtime: 3 } as const;
+
+function printError(e: unknown): number {
+  const err = process.stderr;
+  if (e instanceof ScenarioError) {
+    err.write(`atombench: ${e.source}: ${e.problems.length} problem(s):\n`);
+    for (const p of e.problems) err.write(`  ${p.path || '(root)'}: ${p.message}\n`);
+    return EXIT.badInput;
+  }
+  if (e instanceof UserError) {
+    err.write(`atombench: ${e.message}\n`);
+    return EXIT.badInput;
+  }
+  if (e instanceof RuntimeFailure) {
+    err.write(`atombench: ${e.message}\n`);
+    return EXIT.runtime;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  err.write(`atombench: unexpected failure: ${msg}\n`);
+  if (process.env.ATOMBENCH_DEBUG && e instanceof Error) err.write(`${e.stack}\n`);
+  return EXIT.runtime;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('atombench')
+    .description('Load and benchmark harness for Hartonomous: spatial workloads and OODA traffic judged against the runbook')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addCommand(runCommand(setExit));
+  program.addCommand(seedCommand(setExit));
+  program.addCommand(reportCommand(setExit));
+  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    let code: number = EXIT.ok;
+    const program = buildProgram((c) => (code = c));
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; a bad flag or missing argument is bad input.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    return printError(e);
+  }
+}

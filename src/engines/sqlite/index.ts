@@ -1,0 +1,231 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { SeedBatch } from '../../dataset/types.ts';
+import { UserError } from '../../errors.ts';
+import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { quoteDouble, renderSqlFile } from '../sql-template.ts';
+import type {
+  Capabilities,
+  DatasetState,
+  Engine,
+  EngineFingerprint,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
+import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
+import { seedSql, sqliteIdentifiers, sqliteTemplateNames } from './dialect.ts';
+import { SqliteQueueDriver } from './queue-driver.ts';
+import { SqliteWorkerPool } from './worker-pool.ts';
+
+export const SQLITE_CAPABILITIES: Capabilities = {
+  seekRatio: { supported: true },
+  cacheHitRatio: {
+    supported: false,
+    reason: 'SQLite keeps page-cache hit/miss counters per connection (sqlite3_db_status), which better-sqlite3 does not expose',
+  },
+  queueDepth: { supported: true },
+  primaryFilter: { supported: true },
+  serverQueryStats: { supported: false, reason: 'SQLite runs in process: there is no server-side statement statistics view' },
+  gridIndex: { supported: false, reason: 'the R*Tree has no grid settings (GRIDS, CELLS_PER_OBJECT apply to SQL Server only)' },
+};
+
+export interface SqliteEngineOptions {
+  path: string;
+  dataset: Scenario['dataset'];
+  runNonce: string;
+}
+
+/** The embedded engine: better-sqlite3 in worker threads, an R*Tree spatial index, queue tables. */
+export class SqliteEngine implements Engine {
+  readonly name = 'sqlite' as const;
+  readonly capabilities = SQLITE_CAPABILITIES;
+  private db: Database.Database | undefined;
+  private names: ObjectNames | undefined;
+  private pool: SqliteWorkerPool | undefined;
+  private probePool: SqliteWorkerPool | undefined;
+  private queueDriver: SqliteQueueDriver | undefined;
+
+  constructor(private readonly opts: SqliteEngineOptions) {}
+
+  async connect(): Promise<void> {
+    mkdirSync(dirname(this.opts.path), { recursive: true });
+    this.db = openSqlite(this.opts.path);
+  }
+
+  async close(): Promise<void> {
+    await this.queueDriver?.close();
+    await this.pool?.close();
+    await this.probePool?.close();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private get conn(): Database.Database {
+    if (!this.db) throw new Error('sqlite engine: not connected');
+    return this.db;
+  }
+
+  async fingerprint(): Promise<EngineFingerprint> {
+    const version = (this.conn.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    return {
+      engine: 'sqlite',
+      serverVersion: `SQLite ${version} (better-sqlite3)`,
+      settings: { ...SQLITE_PRAGMAS, page_size: String(this.conn.pragma('page_size', { simple: true })) },
+      indexDdl: `CREATE VIRTUAL TABLE ${quoteDouble(`${this.names?.embeddingsTable ?? 'AtomEmbeddings'}_rtree`)} USING rtree(id, minX, maxX, minY, maxY) -- over (X, Y)`,
+    };
+  }
+
+  private meta(key: string): string | undefined {
+    const row = this.conn.prepare('SELECT value FROM atombench_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+  private setMeta(key: string, value: string): void {
+    this.conn.prepare('INSERT OR REPLACE INTO atombench_meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+  private tableExists(name: string): boolean {
+    return !!this.conn.prepare("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").get(name);
+  }
+
+  async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
+    this.names = plan.names;
+    const owned = this.tableExists('atombench_meta') && this.meta('owner') === 'atombench';
+    if (!owned && this.tableExists(plan.names.atomsTable) && !opts.force) {
+      throw new UserError(
+        `${this.opts.path}: table ${plan.names.atomsTable} exists but was not created by atombench; refusing to touch it (use --force on a bench database)`,
+      );
+    }
+    const stored = owned ? this.meta('datasetKey') : undefined;
+    if (stored && stored !== plan.datasetKey) {
+      if (!opts.allowDestructive)
+        throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
+      this.dropOwned(plan.names);
+    }
+    const tpl = sqliteTemplateNames(plan.names);
+    this.conn.exec(renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble));
+    for (const phase of PHASES)
+      this.conn.exec(renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble));
+    this.setMeta('owner', 'atombench');
+    const ids = sqliteIdentifiers(plan.names);
+    const seeded = (this.conn.prepare(seedSql(ids).maxSeeded).get() as { n: number }).n;
+    return {
+      seededRows: seeded,
+      datasetKey: this.meta('datasetKey'),
+      indexBuilt: this.meta('indexBuilt') === '1' && this.tableExists(`${plan.names.embeddingsTable}_rtree`),
+    };
+  }
+
+  private dropOwned(names: ObjectNames): void {
+    const tables = [`${names.embeddingsTable}_rtree`, names.embeddingsTable, names.atomsTable, names.metricsTable];
+    for (const phase of PHASES) tables.push(phaseQueue(names, phase));
+    for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
+    this.conn.exec('DELETE FROM atombench_meta');
+  }
+
+  async seed(batches: AsyncIterable<SeedBatch>, onProgress: (p: SeedProgress) => void, rowsTotal: number): Promise<SeedOutcome> {
+    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const atom = this.conn.prepare(sql.atom);
+    const emb = this.conn.prepare(sql.embedding);
+    const insertBatch = this.conn.transaction((b: SeedBatch) => {
+      for (const r of b.records) {
+        atom.run(r.atomId, r.tenantId, r.modality, r.subtype, r.contentHash, r.contentType, r.sourceType, r.sourceUri, r.canonicalText, r.metadata, r.referenceCount);
+        emb.run(r.atomId, r.atomId, r.tenantId, r.modelId, r.embeddingType, r.dimension, r.point.x, r.point.y, r.point.z, r.bucketX, r.bucketY, r.bucketZ, r.hilbertValue);
+      }
+    });
+    const started = performance.now();
+    let inserted = 0;
+    for await (const batch of batches) {
+      insertBatch(batch);
+      inserted += batch.records.length;
+      onProgress({ rowsDone: batch.startIndex + batch.records.length, rowsTotal });
+      // Let timers (progress bar, SIGINT) run between batches: each batch is committed, so an
+      // interrupted seed resumes from here.
+      await new Promise((r) => setImmediate(r));
+    }
+    return { rowsInserted: inserted, durationMs: performance.now() - started };
+  }
+
+  async markSeeded(datasetKey: string, rows: number): Promise<void> {
+    this.setMeta('datasetKey', datasetKey);
+    this.setMeta('seededRows', String(rows));
+  }
+
+  async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    const tpl = sqliteTemplateNames(plan.names);
+    const started = performance.now();
+    this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(tpl.rtree!)}`);
+    const ddl = renderSqlFile('sqlite', 'index.sql', tpl, quoteDouble);
+    this.conn.transaction(() => this.conn.exec(ddl))();
+    this.conn.exec('ANALYZE');
+    this.setMeta('indexBuilt', '1');
+    return { durationMs: performance.now() - started, ddl: ddl.split('\n').find((l) => l.startsWith('CREATE')) ?? ddl };
+  }
+
+  async resetIngested(datasetRows: number): Promise<number> {
+    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    return this.conn.transaction(() => {
+      if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`)) this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
+      this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
+      return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
+    })();
+  }
+
+  private requireNames(): ObjectNames {
+    if (!this.names) throw new Error('sqlite engine: prepare() first');
+    return this.names;
+  }
+
+  private workerData(withQueues: boolean): Record<string, unknown> {
+    return { dbPath: this.opts.path, names: this.requireNames(), dataset: this.opts.dataset, runNonce: this.opts.runNonce, withQueues };
+  }
+
+  async openPool(size: number): Promise<void> {
+    await this.pool?.close();
+    this.pool = new SqliteWorkerPool(size, this.workerData(false));
+    // The probe and OODA connections start now too: their start-up must not land in the measurement.
+    await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
+  }
+
+  run(req: OperationRequest): Promise<OperationResult> {
+    if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
+    return this.pool.call<OperationResult>({ kind: 'run', req });
+  }
+
+  private queueWorker(): SqliteWorkerPool {
+    this.queueDriver ??= new SqliteQueueDriver(new SqliteWorkerPool(1, this.workerData(true)));
+    return this.queueDriver.worker;
+  }
+
+  async queues(): Promise<QueueDriver> {
+    await this.queueWorker().ready();
+    return this.queueDriver!;
+  }
+
+  /** Probes run on their own worker thread and connection, never on the load's. */
+  private probes(): SqliteWorkerPool {
+    this.probePool ??= new SqliteWorkerPool(1, this.workerData(true));
+    return this.probePool;
+  }
+
+  async probe(): Promise<ProbeSample> {
+    const queueDepth = await this.probes().call<Record<string, number>>({ kind: 'depth' });
+    return { atMs: Date.now(), queueDepth: queueDepth as ProbeSample['queueDepth'] };
+  }
+
+  explain(req: OperationRequest): Promise<PlanInfo> {
+    return this.probes().call<PlanInfo>({ kind: 'explain', req });
+  }
+
+  async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
+    return (await this.probes().call<{ candidates: number; output: number } | null>({ kind: 'filter', req })) ?? undefined;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Phase } from '../../scenario/names.ts';
+import type { OperationRequest, PhaseMetricRow, QueueMessage } from '../types.ts';
+
+/** Messages between the engine (main thread) and its SQLite worker threads. */
+export type WorkerCall =
+  | { kind: 'run'; req: OperationRequest }
+  | { kind: 'explain'; req: OperationRequest }
+  | { kind: 'filter'; req: OperationRequest }
+  | { kind: 'trigger'; loopId: string; body: string; nowMs: number }
+  | { kind: 'receive'; phase: Phase; nowMs: number }
+  | { kind: 'complete'; msg: QueueMessage; metric: PhaseMetricRow; next: Phase | undefined; nowMs: number }
+  | { kind: 'depth' }
+  | { kind: 'close' };
+
+export type WorkerRequest = WorkerCall & { id: number };
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string; errorClass: string };

@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads';
+import { OperationError } from '../../errors.ts';
+import type { WorkerCall, WorkerRequest, WorkerResponse } from './protocol.ts';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+const BOOT = new URL('../worker-boot.mjs', import.meta.url);
+const ENTRY = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** One worker thread with a request/response channel. */
+class PooledWorker {
+  readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  busy = 0;
+  /** Resolves once the worker has opened its connection and prepared its statements. */
+  readonly ready: Promise<void>;
+
+  constructor(data: Record<string, unknown>, onCrash: (e: Error) => void) {
+    this.worker = new Worker(BOOT, { workerData: { ...data, entry: ENTRY } });
+    let markReady: () => void = () => {};
+    let failReady: (e: Error) => void = () => {};
+    this.ready = new Promise((res, rej) => ((markReady = res), (failReady = rej)));
+    this.worker.on('message', (res: WorkerResponse | { ready: true }) => {
+      if ('ready' in res) return markReady();
+      const p = this.pending.get(res.id);
+      if (!p) return;
+      this.pending.delete(res.id);
+      this.busy--;
+      if (res.ok) p.resolve(res.value);
+      else p.reject(new OperationError(res.errorClass, res.message));
+    });
+    this.worker.on('error', (e) => {
+      failReady(e);
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+      onCrash(e);
+    });
+  }
+
+  call(call: WorkerCall): Promise<unknown> {
+    const id = this.nextId++;
+    this.busy++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...call, id } as WorkerRequest);
+    });
+  }
+}
+
+/**
+ * N SQLite worker threads, one connection each. A call goes to the least busy worker, so with N
+ * callers in flight each worker runs one query at a time, truly in parallel.
+ */
+export class SqliteWorkerPool {
+  private readonly workers: PooledWorker[] = [];
+  private crash: Error | undefined;
+
+  constructor(size: number, data: Record<string, unknown>) {
+    for (let i = 0; i < size; i++) this.workers.push(new PooledWorker(data, (e) => (this.crash ??= e)));
+  }
+
+  /** Wait until every worker is up, so start-up cost never lands in a measurement. */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  call<T>(call: WorkerCall): Promise<T> {
+    if (this.crash) return Promise.reject(this.crash);
+    let best = this.workers[0]!;
+    for (const w of this.workers) if (w.busy < best.busy) best = w;
+    return best.call(call) as Promise<T>;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.call({ kind: 'close' })));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+}

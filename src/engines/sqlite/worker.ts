@@ -1,0 +1,58 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createIngestRecordFactory } from '../../dataset/records.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { ObjectNames } from '../../scenario/names.ts';
+import { openSqlite } from './connection.ts';
+import { sqliteIdentifiers } from './dialect.ts';
+import { SqliteOps } from './ops.ts';
+import { SqliteQueueOps } from './queue-ops.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+
+/** One worker thread = one SQLite connection. Requests arrive one at a time per worker. */
+export interface SqliteWorkerData {
+  entry: string;
+  dbPath: string;
+  names: ObjectNames;
+  dataset: Scenario['dataset'];
+  runNonce: string;
+  withQueues: boolean;
+}
+
+const data = workerData as SqliteWorkerData;
+const db = openSqlite(data.dbPath);
+const ops = new SqliteOps(db, sqliteIdentifiers(data.names), createIngestRecordFactory(data.dataset, data.runNonce));
+const queues = data.withQueues ? new SqliteQueueOps(db, data.names) : undefined;
+
+function handle(msg: WorkerRequest): unknown {
+  switch (msg.kind) {
+    case 'run':
+      return ops.run(msg.req);
+    case 'explain':
+      return ops.explain(msg.req);
+    case 'filter':
+      return ops.primaryFilter(msg.req) ?? null;
+    case 'trigger':
+      return queues!.trigger(msg.loopId, msg.body, msg.nowMs);
+    case 'receive':
+      return queues!.receive(msg.phase, msg.nowMs) ?? null;
+    case 'complete':
+      return queues!.complete(msg.msg, msg.metric, msg.next, msg.nowMs);
+    case 'depth':
+      return queues!.depth();
+    case 'close':
+      db.close();
+      return null;
+  }
+}
+
+parentPort!.postMessage({ ready: true });
+parentPort!.on('message', (msg: WorkerRequest) => {
+  let res: WorkerResponse;
+  try {
+    res = { id: msg.id, ok: true, value: handle(msg) };
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    res = { id: msg.id, ok: false, message: err.message, errorClass: err.code ?? err.name ?? 'Error' };
+  }
+  parentPort!.postMessage(res);
+});

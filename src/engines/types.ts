@@ -1,0 +1,170 @@
+import type { Point3, SeedBatch } from '../dataset/types.ts';
+import type { ObjectNames, Phase } from '../scenario/names.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+export type EngineName = 'sqlite' | 'postgis' | 'mssql';
+
+/** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
+export interface Capability {
+  supported: boolean;
+  reason?: string;
+}
+export interface Capabilities {
+  seekRatio: Capability;
+  cacheHitRatio: Capability;
+  queueDepth: Capability;
+  primaryFilter: Capability;
+  serverQueryStats: Capability;
+  /** Grid tessellation options (GRIDS, CELLS_PER_OBJECT) apply to this engine's index. */
+  gridIndex: Capability;
+}
+
+export interface EngineFingerprint {
+  engine: EngineName;
+  serverVersion: string;
+  /** Settings that change results (page cache size, journal mode, shared_buffers, compat level...). */
+  settings: Record<string, string>;
+  /** The DDL of the spatial index as the engine would create it. */
+  indexDdl: string;
+}
+
+/** Where the engine stands before seeding: how many dataset rows are stored, and whether atombench owns it. */
+export interface DatasetState {
+  /** Rows with AtomId in 1..N stored by a previous seed (ingested rows excluded). */
+  seededRows: number;
+  /** Dataset identity recorded by the last seed, if any. */
+  datasetKey?: string;
+  indexBuilt: boolean;
+}
+
+export interface SchemaPlan {
+  names: ObjectNames;
+  /** Identity of the dataset to hold (dataset/stream.ts datasetKey); another one stored means reseed. */
+  datasetKey: string;
+  index: Scenario['index'];
+  /** The queues and metrics table for OODA traffic. */
+  ooda: boolean;
+}
+
+export interface PrepareOptions {
+  /**
+   * Drop and recreate objects atombench owns when they hold another dataset. Without it, another
+   * dataset is a UserError. Never touches objects atombench does not own.
+   */
+  allowDestructive: boolean;
+  /** Accept a database whose tables atombench did not create (bench databases only). */
+  force: boolean;
+}
+
+export interface SeedProgress {
+  rowsDone: number;
+  rowsTotal: number;
+}
+
+export interface SeedOutcome {
+  rowsInserted: number;
+  durationMs: number;
+}
+
+export interface IndexBuildOutcome {
+  durationMs: number;
+  ddl: string;
+}
+
+/** One workload operation with its parameters resolved (numbers drawn, query point chosen). */
+export type OperationRequest =
+  | { op: 'spatial.pool'; q: Point3; radius: number; pool: number }
+  | { op: 'spatial.knn'; q: Point3; k: number }
+  | { op: 'spatial.dedup'; q: Point3; threshold: number }
+  | { op: 'spatial.walk'; q: Point3; goal: Point3; radius: number; steps: number; pool: number }
+  | { op: 'ingest'; batchSize: number; firstIngestIndex: number };
+
+export interface OperationResult {
+  /** Rows the operation returned (or inserted, for ingest). */
+  rows: number;
+  /** Rows the spatial index returned before the exact test (primary filter), where the engine can tell. */
+  candidates?: number;
+  /** Spatial queries executed (walk runs several). */
+  queries?: number;
+}
+
+/** A message on an OODA queue. */
+export interface QueueMessage {
+  id: string;
+  phase: Phase;
+  loopId: string;
+  body: string;
+  /** ms since epoch, as recorded by the server when the message was sent. */
+  enqueuedAtMs: number;
+  /** ms since epoch when the loop's Analyze trigger was sent. */
+  loopStartedAtMs: number;
+}
+
+export interface PhaseMetricRow {
+  phase: Phase;
+  durationMs: number;
+  success: boolean;
+  errorMessage?: string;
+}
+
+/** The OODA traffic driver. receive/complete together are transactional on every engine. */
+export interface QueueDriver {
+  /** Put a trigger on the Analyze queue. */
+  trigger(loopId: string, body: string): Promise<void>;
+  /** Take the oldest message of a phase's queue, waiting up to waitMs; undefined on timeout. */
+  receive(phase: Phase, waitMs: number): Promise<QueueMessage | undefined>;
+  /**
+   * Finish a received message: record the metric row and, unless `next` is undefined (the loop ends
+   * or failed), send it on to the next phase. Atomic with the receive's removal of the message.
+   */
+  complete(msg: QueueMessage, metric: PhaseMetricRow, next: Phase | undefined): Promise<void>;
+  /** Messages waiting per queue, read from the database. */
+  depth(): Promise<Record<Phase, number>>;
+  close(): Promise<void>;
+}
+
+/** One probe sample, taken on the probe's own connection. Undefined fields are not measurable (see capabilities). */
+export interface ProbeSample {
+  atMs: number;
+  queueDepth?: Record<Phase, number>;
+  /** Cumulative cache counters, for deltas over the run: lookups = hits + misses. */
+  cache?: { hits: number; lookups: number };
+  /** An instant ratio when the server gives only that (SQL Server's buffer cache hit ratio). */
+  cacheHitRatio?: number;
+  /** Server-side statement stats (mssql dm_exec_query_stats, PostGIS pg_stat_statements). */
+  serverQueryStats?: { avgDurationMs: number; avgLogicalReads?: number; executions: number };
+  /** Extra engine-specific gauges (leaked conversations, transmission queue...). */
+  gauges?: Record<string, number>;
+}
+
+export interface PlanInfo {
+  usedSpatialIndex: boolean;
+  /** The engine's plan text, shortened, for the report. */
+  planSummary: string;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  readonly capabilities: Capabilities;
+  connect(): Promise<void>;
+  close(): Promise<void>;
+  fingerprint(): Promise<EngineFingerprint>;
+  /** Create what is missing; refuse (UserError) foreign objects unless force. */
+  prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState>;
+  /** Append batches in order (resumable: the caller starts after `seededRows`). */
+  seed(batches: AsyncIterable<SeedBatch>, onProgress: (p: SeedProgress) => void, rowsTotal: number): Promise<SeedOutcome>;
+  /** Record the dataset identity once seeding finished. */
+  markSeeded(datasetKey: string, rows: number): Promise<void>;
+  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
+  /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
+  resetIngested(datasetRows: number): Promise<number>;
+  /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
+  run(req: OperationRequest): Promise<OperationResult>;
+  /** Size the pool of connections / worker threads the load uses. */
+  openPool(size: number): Promise<void>;
+  queues(): Promise<QueueDriver>;
+  probe(): Promise<ProbeSample>;
+  explain(req: OperationRequest): Promise<PlanInfo>;
+  /** Primary filter candidates vs rows output for one sampled query, where the engine can tell. */
+  primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
+}

@@ -1,0 +1,30 @@
+/** A user error (bad scenario, flag, URL, or a refused action): exit 2, one line, no stack trace. */
+export class UserError extends Error {
+  override name = 'UserError';
+}
+
+/** A runtime failure (cannot connect, server error): exit 3. */
+export class RuntimeFailure extends Error {
+  override name = 'RuntimeFailure';
+}
+
+/** An operation the server refused or failed (counted by class in the results, not a crash). */
+export class OperationError extends Error {
+  override name = 'OperationError';
+  constructor(
+    readonly errorClass: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The class an operation error is counted under: a driver code, a server error number, or the name. */
+export function errorClassOf(e: unknown): string {
+  if (e instanceof OperationError) return e.errorClass;
+  const err = e as { code?: unknown; number?: unknown; name?: unknown };
+  if (typeof err?.code === 'string' && err.code) return err.code;
+  if (typeof err?.number === 'number') return `mssql-${err.number}`;
+  if (typeof err?.name === 'string' && err.name) return err.name;
+  return 'Error';
+}

@@ -1,0 +1,54 @@
+import { nsToUs } from './clock.ts';
+import type { LoadContext, LoadOutcome } from './types.ts';
+
+/** How often an idle worker (beyond the current stage's concurrency) looks again. */
+const IDLE_CHECK_MS = 20;
+
+/**
+ * Closed loop: N workers, each sends a request, waits for the answer, thinks, and sends the next.
+ * Throughput is what the server gives back; latency is measured from each request's real start.
+ * `concurrencyAt` lets stages change N over time (workers above it idle).
+ */
+export async function runClosedLoop(
+  ctx: LoadContext,
+  maxConcurrency: number,
+  concurrencyAt: (elapsedMs: number) => number,
+  thinkTimeMs: number,
+): Promise<LoadOutcome> {
+  const { clock, sink } = ctx;
+  const startNs = clock.nowNs();
+  const elapsedMs = () => Number(clock.nowNs() - startNs) / 1e6;
+  let issued = 0;
+  let completed = 0;
+  let inFlight = 0;
+  let maxSeen = 0;
+
+  const worker = async (i: number): Promise<void> => {
+    while (!ctx.signal.aborted) {
+      const t = elapsedMs();
+      if (t >= ctx.totalMs) return;
+      if (i >= concurrencyAt(t)) {
+        await clock.sleep(IDLE_CHECK_MS, ctx.signal);
+        continue;
+      }
+      const req = ctx.next();
+      issued++;
+      inFlight++;
+      if (inFlight > maxSeen) maxSeen = inFlight;
+      const t0 = clock.nowNs();
+      try {
+        const res = await ctx.execute(req);
+        sink.recordSuccess(req.op, nsToUs(clock.nowNs() - t0), res);
+      } catch (e) {
+        sink.recordError(req.op, ctx.classify(e));
+      } finally {
+        inFlight--;
+        completed++;
+      }
+      if (thinkTimeMs > 0) await clock.sleep(thinkTimeMs, ctx.signal);
+    }
+  };
+
+  await Promise.all(Array.from({ length: maxConcurrency }, (_, i) => worker(i)));
+  return { issued, dropped: 0, completed, elapsedMs: elapsedMs(), maxInFlight: maxSeen };
+}

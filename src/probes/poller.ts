@@ -1,0 +1,155 @@
+import type { Capabilities, Engine, OperationRequest, ProbeSample } from '../engines/types.ts';
+import { errorClassOf } from '../errors.ts';
+import type { Measured, ProbeSummary } from '../report/model.ts';
+import type { Phase } from '../scenario/names.ts';
+
+/** Primary filter samples kept per operation over a run (each costs a scan of the candidates). */
+const FILTER_SAMPLES_PER_OP = 8;
+
+/** Recent spatial requests the load issued; the poller explains a few of them each interval. */
+export class RequestSampler {
+  private readonly ring: OperationRequest[] = [];
+  private pos = 0;
+  constructor(private readonly capacity = 64) {}
+
+  offer(req: OperationRequest): void {
+    if (req.op === 'ingest') return;
+    if (this.ring.length < this.capacity) this.ring.push(req);
+    else this.ring[this.pos++ % this.capacity] = req;
+  }
+
+  take(n: number): OperationRequest[] {
+    const out = this.ring.slice(-n);
+    return out;
+  }
+}
+
+/**
+ * Polls the server on the engine's probe connection every interval: queue depth per queue (from the
+ * database, not the client's counters), cache counters, server statement stats, and the plans of a
+ * few sampled spatial queries (seek ratio = share whose plan used the spatial index; primary filter
+ * = candidates vs rows output). What the engine cannot measure stays n/a with its reason.
+ */
+export class ProbePoller {
+  private seekUsed = 0;
+  private seekSamples = 0;
+  private readonly depthMax: Partial<Record<Phase, number>> = {};
+  private depthSamples = 0;
+  private first: ProbeSample | undefined;
+  private last: ProbeSample | undefined;
+  private readonly filter: ProbeSummary['primaryFilter'] = {};
+  private readonly errors: Record<string, number> = {};
+  private planExample: string | undefined;
+  private lastDepthTotal: number | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly sampler: RequestSampler,
+    private readonly planSamples: number,
+    private readonly caps: Capabilities,
+  ) {}
+
+  /** The summed queue depth of the latest sample, for the time series. */
+  get latestDepth(): number | undefined {
+    return this.lastDepthTotal;
+  }
+
+  /** One probe round; `measuring` false during warm-up (samples are not counted then). */
+  async poll(measuring: boolean): Promise<void> {
+    try {
+      const s = await this.engine.probe();
+      if (s.queueDepth) {
+        this.lastDepthTotal = Object.values(s.queueDepth).reduce((a, b) => a + b, 0);
+        if (measuring) {
+          this.depthSamples++;
+          for (const [q, d] of Object.entries(s.queueDepth) as [Phase, number][])
+            this.depthMax[q] = Math.max(this.depthMax[q] ?? 0, d);
+        }
+      }
+      if (measuring) {
+        this.first ??= s;
+        this.last = s;
+      }
+    } catch (e) {
+      this.count(e);
+    }
+    if (!measuring) return;
+    let filteredThisPoll = false;
+    for (const req of this.sampler.take(this.planSamples)) {
+      try {
+        if (this.caps.seekRatio.supported) {
+          const plan = await this.engine.explain(req);
+          this.seekSamples++;
+          if (plan.usedSpatialIndex) this.seekUsed++;
+          this.planExample ??= plan.planSummary;
+        }
+        // The primary filter costs a count over every candidate: a few samples per operation are
+        // enough, and more would load the server the run is measuring.
+        const sampled = this.filter[req.op]?.samples ?? 0;
+        if (this.caps.primaryFilter.supported && this.engine.primaryFilter && sampled < FILTER_SAMPLES_PER_OP && !filteredThisPoll) {
+          filteredThisPoll = true;
+          const f = await this.engine.primaryFilter(req);
+          if (f) {
+            const e = (this.filter[req.op] ??= { samples: 0, candidates: 0, output: 0 });
+            e.samples++;
+            e.candidates += f.candidates;
+            e.output += f.output;
+          }
+        }
+      } catch (e) {
+        this.count(e);
+      }
+    }
+  }
+
+  private count(e: unknown): void {
+    const cls = errorClassOf(e);
+    this.errors[cls] = (this.errors[cls] ?? 0) + 1;
+  }
+
+  /** Max queue depth per queue over the measured window, or undefined when never sampled. */
+  queueDepthMax(): Record<string, number> | undefined {
+    return this.depthSamples > 0 ? { ...(this.depthMax as Record<string, number>) } : undefined;
+  }
+
+  summary(): ProbeSummary {
+    const c = this.caps;
+    const na = <T>(why: string | undefined): Measured<T> => ({ na: why ?? 'not measured' });
+    const depth = this.queueDepthMax();
+    const gauges: Record<string, number> = { ...(this.last?.gauges ?? {}) };
+    for (const [k, v] of Object.entries(this.errors)) gauges[`probeErrors.${k}`] = v;
+    return {
+      seekRatio: !c.seekRatio.supported
+        ? na(c.seekRatio.reason)
+        : this.seekSamples > 0
+          ? { value: this.seekUsed / this.seekSamples }
+          : na('no spatial query was sampled in the measured window'),
+      seekSamples: this.seekSamples,
+      cacheHitRatio: !c.cacheHitRatio.supported ? na(c.cacheHitRatio.reason) : this.cacheRatio(),
+      queueDepthMax: !c.queueDepth.supported
+        ? na(c.queueDepth.reason)
+        : depth
+          ? { value: Math.max(0, ...Object.values(depth)) }
+          : na('queue depth was never sampled'),
+      serverQueryStats: !c.serverQueryStats.supported
+        ? na(c.serverQueryStats.reason)
+        : this.last?.serverQueryStats
+          ? { value: this.last.serverQueryStats }
+          : na('the server returned no statement statistics for the workload'),
+      gauges,
+      planExample: this.planExample,
+      primaryFilter: this.filter,
+    };
+  }
+
+  /** Cache hit ratio over the measured window from cumulative counters, else the server's instant ratio. */
+  private cacheRatio(): Measured<number> {
+    const a = this.first?.cache;
+    const b = this.last?.cache;
+    if (a && b && b.lookups - a.lookups > 0) {
+      return { value: (b.hits - a.hits) / (b.lookups - a.lookups) };
+    }
+    if (this.last?.cacheHitRatio !== undefined) return { value: this.last.cacheHitRatio };
+    return { na: 'no cache activity between the first and last probe of the measured window' };
+  }
+}

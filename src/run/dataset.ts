@@ -1,0 +1,75 @@
+import type { Engine, SchemaPlan } from '../engines/types.ts';
+import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dataset/stream.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { resolveNames } from '../scenario/names.ts';
+import type { Progress } from './progress.ts';
+
+export interface DatasetOutcome {
+  key: string;
+  checksum: string;
+  /** Rows inserted by this call (0 when the data was already there). */
+  rowsInserted: number;
+  /** Rows that were already stored when seeding started (a resumed seed). */
+  resumedFrom: number;
+  seedDurationMs?: number;
+  indexBuildMs?: number;
+  indexDdl?: string;
+}
+
+export function schemaPlan(scenario: Scenario): SchemaPlan {
+  return {
+    names: resolveNames(scenario.names.preset, scenario.names.overrides),
+    datasetKey: datasetKey(scenario.dataset),
+    index: scenario.index,
+    ooda: scenario.ooda.enabled,
+  };
+}
+
+/**
+ * Make the engine hold exactly the scenario's dataset: create the schema, seed what is missing
+ * (resuming after the rows already stored; each batch commits, so an interrupted seed loses at most
+ * one batch), build the index after the load, and return the dataset checksum. The checksum is
+ * computed from the generator while seeding, so a resumed seed and an uninterrupted one agree.
+ */
+export async function ensureDataset(
+  engine: Engine,
+  scenario: Scenario,
+  opts: { reseed: boolean; force: boolean; progress: Progress; signal?: AbortSignal; rebuildIndex?: boolean },
+): Promise<DatasetOutcome> {
+  const plan = schemaPlan(scenario);
+  const cfg = scenario.dataset;
+  const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
+  const out: DatasetOutcome = { key: plan.datasetKey, checksum: '', rowsInserted: 0, resumedFrom: state.seededRows };
+  await engine.resetIngested(cfg.atoms);
+
+  if (state.seededRows < cfg.atoms || state.datasetKey !== plan.datasetKey) {
+    const start = state.seededRows;
+    opts.progress.info(
+      start > 0 ? `resuming seed at row ${start} of ${cfg.atoms}` : `seeding ${cfg.atoms} atoms (${cfg.distribution.kind}, seed ${cfg.seed})`,
+    );
+    const sum = new Checksummer(cfg);
+    if (start > 0) sum.feedGenerated(start);
+    const batches = (async function* () {
+      for await (const b of datasetBatches(cfg, { startIndex: start, signal: opts.signal })) {
+        sum.update(b);
+        yield b;
+      }
+    })();
+    const seeded = await engine.seed(batches, (p) => opts.progress.seed(p.rowsDone, p.rowsTotal), cfg.atoms);
+    opts.progress.seedDone();
+    out.rowsInserted = seeded.rowsInserted;
+    out.seedDurationMs = seeded.durationMs;
+    out.checksum = sum.digest();
+    await engine.markSeeded(plan.datasetKey, cfg.atoms);
+  } else {
+    out.checksum = await datasetChecksum(cfg, opts.signal);
+  }
+
+  if (out.rowsInserted > 0 || !state.indexBuilt || opts.rebuildIndex) {
+    opts.progress.info('building the spatial index');
+    const built = await engine.buildIndex(plan);
+    out.indexBuildMs = built.durationMs;
+    out.indexDdl = built.ddl;
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
+import { errorClassOf } from '../errors.ts';
+import { createQuerySource, drawParam } from '../dataset/queries.ts';
+import { createRandom } from '../dataset/prng.ts';
+import { arrivalSchedule } from '../load/arrivals.ts';
+import type { Clock } from '../load/clock.ts';
+import { runClosedLoop } from '../load/closed-loop.ts';
+import { runOpenLoop } from '../load/open-loop.ts';
+import { stageValueAt } from '../load/stages.ts';
+import type { LoadContext, LoadOutcome } from '../load/types.ts';
+import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
+import { IntervalRecorder } from '../metrics/interval.ts';
+import { OodaDriver } from '../ooda/driver.ts';
+import { ProbePoller, RequestSampler } from '../probes/poller.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { WorkloadMix } from '../workload/mix.ts';
+import type { Progress } from './progress.ts';
+
+export interface MeasureOptions {
+  engine: Engine;
+  scenario: Scenario;
+  clock: Clock;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Seeds the workload's random choices (query points, parameters, arrivals). */
+  runSeed: number;
+  /** Send OODA triggers (false in attach mode without the explicit flag). */
+  oodaTriggers: boolean;
+}
+
+export interface Measurement {
+  recorder: IntervalRecorder;
+  poller: ProbePoller;
+  ooda: OodaDriver | undefined;
+  load: LoadOutcome;
+  client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+const sleepFor = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The measured part of a run: warm-up then the measured window, with probes, OODA traffic and ticks. */
+export async function measure(o: MeasureOptions): Promise<Measurement> {
+  const { engine, scenario: sc, clock } = o;
+  const warmupMs = sc.warmupSec * 1000;
+  const totalMs = warmupMs + sc.durationSec * 1000;
+  const rand = createRandom(o.runSeed);
+  const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
+  let ingestNext = 0;
+  const mix = new WorkloadMix(
+    sc.workload.mix,
+    {
+      nextPoint: () => points.next(),
+      draw: (d) => drawParam(d, rand),
+      nextIngestIndex: (n) => ((ingestNext += n), ingestNext - n),
+    },
+    rand,
+  );
+  const sampler = new RequestSampler();
+  const delayMs = sc.workload.injectDelayMs;
+  const execute = async (req: OperationRequest): Promise<OperationResult> => {
+    sampler.offer(req);
+    const res = await engine.run(req);
+    if (delayMs > 0) await sleepFor(delayMs); // a deliberate slowdown for testing the regression gate
+    return res;
+  };
+
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const recorder = new IntervalRecorder({
+    now: () => performance.now(),
+    startMs: t0,
+    warmupSec: sc.warmupSec,
+    ops: sc.workload.mix.map((m) => m.op),
+    openLoop: sc.load.model === 'open',
+  });
+  const poller = new ProbePoller(engine, sampler, sc.probes.planSamples, engine.capabilities);
+  const monitor = new ClientMonitor();
+
+  let ooda: OodaDriver | undefined;
+  if (sc.ooda.enabled) {
+    ooda = new OodaDriver(await engine.queues(), {
+      triggerEveryMs: sc.ooda.triggerEverySec * 1000,
+      drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
+      failureRate: sc.ooda.failureRate,
+      rand,
+      measureFromMs: Date.now() + warmupMs,
+      clock,
+      sendTriggers: o.oodaTriggers,
+    });
+    ooda.start();
+  }
+
+  const ctx: LoadContext = {
+    next: () => mix.next(),
+    execute,
+    classify: errorClassOf,
+    sink: recorder,
+    clock,
+    signal: o.signal,
+    totalMs,
+  };
+  const loadDone = startLoad(ctx, sc, warmupMs, rand);
+
+  // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
+  const interval = sc.probes.intervalMs;
+  const ticks: number[] = [];
+  for (let t = interval; t < warmupMs; t += interval) ticks.push(t);
+  if (warmupMs > 0) ticks.push(warmupMs);
+  for (let t = warmupMs + interval; t < totalMs; t += interval) ticks.push(t);
+  let finished = false;
+  const load = loadDone.finally(() => (finished = true));
+  let errorsTotal = 0;
+  for (const at of ticks) {
+    const wait = at - (performance.now() - t0);
+    if (wait > 0) await Promise.race([sleepFor(wait), load]);
+    if (finished) break;
+    const measuring = at > warmupMs;
+    await poller.poll(measuring);
+    if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
+    const point = recorder.tick();
+    errorsTotal += point.errors;
+    o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+  }
+  const outcome = await load;
+  await poller.poll(true);
+  if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
+  recorder.tick();
+  await ooda?.stop(2000);
+  o.progress.done();
+  return { recorder, poller, ooda, load: outcome, client: monitor.stop(), startedAt, finishedAt: new Date() };
+}
+
+function startLoad(ctx: LoadContext, sc: Scenario, warmupMs: number, rand: () => number): Promise<LoadOutcome> {
+  const load = sc.load;
+  if (load.model === 'open') {
+    const stages = load.stages.map((s) => ({ durationSec: s.durationSec, value: s.ratePerSec ?? load.ratePerSec }));
+    const schedule = arrivalSchedule({
+      ratePerSec: load.ratePerSec,
+      arrivals: load.arrivals,
+      warmupMs,
+      totalMs: ctx.totalMs,
+      stages,
+      rand,
+    });
+    return runOpenLoop(ctx, schedule, load.maxInFlight);
+  }
+  const stages = load.stages.map((s) => ({ durationSec: s.durationSec, value: s.concurrency ?? load.concurrency }));
+  const max = Math.max(load.concurrency, ...stages.map((s) => s.value));
+  return runClosedLoop(ctx, max, (t) => stageValueAt(t, warmupMs, load.concurrency, stages), load.thinkTimeMs);
+}
+
+/** Connections the load needs: one per closed-loop worker, or the open loop's `connections`. */
+export function poolSize(sc: Scenario): number {
+  const load = sc.load;
+  if (load.model === 'open') return load.connections;
+  return Math.max(load.concurrency, ...load.stages.map((s) => s.concurrency ?? 0));
+}

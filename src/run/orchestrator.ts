@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { createEngine } from '../engines/registry.ts';
+import type { Engine } from '../engines/types.ts';
+import { RuntimeFailure, UserError } from '../errors.ts';
+import { realClock, type Clock } from '../load/clock.ts';
+import type { RunResult } from '../report/model.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { TargetSpec } from '../targets/runbook.ts';
+import { ensureDataset, type DatasetOutcome } from './dataset.ts';
+import { measure, poolSize } from './measure.ts';
+import type { Progress } from './progress.ts';
+import { buildResult } from './result.ts';
+import { scrubSecrets } from './redact.ts';
+
+export interface RunOptions {
+  scenario: Scenario;
+  targets: TargetSpec[];
+  url: string | undefined;
+  runId: string;
+  version: string;
+  signal: AbortSignal;
+  progress: Progress;
+  reseed: boolean;
+  force: boolean;
+  clock?: Clock;
+  /** Seeds the workload's random choices; defaults to the dataset seed so reruns issue the same queries. */
+  runSeed?: number;
+  /** Use this engine instead of creating one from the registry (tests inject a stalling engine). */
+  engine?: Engine;
+}
+
+/** Connect, turning driver errors into a RuntimeFailure whose message carries no secret. */
+export async function connectEngine(name: string, scenario: Scenario, url: string | undefined): Promise<Engine> {
+  const engine = await createEngine(name, { scenario, url, runNonce: randomBytes(6).toString('hex') });
+  try {
+    await engine.connect();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new RuntimeFailure(`cannot connect to ${name}: ${scrubSecrets((e as Error).message, url)}`);
+  }
+  return engine;
+}
+
+/** Server errors during a run become RuntimeFailure (exit 3) with secrets scrubbed. */
+export async function guard<T>(url: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new RuntimeFailure(`${what}: ${scrubSecrets((e as Error).message ?? String(e), url)}`);
+  }
+}
+
+/**
+ * One run: engine, dataset, workload, load, probes, OODA traffic, targets. The abort signal stops
+ * the load early; what was measured until then is kept and marked interrupted.
+ */
+export async function runBenchmark(o: RunOptions): Promise<RunResult> {
+  const sc = o.scenario;
+  const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
+  if (o.engine) await engine.connect();
+  try {
+    const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
+    let dataset: DatasetOutcome;
+    if (sc.attach) {
+      dataset = { key: 'attached', checksum: 'n/a (attached to an existing deployment)', rowsInserted: 0, resumedFrom: 0 };
+    } else {
+      dataset = await guard(o.url, 'dataset', () =>
+        ensureDataset(engine, sc, { reseed: o.reseed, force: o.force, progress: o.progress, signal: o.signal }),
+      );
+      if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
+    }
+    if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
+    await guard(o.url, 'opening the connection pool', () => engine.openPool(poolSize(sc)));
+    o.progress.info(
+      `running ${sc.name}: ${sc.load.model} loop, ${sc.warmupSec}s warm-up + ${sc.durationSec}s on ${engine.name}`,
+    );
+    const m = await guard(o.url, 'run', () =>
+      measure({
+        engine,
+        scenario: sc,
+        clock: o.clock ?? realClock,
+        signal: o.signal,
+        progress: o.progress,
+        runSeed: o.runSeed ?? sc.dataset.seed,
+        oodaTriggers: !sc.attach || sc.ooda.sendInAttachMode,
+      }),
+    );
+    if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+    return buildResult({
+      runId: o.runId,
+      version: o.version,
+      scenario: sc,
+      fingerprint,
+      dataset,
+      m,
+      targets: o.targets,
+      interrupted: o.signal.aborted,
+    });
+  } finally {
+    await engine.close().catch(() => {});
+  }
+}

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { NAME_PRESETS } from './names.ts';
+
+/**
+ * The scenario file. Every field has its default here, beside its definition; units are in the names.
+ * Cross-field rules (min < max, bounding box order) are refinements so every problem is reported at
+ * once with its path.
+ */
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+const ratio = z.number().min(0).max(1);
+
+/** A workload parameter: a fixed number, a uniform range, a weighted choice, or a normal (clamped at min). */
+export const paramDist = z.union([
+  z.number(),
+  z
+    .object({ min: z.number(), max: z.number() })
+    .strict()
+    .superRefine((v, ctx) => {
+      if (!(v.max > v.min)) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be greater than min' });
+    }),
+  z
+    .object({ values: z.array(z.number()).min(1), weights: z.array(positive).optional() })
+    .strict()
+    .superRefine((v, ctx) => {
+      if (v.weights && v.weights.length !== v.values.length)
+        ctx.addIssue({ code: 'custom', path: ['weights'], message: 'must have one weight per value' });
+    }),
+  z.object({ mean: z.number(), sd: nonNegative, min: z.number().optional() }).strict(),
+]);
+export type ParamDist = z.infer<typeof paramDist>;
+
+const GRID = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+
+export const distributionSchema = z
+  .object({
+    /** projected: Hartonomous-like clustered unit vectors projected on 3 fixed directions. */
+    kind: z.enum(['projected', 'sphere', 'uniform']).default('projected'),
+    /** Multiplies every coordinate (e.g. 100 for the radius-100 code path). */
+    scale: positive.default(1),
+    /** projected: number of semantic clusters. */
+    clusters: z.number().int().min(1).max(10_000).default(32),
+    /** projected: dimension of the simulated embeddings (Hartonomous uses 1998). */
+    dimensions: z.number().int().min(3).max(4096).default(256),
+    /** projected: spread of atoms around their cluster centre, relative to the centre (0..1). */
+    clusterSpread: ratio.default(0.35),
+    /** uniform: half the side of the cube the points fill. */
+    halfExtent: positive.default(1000),
+  })
+  .strict();
+
+export const datasetSchema = z
+  .object({
+    atoms: z.number().int().min(1).max(100_000_000).default(100_000),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    distribution: distributionSchema.default(() => distributionSchema.parse({})),
+    /** Rows per seeding batch (one transaction / COPY chunk / bulk load each). */
+    batchSize: z.number().int().min(1).max(1_000_000).default(10_000),
+  })
+  .strict();
+
+export const indexSchema = z
+  .object({
+    scheme: z.enum(['GEOMETRY_GRID', 'GEOMETRY_AUTO_GRID']).default('GEOMETRY_GRID'),
+    boundingBox: z
+      .tuple([z.number(), z.number(), z.number(), z.number()])
+      .default([-1000, -1000, 1000, 1000])
+      .superRefine((b, ctx) => {
+        if (!(b[2] > b[0])) ctx.addIssue({ code: 'custom', path: [2], message: 'xmax must be greater than xmin' });
+        if (!(b[3] > b[1])) ctx.addIssue({ code: 'custom', path: [3], message: 'ymax must be greater than ymin' });
+      }),
+    grids: z.tuple([GRID, GRID, GRID, GRID]).default(['MEDIUM', 'MEDIUM', 'MEDIUM', 'MEDIUM']),
+    cellsPerObject: z.number().int().min(1).max(8192).default(16),
+    padIndex: z.boolean().default(true),
+    /** Force the index with WITH (INDEX(...)) as the real code does (SQL Server only). */
+    hint: z.boolean().default(true),
+    /** Extra spatial indexes on SpatialCoarse so the runbook's ">= 10 spatial indexes" check can pass (SQL Server). */
+    secondaryIndexes: z.number().int().min(0).max(64).default(0),
+  })
+  .strict();
+
+const common = { weight: positive.default(1) };
+export const operationSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('spatial.pool'), ...common, radius: paramDist.default(10), pool: paramDist.default(1000) }).strict(),
+  z.object({ op: z.literal('spatial.knn'), ...common, k: paramDist.default(10) }).strict(),
+  z.object({ op: z.literal('spatial.dedup'), ...common, threshold: paramDist.default({ min: 0, max: 1 }) }).strict(),
+  z
+    .object({
+      op: z.literal('spatial.walk'),
+      ...common,
+      radius: paramDist.default(0.5),
+      steps: paramDist.default(50),
+      pool: paramDist.default(100),
+    })
+    .strict(),
+  z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
+]);
+export type OperationSpec = z.infer<typeof operationSchema>;
+export const OPERATION_NAMES = ['spatial.pool', 'spatial.knn', 'spatial.dedup', 'spatial.walk', 'ingest'] as const;
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+export const workloadSchema = z
+  .object({
+    /** Query points are drawn from the dataset's distribution, then moved by N(0, jitter * scale) per axis. */
+    queryJitter: nonNegative.default(0.05),
+    /** Extra fixed delay per operation, for testing a regression gate; 0 in real runs. */
+    injectDelayMs: nonNegative.default(0),
+    mix: z.array(operationSchema).min(1),
+  })
+  .strict();
+
+const stageSchema = z
+  .object({
+    durationSec: positive,
+    ratePerSec: positive.optional(),
+    concurrency: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const loadSchema = z.discriminatedUnion('model', [
+  z
+    .object({
+      model: z.literal('open'),
+      ratePerSec: positive.default(100),
+      arrivals: z.enum(['constant', 'poisson']).default('constant'),
+      maxInFlight: z.number().int().min(1).max(100_000).default(64),
+      /** Worker threads / pool connections serving the arrivals. */
+      connections: z.number().int().min(1).max(1024).default(4),
+      stages: z.array(stageSchema).default([]),
+    })
+    .strict(),
+  z
+    .object({
+      model: z.literal('closed'),
+      concurrency: z.number().int().min(1).max(1024).default(4),
+      thinkTimeMs: nonNegative.default(0),
+      stages: z.array(stageSchema).default([]),
+    })
+    .strict(),
+]);
+export type LoadSpec = z.infer<typeof loadSchema>;
+
+export const oodaSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Seconds between Analyze triggers (the deployment runs one every 15 min; benches compress it). */
+    triggerEverySec: positive.default(2),
+    /** Simulated work per phase, in milliseconds. */
+    phaseWorkMs: paramDist.default({ mean: 20, sd: 5, min: 0 }),
+    failureRate: ratio.default(0.02),
+    /** Service Broker message validation (SQL Server): as deployed, or NONE. */
+    validation: z.enum(['WELL_FORMED_XML', 'NONE']).default('WELL_FORMED_XML'),
+    /** Send OODA triggers when attached to a deployment atombench does not own. */
+    sendInAttachMode: z.boolean().default(false),
+  })
+  .strict();
+
+export const probesSchema = z
+  .object({
+    intervalMs: z.number().int().min(100).max(600_000).default(1000),
+    /** Spatial queries sampled per interval for the seek ratio. */
+    planSamples: z.number().int().min(1).max(1000).default(4),
+  })
+  .strict();
+
+export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv'] as const;
+export const reportSchema = z
+  .object({
+    formats: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]),
+    out: z.string().min(1).default('reports'),
+  })
+  .strict();
+
+export const namesSchema = z
+  .object({
+    preset: z.enum(Object.keys(NAME_PRESETS) as [string, ...string[]]).default('runbook'),
+    overrides: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1).default('unnamed'),
+    description: z.string().optional(),
+    engine: z.enum(['sqlite', 'postgis', 'mssql']).default('sqlite'),
+    /** Connection URL; prefer ATOMBENCH_URL so the password stays out of files. */
+    url: z.string().optional(),
+    /** Use an existing deployment read-only: create nothing, seed nothing. */
+    attach: z.boolean().default(false),
+    names: namesSchema.default(() => namesSchema.parse({})),
+    dataset: datasetSchema.default(() => datasetSchema.parse({})),
+    index: indexSchema.default(() => indexSchema.parse({})),
+    workload: workloadSchema,
+    load: loadSchema.default(() => loadSchema.parse({ model: 'closed' })),
+    warmupSec: nonNegative.default(3),
+    durationSec: positive.default(15),
+    ooda: oodaSchema.default(() => oodaSchema.parse({})),
+    probes: probesSchema.default(() => probesSchema.parse({})),
+    /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */
+    targets: z.record(z.string(), z.string().nullable()).default({}),
+    report: reportSchema.default(() => reportSchema.parse({})),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;

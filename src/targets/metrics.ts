@@ -1,0 +1,223 @@
+import { decodeHistogram, mergeInto, createLatencyHistogram, summarize } from '../metrics/histogram.ts';
+import { errorCount } from '../metrics/operation-stats.ts';
+import type { LatencySummary, Measured, OperationStats, RunResult } from '../report/model.ts';
+import { OPERATION_NAMES } from '../scenario/schema.ts';
+import type { Comparator, MetricKind, TargetExpression } from './grammar.ts';
+
+/**
+ * The metric keys a target can name, and how each is read from a finished run. A metric that could not be
+ * measured (Measured `{na}`, an operation with no samples, OODA not running) reads as n/a with the reason:
+ * never as 0, so it can never pass by accident.
+ */
+
+/** A run before its targets are judged. */
+export type MeasuredResult = Omit<RunResult, 'targets' | 'verdict'>;
+
+/** A value in the unit of the expression (ms, 0..1, count, ops/s), with an optional note for the report. */
+export type Reading = { value: number; note?: string } | { na: string };
+
+export interface MetricDef {
+  key: string;
+  kind: MetricKind;
+  read(result: MeasuredResult, expr: TargetExpression): Reading;
+}
+
+const SPATIAL_PREFIX = 'spatial.';
+const OODA_OFF = 'OODA traffic did not run in this scenario (ooda.enabled is false)';
+
+const na = (reason: string): Reading => ({ na: reason });
+
+function fromMeasured(m: Measured<number>): Reading {
+  return 'value' in m ? { value: m.value } : na(m.na);
+}
+
+/** The aggregate's value from a latency summary (ms), or its sample count. */
+function pick(s: LatencySummary, expr: TargetExpression): number {
+  switch (expr.aggregate) {
+    case 'avg':
+    case 'mean':
+      return s.mean;
+    case 'min':
+      return s.min;
+    case 'max':
+      return s.max;
+    case 'p50':
+      return s.p50;
+    case 'p90':
+      return s.p90;
+    case 'p95':
+      return s.p95;
+    case 'p99':
+      return s.p99;
+    case 'p99.9':
+      return s.p999;
+    case 'count':
+      return s.count;
+    default:
+      // Unreachable after checkFitsKind; NaN makes evaluation report n/a rather than a verdict.
+      return Number.NaN;
+  }
+}
+
+function latencyReading(s: LatencySummary | undefined, what: string, expr: TargetExpression): Reading {
+  if (!s || s.count === 0) return na(`no successful ${what} was measured`);
+  return { value: pick(s, expr) };
+}
+
+function findOp(result: MeasuredResult, op: string): OperationStats | undefined {
+  return result.operations.find((o) => o.op === op);
+}
+
+const notInWorkload = (op: string): Reading => na(`operation "${op}" is not in this scenario's workload`);
+
+/** All spatial.* operations merged from their encoded histograms: true percentiles of the union. */
+function readSpatialLatency(result: MeasuredResult, expr: TargetExpression): Reading {
+  const ops = result.operations.filter((o) => o.op.startsWith(SPATIAL_PREFIX));
+  if (ops.length === 0) return na("no spatial.* operation is in this scenario's workload");
+  const merged = createLatencyHistogram();
+  for (const o of ops) {
+    if (o.latencyMs.count === 0) continue;
+    try {
+      mergeInto(merged, decodeHistogram(o.histogram));
+    } catch (err) {
+      return na(
+        `the latency histogram of ${o.op} is unreadable (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+  }
+  const r = latencyReading(summarize(merged), 'spatial.* operation', expr);
+  return 'value' in r ? { value: r.value, note: `merged: ${ops.map((o) => o.op).join(', ')}` } : r;
+}
+
+function readThroughput(stats: OperationStats | undefined, what: string, expr: TargetExpression): Reading {
+  if (!stats) return na(`${what} is not in this scenario's workload`);
+  if (stats.count === 0) return na(`no ${what} operation completed in the measured window`);
+  return { value: expr.aggregate === 'count' ? stats.count : stats.throughputPerSec };
+}
+
+function readQueueDepth(result: MeasuredResult, expr: TargetExpression): Reading {
+  if (expr.aggregate === 'avg') {
+    // The average of the per-interval maxima (server-sampled), warm-up excluded.
+    const depths = result.timeseries.flatMap((p) =>
+      !p.warmup && p.queueDepth !== undefined ? [p.queueDepth] : [],
+    );
+    if (depths.length === 0) return na('no queue depth was sampled in the measured intervals');
+    return { value: depths.reduce((a, b) => a + b, 0) / depths.length, note: 'mean of per-interval maxima' };
+  }
+  // The driver's own maximum first, else the probe's: in attach mode the probe still reads the real queues.
+  if (result.ooda && 'value' in result.ooda.maxQueueDepth) return { value: result.ooda.maxQueueDepth.value };
+  if ('value' in result.probes.queueDepthMax) return { value: result.probes.queueDepthMax.value };
+  const reasons = [result.ooda ? result.ooda.maxQueueDepth : { na: OODA_OFF }, result.probes.queueDepthMax]
+    .map((m) => ('na' in m ? m.na : ''))
+    .filter((s, i, all) => s && all.indexOf(s) === i);
+  return na(reasons.join('; '));
+}
+
+/** Larger is worse for `<`/`<=` targets and smaller is worse for `>`/`>=`: judge the worst phase. */
+function worse(cmp: Comparator, a: number, b: number): boolean {
+  return cmp === '<' || cmp === '<=' ? a > b : a < b;
+}
+
+function readPhaseDuration(result: MeasuredResult, expr: TargetExpression): Reading {
+  if (!result.ooda) return na(OODA_OFF);
+  let worst: { phase: string; value: number } | undefined;
+  for (const [phase, s] of Object.entries(result.ooda.phaseDurationMs)) {
+    if (s.count === 0) continue;
+    const value = pick(s, expr);
+    if (!worst || worse(expr.cmp, value, worst.value)) worst = { phase, value };
+  }
+  if (!worst) return na('no OODA phase completed in the measured window');
+  return { value: worst.value, note: `worst phase: ${worst.phase}` };
+}
+
+function readServerAvgDuration(result: MeasuredResult): Reading {
+  const m = result.probes.serverQueryStats;
+  if ('na' in m) return na(m.na);
+  if (m.value.executions === 0) return na('the server recorded no executions of the spatial query');
+  return { value: m.value.avgDurationMs };
+}
+
+const FIXED: MetricDef[] = [
+  { key: 'latency.all', kind: 'latency', read: (r, e) => latencyReading(r.total.latencyMs, 'operation', e) },
+  { key: 'latency.spatial', kind: 'latency', read: readSpatialLatency },
+  { key: 'throughput.all', kind: 'throughput', read: (r, e) => readThroughput(r.total, 'any operation', e) },
+  {
+    key: 'errors.rate',
+    kind: 'ratio',
+    read: (r) =>
+      r.total.count === 0
+        ? na('no operation completed in the measured window')
+        : { value: errorCount(r.total) / r.total.count },
+  },
+  { key: 'seekRatio', kind: 'ratio', read: (r) => fromMeasured(r.probes.seekRatio) },
+  { key: 'cacheHitRatio', kind: 'ratio', read: (r) => fromMeasured(r.probes.cacheHitRatio) },
+  { key: 'ooda.queueDepth', kind: 'gauge', read: readQueueDepth },
+  { key: 'ooda.phaseDuration', kind: 'latency', read: readPhaseDuration },
+  {
+    key: 'ooda.successRate',
+    kind: 'ratio',
+    read: (r) => (r.ooda ? fromMeasured(r.ooda.successRate) : na(OODA_OFF)),
+  },
+  {
+    key: 'ooda.loopLatency',
+    kind: 'latency',
+    read: (r, e) => (r.ooda ? latencyReading(r.ooda.loopLatencyMs, 'OODA loop', e) : na(OODA_OFF)),
+  },
+  {
+    // The runbook's "execution frequency": the mean interval between Analyze triggers, in ms like any time.
+    key: 'ooda.loopInterval',
+    kind: 'meanLatency',
+    read: (r) => {
+      if (!r.ooda) return na(OODA_OFF);
+      const sec = r.ooda.loopIntervalSec;
+      if (sec === undefined || !Number.isFinite(sec))
+        return na('fewer than two OODA loops were triggered in the measured window, so there is no interval');
+      return { value: sec * 1000 };
+    },
+  },
+  { key: 'server.avgDuration', kind: 'meanLatency', read: readServerAvgDuration },
+];
+
+function perOp(op: string): MetricDef[] {
+  const defs: MetricDef[] = [
+    {
+      key: `latency.${op}`,
+      kind: 'latency',
+      read: (r, e) => {
+        const s = findOp(r, op);
+        return s ? latencyReading(s.latencyMs, `${op} operation`, e) : notInWorkload(op);
+      },
+    },
+    { key: `throughput.${op}`, kind: 'throughput', read: (r, e) => readThroughput(findOp(r, op), op, e) },
+  ];
+  if (op.startsWith(SPATIAL_PREFIX))
+    defs.push({
+      key: `primaryFilter.${op}`,
+      kind: 'ratio',
+      read: (r) => {
+        const s = findOp(r, op);
+        if (!s) return notInWorkload(op);
+        if (s.count === 0) return na(`no ${op} operation completed in the measured window`);
+        if (s.primaryFilterEfficiency === undefined)
+          return na(`the ${r.engine.engine} engine did not report index candidate rows for ${op}`);
+        // Sampled efficiency (from probes) is an estimate: say so beside the verdict.
+        return s.primaryFilterSource === 'sampled'
+          ? { value: s.primaryFilterEfficiency, note: 'from sampled queries' }
+          : { value: s.primaryFilterEfficiency };
+      },
+    });
+  return defs;
+}
+
+const DEFS = new Map<string, MetricDef>([...FIXED, ...OPERATION_NAMES.flatMap(perOp)].map((d) => [d.key, d]));
+
+/** Every valid metric key, in a stable order for messages and help. */
+export const METRIC_KEYS: readonly string[] = [...DEFS.keys()].sort();
+
+export type ResolveMetric = { ok: true; def: MetricDef } | { ok: false; error: string };
+
+export function resolveMetric(key: string): ResolveMetric {
+  const def = DEFS.get(key);
+  if (def) return { ok: true, def };
+  return { ok: false, error: `unknown metric "${key}"; valid: ${METRIC_KEYS.join(', ')}` };
+}

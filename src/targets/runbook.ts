@@ -1,0 +1,170 @@
+import { checkFitsKind, parseTargetExpression, type MetricKind, type TargetExpression } from './grammar.ts';
+import { resolveMetric } from './metrics.ts';
+
+/**
+ * The built-in targets, each traced to the line of the operations runbook it comes from
+ * (reference/operations-runbook.md, "Monitoring Metrics"), and the merge with a scenario's own targets.
+ */
+
+export interface RunbookTarget {
+  metric: string;
+  expression: string;
+  /** Where the target comes from: the runbook section and its exact line. */
+  source: string;
+}
+
+const SPATIAL = 'Operations runbook › Spatial Query Performance';
+const OODA = 'Operations runbook › OODA Loop Health';
+
+/** The source of a target that a scenario adds or replaces. */
+export const SCENARIO_SOURCE = 'scenario';
+
+/** The runbook states the spatial latency target for this many atoms. */
+export const RUNBOOK_ATOMS = 1_000_000;
+/** "every 15-60 minutes", in seconds: a loop schedule outside this range cannot judge the frequency. */
+export const RUNBOOK_LOOP_MIN_SEC = 900;
+export const RUNBOOK_LOOP_MAX_SEC = 3600;
+
+export const RUNBOOK_TARGETS: readonly RunbookTarget[] = [
+  {
+    metric: 'latency.spatial',
+    expression: 'avg < 50ms',
+    source: `${SPATIAL}: "Average query time (target: <50ms for 1M atoms)"`,
+  },
+  {
+    metric: 'seekRatio',
+    expression: 'ratio > 0.9',
+    source: `${SPATIAL}: "Spatial index seek ratio (target: >90%)"`,
+  },
+  {
+    metric: 'cacheHitRatio',
+    expression: 'ratio > 0.8',
+    source: `${SPATIAL}: "Cache hit rate (target: >80%)"`,
+  },
+  {
+    metric: 'ooda.queueDepth',
+    expression: 'max < 10',
+    source: `${OODA}: "Queue depth (target: <10 messages)"`,
+  },
+  {
+    metric: 'ooda.phaseDuration',
+    expression: 'avg < 5s',
+    source: `${OODA}: "Average duration (target: <5 seconds per phase)"`,
+  },
+  {
+    metric: 'ooda.successRate',
+    expression: 'ratio > 0.95',
+    source: `${OODA}: "Success rate (target: >95%)"`,
+  },
+  // The upper bound is the health limit (the runbook's "OODA Loop Stopped" issue is ">1 hour" without a loop);
+  // the lower bound, 15 minutes, is the deployment's trigger schedule, and a grammar of one comparison
+  // cannot state both. The resolver makes it n/a unless the scenario runs loops at the runbook's pace.
+  {
+    metric: 'ooda.loopInterval',
+    expression: 'avg <= 3600s',
+    source: `${OODA}: "Execution frequency (target: every 15-60 minutes)"`,
+  },
+];
+
+/** What the resolver needs from the scenario beyond its `targets` map. */
+export interface TargetContext {
+  /** scenario.ooda.triggerEverySec, or undefined when OODA traffic is off. */
+  oodaTriggerEverySec?: number;
+  /** scenario.dataset.atoms. */
+  datasetAtoms?: number;
+}
+
+export interface TargetSpec {
+  metric: string;
+  kind: MetricKind;
+  expression: TargetExpression;
+  source: string;
+  /** Set when the target cannot be judged in this run at all: evaluation reports n/a with this reason. */
+  naReason?: string;
+  /** A caveat printed beside the verdict (e.g. the dataset is smaller than the runbook's). */
+  note?: string;
+}
+
+export interface TargetProblem {
+  path: string;
+  message: string;
+}
+
+export interface ResolvedTargets {
+  specs: TargetSpec[];
+  problems: TargetProblem[];
+}
+
+function loopIntervalNa(ctx: TargetContext): string | undefined {
+  const every = ctx.oodaTriggerEverySec;
+  if (every === undefined) return 'OODA traffic does not run in this scenario';
+  if (every >= RUNBOOK_LOOP_MIN_SEC && every <= RUNBOOK_LOOP_MAX_SEC) return undefined;
+  return (
+    `a compressed benchmark cannot judge the runbook's 15-60 minute loop frequency: this scenario triggers ` +
+    `a loop every ${every} s (set ooda.triggerEverySec between ${RUNBOOK_LOOP_MIN_SEC} and ${RUNBOOK_LOOP_MAX_SEC} to judge it)`
+  );
+}
+
+function runbookCaveats(metric: string, ctx: TargetContext): Pick<TargetSpec, 'naReason' | 'note'> {
+  if (metric === 'ooda.loopInterval') {
+    const naReason = loopIntervalNa(ctx);
+    return naReason ? { naReason } : {};
+  }
+  if (metric === 'latency.spatial' && ctx.datasetAtoms !== undefined && ctx.datasetAtoms < RUNBOOK_ATOMS)
+    return {
+      note: `the runbook states this target for 1M atoms; this dataset has ${ctx.datasetAtoms.toLocaleString('en-US')}`,
+    };
+  return {};
+}
+
+function buildSpec(metric: string, text: string, source: string): TargetSpec | string {
+  const m = resolveMetric(metric);
+  if (!m.ok) return m.error;
+  const parsed = parseTargetExpression(text);
+  if (!parsed.ok) return parsed.error;
+  const misfit = checkFitsKind(parsed.expr, m.def.kind, metric);
+  if (misfit) return misfit;
+  return { metric, kind: m.def.kind, expression: parsed.expr, source };
+}
+
+/**
+ * Merge the runbook defaults with a scenario's `targets` map: a scenario entry with the same key replaces
+ * the default, null removes it, a new key adds a target with source "scenario". Every problem is returned
+ * at once, with its path, so a scenario with three typos needs one edit, not three runs.
+ */
+export function resolveTargets(
+  scenarioTargets: Record<string, string | null>,
+  ctx: TargetContext,
+): ResolvedTargets {
+  const specs: TargetSpec[] = [];
+  const problems: TargetProblem[] = [];
+  const add = (metric: string, text: string, source: string, fromRunbook: boolean): void => {
+    const spec = buildSpec(metric, text, source);
+    if (typeof spec === 'string') {
+      problems.push({ path: `targets.${metric}`, message: spec });
+      return;
+    }
+    specs.push(fromRunbook ? { ...spec, ...runbookCaveats(metric, ctx) } : spec);
+  };
+
+  // A replaced default keeps its place in the report; added targets follow in the scenario's order.
+  const isRunbook = (metric: string): boolean => RUNBOOK_TARGETS.some((t) => t.metric === metric);
+  for (const t of RUNBOOK_TARGETS) {
+    if (!Object.hasOwn(scenarioTargets, t.metric)) add(t.metric, t.expression, t.source, true);
+    else {
+      const text = scenarioTargets[t.metric];
+      if (typeof text === 'string') add(t.metric, text, SCENARIO_SOURCE, false);
+    }
+  }
+  for (const [metric, text] of Object.entries(scenarioTargets)) {
+    if (isRunbook(metric)) continue;
+    if (text === null)
+      // Most likely a misspelt runbook key: silently keeping the default would surprise the user.
+      problems.push({
+        path: `targets.${metric}`,
+        message: `null removes a runbook target, but "${metric}" is not one; runbook targets: ${RUNBOOK_TARGETS.map((t) => t.metric).join(', ')}`,
+      });
+    else add(metric, text, SCENARIO_SOURCE, false);
+  }
+  return { specs, problems };
+}

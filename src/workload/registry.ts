@@ -1,0 +1,29 @@
+import { UserError } from '../errors.ts';
+import type { OperationName, OperationSpec } from '../scenario/schema.ts';
+import { ingest } from './ingest.ts';
+import { spatialDedup } from './spatial-dedup.ts';
+import { spatialKnn } from './spatial-knn.ts';
+import { spatialPool } from './spatial-pool.ts';
+import { spatialWalk } from './spatial-walk.ts';
+import type { OperationPlugin } from './types.ts';
+
+/** Every workload operation, by name. Add one: write its file, list it here, add its schema branch. */
+export const OPERATIONS: Record<OperationName, OperationPlugin> = {
+  'spatial.pool': spatialPool as OperationPlugin,
+  'spatial.knn': spatialKnn as OperationPlugin,
+  'spatial.dedup': spatialDedup as OperationPlugin,
+  'spatial.walk': spatialWalk as OperationPlugin,
+  ingest: ingest as OperationPlugin,
+};
+
+export function operationPlugin(name: string): OperationPlugin {
+  const p = OPERATIONS[name as OperationName];
+  if (!p) throw new UserError(`unknown operation "${name}"; valid: ${Object.keys(OPERATIONS).join(', ')}`);
+  return p;
+}
+
+export function isSpatial(name: string): boolean {
+  return OPERATIONS[name as OperationName]?.spatial ?? false;
+}
+
+export type { OperationSpec };

@@ -1,0 +1,21 @@
+import type { Point3 } from '../dataset/types.ts';
+import type { OperationRequest } from '../engines/types.ts';
+import type { OperationName, OperationSpec, ParamDist } from '../scenario/schema.ts';
+
+/** What an operation needs to turn its scenario spec into one concrete request. */
+export interface BuildContext {
+  /** The next query point, drawn from the dataset's distribution plus jitter. */
+  nextPoint(): Point3;
+  /** Draw a workload parameter from its distribution. */
+  draw(dist: ParamDist): number;
+  /** The next index for ingested atoms (unique per run). */
+  nextIngestIndex(count: number): number;
+}
+
+/** One workload operation plug-in: listed in registry.ts, one per file. */
+export interface OperationPlugin<S extends OperationSpec = OperationSpec> {
+  name: OperationName;
+  /** Spatial read queries count toward the runbook's spatial latency and seek ratio. */
+  spatial: boolean;
+  build(spec: S, ctx: BuildContext): OperationRequest;
+}

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = resolve('bin/atombench.js');
+const cwd = mkdtempSync(join(tmpdir(), 'atombench-cli-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ATOMBENCH_URL: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const TINY = `
+name: tiny
+dataset: { atoms: 2000, seed: 3, batchSize: 500 }
+workload:
+  mix:
+    - { op: spatial.knn, weight: 3, k: 10 }
+    - { op: spatial.pool, weight: 1, radius: 0.02, pool: 100 }
+    - { op: ingest, weight: 1, batchSize: 5 }
+load: { model: closed, concurrency: 2 }
+warmupSec: 0.5
+durationSec: 2
+ooda: { triggerEverySec: 0.2, phaseWorkMs: 1 }
+probes: { intervalMs: 500 }
+targets:
+  latency.spatial.knn: p95 < 10s
+`;
+
+describe('atombench CLI', () => {
+  it('runs a scenario end to end: exit code from the verdict, the four report files, a target table', () => {
+    writeFileSync(join(cwd, 'tiny.yaml'), TINY);
+    const r = cli('run', 'tiny.yaml', '--out', 'out', '--no-progress');
+    expect(r.err).toBe('');
+    expect([0, 1]).toContain(r.code);
+    expect(r.out).toMatch(/latency\.spatial\.knn\s+p95 < 10s/);
+    expect(r.out).toMatch(/verdict: (PASS|FAIL)/);
+    for (const f of ['result.json', 'summary.md', 'junit.xml', 'timeseries.csv']) expect(existsSync(join(cwd, 'out/latest', f))).toBe(true);
+    const result = JSON.parse(readFileSync(join(cwd, 'out/latest/result.json'), 'utf8'));
+    expect(result.schema).toBe('atombench/result@1');
+    expect(result.verdict === 'pass' ? 0 : 1).toBe(r.code);
+    expect(result.dataset.atoms).toBe(2000);
+    expect(result.dataset.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.operations.find((o: { op: string }) => o.op === 'spatial.knn').count).toBeGreaterThan(10);
+    expect(result.ooda.loopsCompleted).toBeGreaterThan(0);
+    expect(result.probes.seekRatio.value).toBe(1);
+    expect(result.probes.cacheHitRatio.na).toMatch(/better-sqlite3/);
+  }, 90_000);
+
+  it('re-renders reports from result.json alone', () => {
+    const r = cli('report', 'out/latest/result.json', '--format', 'md,junit,csv', '--out', 'again');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(cwd, 'again/summary.md'), 'utf8')).toBe(readFileSync(join(cwd, 'out/latest/summary.md'), 'utf8'));
+    expect(cli('report', 'out/latest/result.json', '--format', 'pdf').err).toMatch(/unknown format\(s\) pdf; valid: /);
+  });
+
+  it.each([
+    [['run', 'missing.yaml'], /missing\.yaml: cannot read/],
+    [['run', 'tiny.yaml', '--atoms', 'lots'], /--atoms: expected an integer/],
+    [['run', 'tiny.yaml', '--engine', 'oracle'], /--engine \(engine\)/],
+    [['run', 'tiny.yaml', '--duration', 'soon'], /--duration: expected a duration/],
+    [['run', 'tiny.yaml', '--bogus'], /unknown option '--bogus'/],
+    [['report', 'tiny.yaml'], /not JSON|schema/],
+  ])('exits 2 with a message naming the problem: %j', (args, message) => {
+    const r = cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+  });
+
+  it('reports every problem of a malformed scenario at once, exit 2', () => {
+    writeFileSync(join(cwd, 'bad.yaml'), 'dataset: { atoms: -5 }\nworkload:\n  mix:\n    - { op: spatial.pool, radius: { min: 2, max: 1 } }\nload: { model: open, ratePerSec: 0 }\n');
+    const r = cli('run', 'bad.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('dataset.atoms');
+    expect(r.err).toContain('workload.mix[0].radius.max: must be greater than min');
+    expect(r.err).toContain('load.ratePerSec');
+  });
+
+  it('has --help on every command', () => {
+    for (const c of ['run', 'seed', 'report']) {
+      const r = cli(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: atombench ${c}`);
+    }
+  });
+});

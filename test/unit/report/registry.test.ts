@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.ts';
+import { REPORT_FORMATS } from '../../../src/scenario/schema.ts';
+import { REPORTER_NAMES, reporterFor } from '../../../src/report/registry.ts';
+import { makeResult } from '../../fixtures/result.ts';
+
+describe('reporter registry', () => {
+  it('has a reporter for every scenario report format, plus terminal', () => {
+    for (const f of REPORT_FORMATS) expect(reporterFor(f).fileName).toBeTruthy();
+    expect(REPORTER_NAMES).toContain('terminal');
+    expect(reporterFor('terminal').fileName).toBeUndefined();
+  });
+
+  it('maps names to the files beside result.json', () => {
+    expect(['json', 'md', 'junit', 'csv'].map((n) => reporterFor(n).fileName)).toEqual([
+      'result.json',
+      'summary.md',
+      'junit.xml',
+      'timeseries.csv',
+    ]);
+  });
+
+  it('renders every format from a result alone', () => {
+    for (const n of REPORTER_NAMES) expect(reporterFor(n).render(makeResult()).length).toBeGreaterThan(0);
+  });
+
+  it('rejects an unknown name, listing the valid ones', () => {
+    expect(() => reporterFor('html')).toThrow(UserError);
+    expect(() => reporterFor('html')).toThrow(
+      'unknown report format "html"; valid: json, md, junit, csv, terminal',
+    );
+    expect(() => reporterFor('toString')).toThrow(UserError);
+  });
+});
