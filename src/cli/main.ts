@@ -4,6 +4,7 @@ import { ScenarioError } from '../scenario/load.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { seedCommand } from './seed.ts';
+import { tuneCommand } from './tune.ts';
 import { VERSION } from './version.ts';
 
 /** Exit codes (DESIGN.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure. */
@@ -39,6 +40,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program.addCommand(runCommand(setExit));
   program.addCommand(seedCommand(setExit));
   program.addCommand(reportCommand(setExit));
+  program.addCommand(tuneCommand(setExit));
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -65,9 +65,7 @@ function queryFindings(r: Ranking, prefix: string): string[] {
   const cur = r.current.prediction;
   const q = Math.max(1, cur.queries);
   const radius =
-    r.queries.radiusMin === r.queries.radiusMax
-      ? `${r.queries.radiusMax}`
-      : `${r.queries.radiusMin}..${r.queries.radiusMax}`;
+radiusText(r.queries);
   out.push(
     `${prefix}each query window (radius ${radius}) reads on average ${int(cur.candidateRows / q)} candidate rows through ` +
       `the primary filter of the current index and returns ${int(cur.outputRows / q)}: predicted primary filter efficiency ` +
@@ -135,6 +133,11 @@ function cellsPerObjectFinding(r: Ranking): string | null {
       ? ` With CELLS_PER_OBJECT = 1 points stop at level 1 (level-1 count reaches the limit): ${pct(one.prediction.primaryFilterEfficiency)}.`
       : '')
   );
+}
+
+/** The radius of a query set: one value, or its range. */
+export function radiusText(q: { radiusMin: number; radiusMax: number }): string {
+  return q.radiusMin === q.radiusMax ? num(q.radiusMax) : `${num(q.radiusMin)}..${num(q.radiusMax)}`;
 }
 
 export function describeConfig(cfg: GridConfig): string {

@@ -3,7 +3,7 @@
  * and as a Markdown table with the findings. Pure: the CLI writes the files.
  */
 import type { BoundingBox, GridConfig, Grids } from './grid.ts';
-import { boxText, int, num, pct } from './findings.ts';
+import { boxText, int, num, pct, radiusText } from './findings.ts';
 import type { CandidateBox, RankRow, Ranking } from './rank.ts';
 
 export const TUNE_SCHEMA = 'atombench/tune@1';
@@ -122,10 +122,7 @@ export function renderTuneMarkdown(report: TuneJson, options: MarkdownOptions = 
   lines.push('', '## Findings', '');
   for (const f of report.findings) lines.push(`- ${f}`);
   for (const s of report.sections) {
-    const radius =
-      s.queries.radiusMin === s.queries.radiusMax
-        ? `${s.queries.radiusMax}`
-        : `${s.queries.radiusMin}..${s.queries.radiusMax}`;
+    const radius = radiusText(s.queries);
     lines.push('', `## Ranking: ${s.label} (${s.queries.count} query windows, radius ${radius})`, '');
     lines.push(...table(s.rows, top));
   }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,8 +80,43 @@ describe('atombench CLI', () => {
     expect(r.err).toContain('load.ratePerSec');
   });
 
+  it('Ctrl-C stops a run early and still writes the reports, marked interrupted', async () => {
+    writeFileSync(join(cwd, 'long.yaml'), TINY.replace('durationSec: 2', 'durationSec: 60'));
+    const child = spawn(process.execPath, [BIN, 'run', 'long.yaml', '--out', 'int', '--no-progress'], { cwd });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('running tiny')) setTimeout(() => child.kill('SIGINT'), 1500);
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', res));
+    expect([0, 1]).toContain(code);
+    const result = JSON.parse(readFileSync(join(cwd, 'int/latest/result.json'), 'utf8'));
+    expect(result.interrupted).toBe(true);
+    expect(result.total.count).toBeGreaterThan(0);
+    expect(out).toContain('interrupted');
+  }, 60_000);
+
+  it('tune --model-only ranks grid settings for the scenario and recommends a fitted box for narrow queries', () => {
+    writeFileSync(join(cwd, 'blob.yaml'), TINY.replace('dataset: { atoms: 2000', "dataset: { atoms: 20000, distribution: { dimensions: 1998 }"));
+    const r = cli('tune', 'blob.yaml', '--model-only', '--out', 'tune', '--windows', '50', '--no-progress');
+    expect(r.code).toBe(0);
+    const m = /wrote (\S+tune\.json)/.exec(r.out);
+    expect(m).not.toBeNull();
+    const json = JSON.parse(readFileSync(join(cwd, m![1]!), 'utf8'));
+    expect(json.schema).toBe('atombench/tune@1');
+    expect(json.data.points).toBe(20000);
+    // scenario windows + two what-if radii; 81 GRIDS x 5 CELLS_PER_OBJECT x 3 boxes each
+    expect(json.sections).toHaveLength(3);
+    expect(json.sections[0].rows).toHaveLength(81 * 5 * 3);
+    const narrow = json.sections[2];
+    expect(narrow.current.primaryFilterEfficiency).toBeLessThan(0.5);
+    expect(narrow.recommended.box).toMatch(/^fitted/);
+    expect(narrow.recommended.primaryFilterEfficiency).toBeGreaterThan(0.8);
+    expect(r.out).toContain('fall into 4 level-4 cells');
+  }, 60_000);
+
   it('has --help on every command', () => {
-    for (const c of ['run', 'seed', 'report']) {
+    for (const c of ['run', 'seed', 'report', 'tune']) {
       const r = cli(c, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`Usage: atombench ${c}`);
