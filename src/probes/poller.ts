@@ -6,21 +6,26 @@ import type { Phase } from '../scenario/names.ts';
 /** Primary filter samples kept per operation over a run (each costs a scan of the candidates). */
 const FILTER_SAMPLES_PER_OP = 8;
 
-/** Recent spatial requests the load issued; the poller explains a few of them each interval. */
+/**
+ * Spatial requests the load issued since the last probe; the poller explains a few of them each
+ * interval, so every sampled plan is a different query and the sample follows the mix.
+ */
 export class RequestSampler {
-  private readonly ring: OperationRequest[] = [];
-  private pos = 0;
-  constructor(private readonly capacity = 64) {}
+  private fresh: OperationRequest[] = [];
+  constructor(private readonly capacity = 256) {}
 
   offer(req: OperationRequest): void {
     if (req.op === 'ingest') return;
-    if (this.ring.length < this.capacity) this.ring.push(req);
-    else this.ring[this.pos++ % this.capacity] = req;
+    if (this.fresh.length >= this.capacity) this.fresh.shift();
+    this.fresh.push(req);
   }
 
+  /** Up to n of the requests issued since the last take, spread evenly over them. */
   take(n: number): OperationRequest[] {
-    const out = this.ring.slice(-n);
-    return out;
+    const pool = this.fresh;
+    this.fresh = [];
+    if (pool.length <= n) return pool;
+    return Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]!);
   }
 }
 

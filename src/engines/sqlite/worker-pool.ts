@@ -33,15 +33,22 @@ class PooledWorker {
       if (res.ok) p.resolve(res.value);
       else p.reject(new OperationError(res.errorClass, res.message));
     });
-    this.worker.on('error', (e) => {
+    const fail = (e: Error) => {
+      this.dead ??= e;
       failReady(e);
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
       onCrash(e);
-    });
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`sqlite worker exited (code ${code})`)));
   }
 
+  /** Set once the thread died; every later call fails at once instead of waiting forever. */
+  private dead: Error | undefined;
+
   call(call: WorkerCall): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     this.busy++;
     return new Promise((resolve, reject) => {

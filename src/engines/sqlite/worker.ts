@@ -20,17 +20,20 @@ export interface SqliteWorkerData {
 
 const data = workerData as SqliteWorkerData;
 const db = openSqlite(data.dbPath);
-const ops = new SqliteOps(db, sqliteIdentifiers(data.names), createIngestRecordFactory(data.dataset, data.runNonce));
+// Prepared on first use: a queue-only worker must start before any spatial index exists.
+let opsCache: SqliteOps | undefined;
+const ops = () =>
+  (opsCache ??= new SqliteOps(db, sqliteIdentifiers(data.names), createIngestRecordFactory(data.dataset, data.runNonce)));
 const queues = data.withQueues ? new SqliteQueueOps(db, data.names) : undefined;
 
 function handle(msg: WorkerRequest): unknown {
   switch (msg.kind) {
     case 'run':
-      return ops.run(msg.req);
+      return ops().run(msg.req);
     case 'explain':
-      return ops.explain(msg.req);
+      return ops().explain(msg.req);
     case 'filter':
-      return ops.primaryFilter(msg.req) ?? null;
+      return ops().primaryFilter(msg.req) ?? null;
     case 'trigger':
       return queues!.trigger(msg.loopId, msg.body, msg.nowMs);
     case 'receive':
