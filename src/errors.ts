@@ -23,8 +23,9 @@ export class OperationError extends Error {
 export function errorClassOf(e: unknown): string {
   if (e instanceof OperationError) return e.errorClass;
   const err = e as { code?: unknown; number?: unknown; name?: unknown };
-  if (typeof err?.code === 'string' && err.code) return err.code;
+  // mssql errors all carry code EREQUEST; the server's error number is what tells them apart.
   if (typeof err?.number === 'number') return `mssql-${err.number}`;
+  if (typeof err?.code === 'string' && err.code) return err.code;
   if (typeof err?.name === 'string' && err.name) return err.name;
   return 'Error';
 }

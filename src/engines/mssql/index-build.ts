@@ -1,0 +1,89 @@
+/**
+ * Build the spatial indexes after the load: the main index from the scenario's index config, then
+ * index.secondaryIndexes on the coarse column. Each is dropped first if present (the table is
+ * atombench's, checked by prepare), so a changed grid config takes effect. The build is
+ * single-threaded in SQL Server and holds Sch-M on the table; its wall time is the reported build time
+ * (the main index only; the secondary ones are timed apart).
+ */
+import type sql from 'mssql';
+import type { ObjectNames } from '../../scenario/names.ts';
+import type { IndexBuildOutcome } from '../types.ts';
+import { tessellationQuery, updateMetaQuery } from './catalog.ts';
+import {
+  createSpatialIndexDdl,
+  dropIndexDdl,
+  mainIndexSpec,
+  secondaryIndexSpecs,
+  type IndexConfig,
+  type SpatialIndexSpec,
+} from './index-ddl.ts';
+import { exec, rows } from './statement.ts';
+
+export interface IndexBuildResult extends IndexBuildOutcome {
+  secondaryDurationMs: number;
+  secondaryCount: number;
+}
+
+async function build(pool: sql.ConnectionPool, names: ObjectNames, spec: SpatialIndexSpec): Promise<number> {
+  await exec(pool, { text: dropIndexDdl(names, spec.name), params: [] });
+  const started = performance.now();
+  await exec(pool, { text: createSpatialIndexDdl(names, spec), params: [] });
+  return performance.now() - started;
+}
+
+export async function buildSpatialIndexes(
+  pool: sql.ConnectionPool,
+  names: ObjectNames,
+  index: IndexConfig & { secondaryIndexes: number },
+): Promise<IndexBuildResult> {
+  const main = mainIndexSpec(names, index);
+  await exec(pool, updateMetaQuery(names.schema, { IndexBuilt: false }));
+  const durationMs = await build(pool, names, main);
+  let secondaryDurationMs = 0;
+  const secondary = secondaryIndexSpecs(names, index.secondaryIndexes);
+  for (const spec of secondary) secondaryDurationMs += await build(pool, names, spec);
+  await exec(pool, updateMetaQuery(names.schema, { IndexBuilt: true }));
+  return {
+    durationMs,
+    ddl: createSpatialIndexDdl(names, main),
+    secondaryDurationMs,
+    secondaryCount: secondary.length,
+  };
+}
+
+interface TessellationRow {
+  tessellation_scheme: string;
+  bounding_box_xmin: number;
+  bounding_box_ymin: number;
+  bounding_box_xmax: number;
+  bounding_box_ymax: number;
+  level_1_grid_desc: string | null;
+  level_2_grid_desc: string | null;
+  level_3_grid_desc: string | null;
+  level_4_grid_desc: string | null;
+  cells_per_object: number;
+  is_padded: boolean;
+}
+
+/** The DDL of the index as it is deployed (attach mode), or undefined if it does not exist. */
+export async function deployedIndexDdl(
+  pool: sql.ConnectionPool,
+  names: ObjectNames,
+): Promise<string | undefined> {
+  const t = rows<TessellationRow>(await exec(pool, tessellationQuery(names, names.spatialIndex)))[0];
+  if (!t) return undefined;
+  const grid = (g: string | null): 'LOW' | 'MEDIUM' | 'HIGH' => (g === 'LOW' || g === 'HIGH' ? g : 'MEDIUM');
+  const config: IndexConfig = {
+    scheme: t.tessellation_scheme === 'GEOMETRY_AUTO_GRID' ? 'GEOMETRY_AUTO_GRID' : 'GEOMETRY_GRID',
+    boundingBox: [t.bounding_box_xmin, t.bounding_box_ymin, t.bounding_box_xmax, t.bounding_box_ymax],
+    grids: [
+      grid(t.level_1_grid_desc),
+      grid(t.level_2_grid_desc),
+      grid(t.level_3_grid_desc),
+      grid(t.level_4_grid_desc),
+    ],
+    cellsPerObject: t.cells_per_object,
+    padIndex: t.is_padded === true,
+  };
+  return `-- as deployed (sys.spatial_index_tessellations)\n${createSpatialIndexDdl(names, mainIndexSpec(names, config))}`;
+}

@@ -1,0 +1,322 @@
+/**
+ * The SQL Server engine: Hartonomous's own platform (geometry + spatial index + Service Broker), via the
+ * mssql package (tedious). Connection pools in pools.ts (admin, work, probe) plus the queue driver's own.
+ * Attach mode creates nothing, runs read-only spatial work and probes, and sends OODA triggers only with
+ * ooda.sendInAttachMode. The password never leaves connection-url.ts unredacted: every message goes
+ * through the target's Redactor. Seeding path: seed-rows.ts (native by default, ATOMBENCH_MSSQL_SEED_MODE).
+ */
+import { createIngestRecordFactory } from '../../dataset/records.ts';
+import type { SeedBatch } from '../../dataset/types.ts';
+import { RuntimeFailure, UserError } from '../../errors.ts';
+import { resolveNames, type ObjectNames } from '../../scenario/names.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type {
+  Capabilities,
+  DatasetState,
+  Engine,
+  EngineFingerprint,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
+import { MssqlQueueDriver } from './broker.ts';
+import { updateMetaQuery } from './catalog.ts';
+import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
+import { MssqlPools } from './pools.ts';
+import { queryWindow } from './dialect.ts';
+import { resetIngestedQuery } from './dialect-ingest.ts';
+import { mssqlErrorClass, operationError } from './error-class.ts';
+import { attachState, readFingerprint } from './engine-info.ts';
+import { quoteName } from './identifiers.ts';
+import { buildSpatialIndexes } from './index-build.ts';
+import { MssqlOperations } from './operations.ts';
+import { samplePrimaryFilter, type PrimaryFilterStats } from './primary-filter.ts';
+import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './probes.ts';
+import { enableBrokerSql, prepareSchema } from './schema.ts';
+import { SEED_MODES, type SeedMode } from './seed-rows.ts';
+import { seedBatches } from './seeding.ts';
+import { exec, param, rows } from './statement.ts';
+
+export interface MssqlEngineOptions {
+  url: string | undefined;
+  scenario: Scenario;
+  /** Unique per run: ingested atoms get content hashes no other run uses. */
+  runNonce: string;
+  /** Seeding path (seed-rows.ts); default native, or ATOMBENCH_MSSQL_SEED_MODE=staging. */
+  seedMode?: SeedMode;
+  /** At most one sp_help_spatial_geometry_index_xml call per this many ms (it reads the whole index). */
+  primaryFilterEveryMs?: number;
+}
+
+const QUEUE_POOL_MAX = 10;
+
+function seedModeOf(o: MssqlEngineOptions): SeedMode {
+  const m = o.seedMode ?? process.env.ATOMBENCH_MSSQL_SEED_MODE ?? 'native';
+  if (!SEED_MODES.includes(m as SeedMode))
+    throw new UserError(`ATOMBENCH_MSSQL_SEED_MODE: "${m}" is not one of ${SEED_MODES.join(', ')}`);
+  return m as SeedMode;
+}
+
+export class MssqlEngine implements Engine {
+  readonly name = 'mssql' as const;
+  readonly capabilities: Capabilities;
+  private readonly target: MssqlTarget;
+  private readonly scenario: Scenario;
+  private names: ObjectNames;
+  private index: Scenario['index'];
+  private readonly mode: SeedMode;
+  private ops: MssqlOperations;
+  private readonly pools: MssqlPools;
+  private probes: MssqlProbes | undefined;
+  private driver: MssqlQueueDriver | undefined;
+  private lastFilterAtMs = -Infinity;
+  private lastFilter: PrimaryFilterStats | undefined;
+
+  constructor(private readonly o: MssqlEngineOptions) {
+    this.target = parseMssqlUrl(o.url);
+    this.pools = new MssqlPools(this.target);
+    this.scenario = o.scenario;
+    this.names = resolveNames(o.scenario.names.preset, o.scenario.names.overrides);
+    this.index = o.scenario.index;
+    this.mode = seedModeOf(o);
+    this.capabilities = defaultCapabilities(o.scenario.ooda.enabled);
+    this.ops = this.makeOps();
+  }
+
+  private get attach(): boolean {
+    return this.scenario.attach;
+  }
+
+  private makeOps(): MssqlOperations {
+    const makeIngest = createIngestRecordFactory(this.scenario.dataset, this.o.runNonce);
+    return new MssqlOperations({
+      names: this.names,
+      hint: this.index.hint,
+      mode: this.mode,
+      makeIngest,
+      redactor: this.target.redactor,
+    });
+  }
+
+  /** Run setup work, turning server errors into RuntimeFailures (exit 3) with a redacted message. */
+  private async setup<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
+      throw new RuntimeFailure(`${what} on ${this.target.display}: ${this.target.redactor.message(e)}`);
+    }
+  }
+
+  async connect(): Promise<void> {
+    await this.pools.connect();
+    this.probes = new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
+      this.driverGauges(),
+    );
+    await this.probes.detect().catch(() => undefined);
+  }
+
+  /** Gauges kept client-side: broker errors by class, the last sp_help_spatial_geometry_index_xml sample. */
+  private driverGauges(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(this.driver?.errorsByClass ?? {})) out[`brokerErrors.${k}`] = v;
+    const f = this.lastFilter;
+    if (f?.efficiencyPercent !== undefined) out['primaryFilter.efficiencyPercent'] = f.efficiencyPercent;
+    if (f?.indexRowsPerBaseRow !== undefined) out['spatialIndex.rowsPerBaseRow'] = f.indexRowsPerBaseRow;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.driver?.close().catch(() => undefined);
+    this.driver = undefined;
+    await this.pools.close();
+  }
+
+  async fingerprint(): Promise<EngineFingerprint> {
+    return this.setup('fingerprint', () =>
+      readFingerprint(this.pools.probe, {
+        names: this.names,
+        index: this.index,
+        seedMode: this.mode,
+        attach: this.attach,
+      }),
+    );
+  }
+
+  async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
+    this.names = plan.names;
+    this.index = plan.index;
+    this.ops = this.makeOps();
+    this.probes = new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
+      this.driverGauges(),
+    );
+    if (this.attach) return this.setup('attach', () => attachState(this.pools.admin, this.names));
+    const pools = this.pools;
+    return this.setup('prepare', () =>
+      prepareSchema(
+        {
+          get pool() {
+            return pools.admin;
+          },
+          names: this.names,
+          validation: this.scenario.ooda.validation,
+          enableBroker: (rollbackImmediate) => this.enableBroker(rollbackImmediate),
+        },
+        plan,
+        opts,
+      ),
+    );
+  }
+
+  /**
+   * ALTER DATABASE ... SET ENABLE_BROKER from master; our own sessions are closed first and reopened
+   * (also when it fails, so the engine stays usable). rollbackImmediate only for a database atombench
+   * owns (schema.ts ensureBroker); otherwise NO_WAIT, and its failure is explained to the user.
+   */
+  private async enableBroker(rollbackImmediate: boolean): Promise<void> {
+    const db = rows<{ db: string }>(
+      await exec(this.pools.admin, { text: 'SELECT DB_NAME() AS db;', params: [] }),
+    )[0]?.db;
+    if (!db) throw new Error('cannot read the current database name');
+    await this.close();
+    let failure: unknown;
+    try {
+      const master = await this.pools.open(1, 0, 'master');
+      try {
+        await exec(master, {
+          text: enableBrokerSql(rollbackImmediate),
+          params: [param('db', 'sysname', db)],
+        });
+      } finally {
+        await master.close().catch(() => undefined);
+      }
+    } catch (e) {
+      failure = e;
+    }
+    await this.connect();
+    if (failure === undefined) return;
+    if (rollbackImmediate || failure instanceof UserError || failure instanceof RuntimeFailure) throw failure;
+    throw new UserError(
+      `Service Broker is disabled in database ${quoteName(db)} and could not be enabled WITH NO_WAIT (atombench rolls back other sessions only in a database it owns; with --force it does not): ${this.target.redactor.message(failure)}. Close the other sessions, or run ALTER DATABASE ... SET ENABLE_BROKER yourself`,
+    );
+  }
+
+  private writable(what: string): void {
+    if (this.attach)
+      throw new UserError(`attach mode is read-only: atombench does not ${what} on a deployment`);
+  }
+
+  async seed(
+    batches: AsyncIterable<SeedBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    this.writable('seed');
+    return this.setup('seeding', () =>
+      seedBatches(
+        { pool: this.pools.admin, names: this.names, mode: this.mode },
+        batches,
+        onProgress,
+        rowsTotal,
+      ),
+    );
+  }
+
+  async markSeeded(datasetKey: string, rowsSeeded: number): Promise<void> {
+    this.writable('record a dataset');
+    await this.setup('recording the dataset', () =>
+      exec(
+        this.pools.admin,
+        updateMetaQuery(this.names.schema, {
+          DatasetKey: datasetKey,
+          SeededRows: rowsSeeded,
+          PendingDatasetKey: null,
+        }),
+      ),
+    );
+  }
+
+  async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    this.writable('build indexes');
+    const r = await this.setup('building the spatial index', () =>
+      buildSpatialIndexes(this.pools.admin, plan.names, plan.index),
+    );
+    return { durationMs: r.durationMs, ddl: r.ddl };
+  }
+
+  async resetIngested(datasetRows: number): Promise<number> {
+    if (this.attach) return 0;
+    return this.setup('removing ingested atoms', async () =>
+      Number(
+        rows<{ Deleted: number }>(
+          await exec(this.pools.admin, resetIngestedQuery(this.names, datasetRows)),
+        )[0]?.Deleted ?? 0,
+      ),
+    );
+  }
+
+  async run(req: OperationRequest): Promise<OperationResult> {
+    if (req.op === 'ingest' && this.attach)
+      throw new UserError('attach mode is read-only: remove the ingest operation from the workload mix');
+    return this.ops.run(this.pools.work, req);
+  }
+
+  async openPool(size: number): Promise<void> {
+    await this.pools.resizeWork(size);
+  }
+
+  async queues(): Promise<QueueDriver> {
+    if (this.driver) return this.driver;
+    const pool = await this.pools.open(QUEUE_POOL_MAX, 120_000);
+    this.driver = new MssqlQueueDriver({
+      pool,
+      names: this.names,
+      redactor: this.target.redactor,
+      attach: this.attach,
+      allowTriggers: !this.attach || this.scenario.ooda.sendInAttachMode,
+      ownsPool: true,
+    });
+    return this.driver;
+  }
+
+  async probe(): Promise<ProbeSample> {
+    if (!this.probes) throw new Error('mssql engine: connect() first');
+    return this.probes.sample();
+  }
+
+  async explain(req: OperationRequest): Promise<PlanInfo> {
+    try {
+      return await this.ops.explain(this.pools.probe, req);
+    } catch (e) {
+      if (mssqlErrorClass(e) === 'permission')
+        this.capabilities.seekRatio = { supported: false, reason: NO_SHOWPLAN };
+      throw e;
+    }
+  }
+
+  /** P (primary filter candidates) and O (rows output) for the request's query window, rate-limited. */
+  async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
+    if (req.op === 'ingest') return undefined;
+    const w = queryWindow(req);
+    const now = Date.now();
+    if (!w || now - this.lastFilterAtMs < (this.o.primaryFilterEveryMs ?? 10_000)) return undefined;
+    this.lastFilterAtMs = now;
+    try {
+      const stats = await samplePrimaryFilter(this.pools.probe, this.names, w);
+      this.lastFilter = stats ?? this.lastFilter;
+      return stats && { candidates: stats.candidates, output: stats.output };
+    } catch (e) {
+      const err = operationError(e, this.target.redactor, 'sp_help_spatial_geometry_index_xml');
+      if (err.errorClass === 'permission' || err.errorClass === 'missing-object')
+        this.capabilities.primaryFilter = { supported: false, reason: err.message };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine's connection pools, all to the database in --url: admin (DDL, seeding, index builds: no
+ * request timeout), work (the load, sized by openPool), probe (probes, plans, primary filter: the
+ * poller's own connections). The queue driver gets its own pool from `open`. A failed login is a
+ * RuntimeFailure (exit 3) that names the server, never the password.
+ */
+import sql from 'mssql';
+import { RuntimeFailure } from '../../errors.ts';
+import { withDatabase, type MssqlTarget } from './connection-url.ts';
+
+/** Request timeout of the work and probe pools unless the URL sets requestTimeoutMs. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export class MssqlPools {
+  private adminPool: sql.ConnectionPool | undefined;
+  private workPool: sql.ConnectionPool | undefined;
+  private probePool: sql.ConnectionPool | undefined;
+  private workSize = 4;
+
+  constructor(private readonly target: MssqlTarget) {}
+
+  /** A new pool of `max` connections (to another database of the server when given). */
+  async open(max: number, requestTimeout?: number, database?: string): Promise<sql.ConnectionPool> {
+    const base = this.target.config;
+    const cfg = database
+      ? withDatabase(base, database, max)
+      : { ...base, pool: { ...(base.pool ?? {}), max, min: 0 } };
+    if (requestTimeout !== undefined) cfg.requestTimeout = requestTimeout;
+    const pool = new sql.ConnectionPool(cfg);
+    try {
+      return await pool.connect();
+    } catch (e) {
+      await pool.close().catch(() => undefined);
+      throw new RuntimeFailure(
+        `cannot connect to SQL Server at ${this.target.display}: ${this.target.redactor.message(e)}`,
+      );
+    }
+  }
+
+  private get timeout(): number {
+    return this.target.config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  async connect(): Promise<void> {
+    this.adminPool = await this.open(2, 0);
+    this.probePool = await this.open(2, this.timeout);
+    this.workPool = await this.open(this.workSize, this.timeout);
+  }
+
+  async close(): Promise<void> {
+    for (const p of [this.workPool, this.probePool, this.adminPool]) await p?.close().catch(() => undefined);
+    this.workPool = this.probePool = this.adminPool = undefined;
+  }
+
+  /** Resize the work pool and open every connection now, so measured requests do not pay for logins. */
+  async resizeWork(size: number): Promise<void> {
+    const old = this.workPool;
+    this.workSize = Math.max(1, size);
+    const pool = await this.open(this.workSize, this.timeout);
+    this.workPool = pool;
+    await old?.close().catch(() => undefined);
+    await Promise.all(Array.from({ length: this.workSize }, () => pool.request().query('SELECT 1 AS warm;')));
+  }
+
+  private need(pool: sql.ConnectionPool | undefined): sql.ConnectionPool {
+    if (!pool) throw new Error('mssql engine: connect() first');
+    return pool;
+  }
+
+  get admin(): sql.ConnectionPool {
+    return this.need(this.adminPool);
+  }
+  get work(): sql.ConnectionPool {
+    return this.need(this.workPool);
+  }
+  get probe(): sql.ConnectionPool {
+    return this.need(this.probePool);
+  }
+}
