@@ -1,3 +1,5 @@
+import { postgisSeedVsCopy } from './postgis-seed-vs-copy.ts';
+import { postgisVsPgbench } from './postgis-vs-pgbench.ts';
 import { embeddedSeeding } from './seeding.ts';
 import { recordingOverhead } from './recording.ts';
 import { schedulingAccuracy } from './scheduling.ts';
@@ -7,7 +9,13 @@ import type { BenchModule } from './types.ts';
  * Harness self-benchmarks (`npm run bench`): each measures side by side in one run and prints ratios.
  * `npm run bench -- <name filter>` runs the matching ones only.
  */
-const MODULES: BenchModule[] = [recordingOverhead, schedulingAccuracy, embeddedSeeding];
+const MODULES: BenchModule[] = [
+  recordingOverhead,
+  schedulingAccuracy,
+  embeddedSeeding,
+  postgisVsPgbench,
+  postgisSeedVsCopy,
+];
 
 const filter = process.argv[2]?.toLowerCase();
 for (const m of MODULES) {

@@ -21,7 +21,14 @@ export const schedulingAccuracy: BenchModule = {
     ] as const) {
       const lag = createLatencyHistogram();
       const totalMs = durationSec * 1000;
-      const schedule = arrivalSchedule({ ratePerSec, arrivals, warmupMs: 0, totalMs, stages: [], rand: createRandom(1) });
+      const schedule = arrivalSchedule({
+        ratePerSec,
+        arrivals,
+        warmupMs: 0,
+        totalMs,
+        stages: [],
+        rand: createRandom(1),
+      });
       const out = await runOpenLoop(
         {
           next: () => ({ op: 'spatial.knn', q: { x: 0, y: 0, z: 0 }, k: 1 }),

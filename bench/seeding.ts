@@ -23,7 +23,10 @@ export const embeddedSeeding: BenchModule = {
   async run(log) {
     const atoms = Number(process.env.ATOMBENCH_BENCH_ATOMS ?? 200_000);
     const reps = Number(process.env.ATOMBENCH_BENCH_REPS ?? 3);
-    const { scenario } = validateScenario({ dataset: { atoms, seed: 5 }, workload: { mix: [{ op: 'spatial.knn' }] } });
+    const { scenario } = validateScenario({
+      dataset: { atoms, seed: 5 },
+      workload: { mix: [{ op: 'spatial.knn' }] },
+    });
     const sc = scenario!;
     const plan = schemaPlan(sc);
     const engineTimes: number[] = [];
@@ -50,8 +53,34 @@ export const embeddedSeeding: BenchModule = {
           db.transaction(() => {
             for (let i = at; i < Math.min(atoms, at + sc.dataset.batchSize); i++) {
               const r = factory(i);
-              atom.run(r.atomId, r.tenantId, r.modality, r.subtype, r.contentHash, r.contentType, r.sourceType, r.sourceUri, r.canonicalText, r.metadata, r.referenceCount);
-              emb.run(r.atomId, r.atomId, r.tenantId, r.modelId, r.embeddingType, r.dimension, r.point.x, r.point.y, r.point.z, r.bucketX, r.bucketY, r.bucketZ, r.hilbertValue);
+              atom.run(
+                r.atomId,
+                r.tenantId,
+                r.modality,
+                r.subtype,
+                r.contentHash,
+                r.contentType,
+                r.sourceType,
+                r.sourceUri,
+                r.canonicalText,
+                r.metadata,
+                r.referenceCount,
+              );
+              emb.run(
+                r.atomId,
+                r.atomId,
+                r.tenantId,
+                r.modelId,
+                r.embeddingType,
+                r.dimension,
+                r.point.x,
+                r.point.y,
+                r.point.z,
+                r.bucketX,
+                r.bucketY,
+                r.bucketZ,
+                r.hilbertValue,
+              );
             }
           })();
         }
@@ -63,7 +92,9 @@ export const embeddedSeeding: BenchModule = {
     }
     const e = median(engineTimes);
     const r = median(rawTimes);
-    log(`  ${atoms} atoms, median of ${reps}: atombench ${(atoms / (e / 1000)).toFixed(0)} rows/s, raw loop ${(atoms / (r / 1000)).toFixed(0)} rows/s`);
+    log(
+      `  ${atoms} atoms, median of ${reps}: atombench ${(atoms / (e / 1000)).toFixed(0)} rows/s, raw loop ${(atoms / (r / 1000)).toFixed(0)} rows/s`,
+    );
     log(`  ratio atombench/raw throughput: ${(r / e).toFixed(3)} (1.0 = no pipeline overhead)`);
   },
 };

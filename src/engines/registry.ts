@@ -2,6 +2,10 @@ import { join } from 'node:path';
 import { datasetKey } from '../dataset/stream.ts';
 import { UserError } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { resolveNames } from '../scenario/names.ts';
+import { checkPostgresUrl } from './postgis/connection.ts';
+import { PostgisEngine, postgisEnvOptions } from './postgis/index.ts';
+import { MssqlEngine } from './mssql/index.ts';
 import { SqliteEngine } from './sqlite/index.ts';
 import type { Engine, EngineName } from './types.ts';
 
@@ -22,23 +26,31 @@ function sqlitePath(ctx: EngineContext): string {
   const url = ctx.url;
   if (!url) return join(EMBEDDED_DIR, `${datasetKey(ctx.scenario.dataset)}.sqlite`);
   if (url.startsWith('sqlite:') || url.startsWith('file:')) return url.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (/^[a-z]+:\/\//i.test(url)) throw new UserError(`--url: the sqlite engine takes a file path or sqlite:<path>, not ${url.split(':')[0]}://`);
+  if (/^[a-z]+:\/\//i.test(url))
+    throw new UserError(
+      `--url: the sqlite engine takes a file path or sqlite:<path>, not ${url.split(':')[0]}://`,
+    );
   return url;
 }
 
 /** Every engine, by name. Add one: write src/engines/<name>/, list its factory here. */
 export const ENGINES: Record<EngineName, Factory> = {
-  sqlite: async (ctx) => new SqliteEngine({ path: sqlitePath(ctx), dataset: ctx.scenario.dataset, runNonce: ctx.runNonce }),
-  postgis: async () => {
-    throw new UserError('engine postgis: not available in this build yet (see issue "PostGIS engine on a real server")');
-  },
-  mssql: async () => {
-    throw new UserError('engine mssql: not available in this build yet (see issue "SQL Server engine")');
-  },
+  sqlite: async (ctx) =>
+    new SqliteEngine({ path: sqlitePath(ctx), dataset: ctx.scenario.dataset, runNonce: ctx.runNonce }),
+  postgis: async (ctx) =>
+    new PostgisEngine({
+      url: checkPostgresUrl(ctx.url),
+      dataset: ctx.scenario.dataset,
+      names: resolveNames(ctx.scenario.names.preset, ctx.scenario.names.overrides),
+      runNonce: ctx.runNonce,
+      ...postgisEnvOptions(process.env),
+    }),
+  mssql: async (ctx) => new MssqlEngine({ url: ctx.url, scenario: ctx.scenario, runNonce: ctx.runNonce }),
 };
 
 export async function createEngine(name: string, ctx: EngineContext): Promise<Engine> {
   const factory = ENGINES[name as EngineName];
-  if (!factory) throw new UserError(`--engine: unknown engine "${name}"; valid: ${Object.keys(ENGINES).join(', ')}`);
+  if (!factory)
+    throw new UserError(`--engine: unknown engine "${name}"; valid: ${Object.keys(ENGINES).join(', ')}`);
   return factory(ctx);
 }

@@ -1,0 +1,121 @@
+import type { AtomRecord } from '../../dataset/types.ts';
+
+/**
+ * Rows of a seed batch in COPY's binary format, for the columns of seedSql().copyAtoms /
+ * copyEmbeddings in that order. No number is printed and no hash is hex-encoded: integers go as their
+ * big-endian bytes, ContentHash as its 32 raw bytes and the point as 29 bytes of EWKB (the geometry
+ * type's binary input, geometry_recv, reads WKB), so both the client and the server skip the text
+ * conversions. https://www.postgresql.org/docs/15/sql-copy.html#id-1.9.3.55.9.4
+ */
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const TWO_32 = 4294967296;
+
+/** A growing buffer with the few writes COPY binary needs. */
+class Writer {
+  buf: Buffer;
+  at = 0;
+  constructor(bytes: number) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+  int16(v: number): void {
+    this.room(2);
+    this.at = this.buf.writeInt16BE(v, this.at);
+  }
+  int32Field(v: number): void {
+    this.room(8);
+    this.at = this.buf.writeInt32BE(4, this.at);
+    this.at = this.buf.writeInt32BE(v, this.at);
+  }
+  /** int8 from a safe integer: high word (signed) then low word (unsigned), two's complement. */
+  int64Field(v: number): void {
+    this.room(12);
+    const hi = Math.floor(v / TWO_32);
+    this.at = this.buf.writeInt32BE(8, this.at);
+    this.at = this.buf.writeInt32BE(hi, this.at);
+    this.at = this.buf.writeUInt32BE(v - hi * TWO_32, this.at);
+  }
+  textField(s: string | null | undefined): void {
+    if (s === null || s === undefined) return this.nullField();
+    this.room(4 + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const n = this.buf.write(s, this.at + 4, 'utf8');
+    this.buf.writeInt32BE(n, this.at);
+    this.at += 4 + n;
+  }
+  bytesField(b: Buffer): void {
+    this.room(4 + b.length);
+    this.at = this.buf.writeInt32BE(b.length, this.at);
+    this.at += b.copy(this.buf, this.at);
+  }
+  /** geometry POINT Z, SRID 0, as little-endian EWKB: byte order 1, type 0x80000001, x, y, z. */
+  pointZField(x: number, y: number, z: number): void {
+    this.room(33);
+    this.at = this.buf.writeInt32BE(29, this.at);
+    this.at = this.buf.writeUInt8(1, this.at);
+    this.at = this.buf.writeUInt32LE(0x80000001, this.at);
+    this.at = this.buf.writeDoubleLE(x, this.at);
+    this.at = this.buf.writeDoubleLE(y, this.at);
+    this.at = this.buf.writeDoubleLE(z, this.at);
+  }
+  nullField(): void {
+    this.room(4);
+    this.at = this.buf.writeInt32BE(-1, this.at);
+  }
+  header(): void {
+    this.room(19);
+    this.at += SIGNATURE.copy(this.buf, this.at);
+    this.at = this.buf.writeInt32BE(0, this.at); // flags: no OIDs
+    this.at = this.buf.writeInt32BE(0, this.at); // no header extension
+  }
+  done(): Buffer {
+    this.int16(-1); // file trailer
+    return this.buf.subarray(0, this.at);
+  }
+}
+
+export function encodeAtomsBinary(records: readonly AtomRecord[]): Buffer {
+  const w = new Writer(64 + records.length * 240);
+  w.header();
+  for (const r of records) {
+    w.int16(11);
+    w.int64Field(r.atomId);
+    w.int32Field(r.tenantId);
+    w.textField(r.modality);
+    w.textField(r.subtype);
+    w.bytesField(r.contentHash);
+    w.textField(r.contentType);
+    w.textField(r.sourceType);
+    w.textField(r.sourceUri);
+    w.textField(r.canonicalText);
+    w.textField(r.metadata);
+    w.int64Field(r.referenceCount);
+  }
+  return w.done();
+}
+
+export function encodeEmbeddingsBinary(records: readonly AtomRecord[]): Buffer {
+  const w = new Writer(64 + records.length * 140);
+  w.header();
+  for (const r of records) {
+    w.int16(11);
+    // The embedding's id is the atom's: one embedding per seeded atom, and a resumed seed stays dense.
+    w.int64Field(r.atomId);
+    w.int64Field(r.atomId);
+    w.int32Field(r.tenantId);
+    w.int32Field(r.modelId);
+    w.textField(r.embeddingType);
+    w.int32Field(r.dimension);
+    w.pointZField(r.point.x, r.point.y, r.point.z);
+    w.int32Field(r.bucketX);
+    w.int32Field(r.bucketY);
+    w.int32Field(r.bucketZ);
+    w.int64Field(r.hilbertValue);
+  }
+  return w.done();
+}

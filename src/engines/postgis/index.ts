@@ -1,0 +1,258 @@
+import type pg from 'pg';
+import { createIngestRecordFactory } from '../../dataset/records.ts';
+import type { SeedBatch } from '../../dataset/types.ts';
+import { UserError } from '../../errors.ts';
+import type { ObjectNames } from '../../scenario/names.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type {
+  Capabilities,
+  Capability,
+  DatasetState,
+  Engine,
+  EngineFingerprint,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
+import { displayUrl, openClient, openPool, scrubbing } from './connection.ts';
+import type { CopyFormat } from './copy-encode.ts';
+import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
+import { PostgisOps } from './ops.ts';
+import { PostgisProbes } from './probes.ts';
+import { PostgisQueueDriver } from './queue-driver.ts';
+import { buildIndex, indexDdl, markSeeded, prepareSchema, resetIngested } from './schema.ts';
+import { seedWithCopy } from './seeder.ts';
+
+export interface PostgisEngineOptions {
+  url: string;
+  dataset: Scenario['dataset'];
+  /** The scenario's name mapping (prepare() replaces it with the plan's; attach mode uses it as is). */
+  names: ObjectNames;
+  runNonce: string;
+  /** How windowed operations find their rows (dialect.ts PoolVariant; default knn-dwithin). */
+  poolVariant?: PoolVariant;
+  /** How seed batches travel in COPY (default binary; text-ewkb / text-ewkt for comparison). */
+  copyFormat?: CopyFormat;
+  /** Connections loading seed batches at once (default 2; commits stay in batch order). */
+  seedConnections?: number;
+}
+
+/** Engine options from the environment: ATOMBENCH_POSTGIS_POOL=knn-dwithin|dwithin|intersects. */
+export function postgisEnvOptions(env: NodeJS.ProcessEnv): Pick<PostgisEngineOptions, 'poolVariant'> {
+  const v = env.ATOMBENCH_POSTGIS_POOL;
+  if (v === undefined || v === '') return {};
+  if (!(POOL_VARIANTS as readonly string[]).includes(v))
+    throw new UserError(
+      `ATOMBENCH_POSTGIS_POOL: unknown pool variant "${v}"; valid: ${POOL_VARIANTS.join(', ')}`,
+    );
+  return { poolVariant: v as PoolVariant };
+}
+
+/** Settings reported in the fingerprint: they change what a query costs. */
+const SETTINGS = [
+  'shared_buffers',
+  'effective_cache_size',
+  'work_mem',
+  'maintenance_work_mem',
+  'random_page_cost',
+  'jit',
+  'max_parallel_workers_per_gather',
+  'synchronous_commit',
+  'fsync',
+  'plan_cache_mode',
+];
+
+/** The PostGIS engine: pg + pg-copy-streams, a GiST index, queue tables received with SKIP LOCKED. */
+export class PostgisEngine implements Engine {
+  readonly name = 'postgis' as const;
+  private admin: pg.Client | undefined;
+  private pool: pg.Pool | undefined;
+  private ops: PostgisOps | undefined;
+  private probeClient: pg.Client | undefined;
+  private probeState: PostgisProbes | undefined;
+  private queueDriver: PostgisQueueDriver | undefined;
+  private names: ObjectNames;
+  private readonly variant: PoolVariant;
+  private statStatements: Capability = { supported: false, reason: 'not connected yet' };
+  private flushSupported = false;
+
+  constructor(private readonly opts: PostgisEngineOptions) {
+    this.names = opts.names;
+    this.variant = opts.poolVariant ?? 'knn-dwithin';
+  }
+
+  get capabilities(): Capabilities {
+    return {
+      seekRatio: { supported: true },
+      cacheHitRatio: { supported: true },
+      queueDepth: { supported: true },
+      primaryFilter: { supported: true },
+      serverQueryStats: this.statStatements,
+      gridIndex: {
+        supported: false,
+        reason:
+          'GiST is an R-tree over bounding boxes: BOUNDING_BOX, GRIDS, CELLS_PER_OBJECT and PAD_INDEX apply to SQL Server only',
+      },
+    };
+  }
+
+  /** Where we are, for messages: the URL without its password. */
+  private get where(): string {
+    return `postgis ${displayUrl(this.opts.url)}`;
+  }
+
+  private get conn(): pg.Client {
+    if (!this.admin) throw new Error('postgis engine: not connected');
+    return this.admin;
+  }
+
+  /** Run on the admin connection with errors scrubbed of the URL's secrets. */
+  private q<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    return scrubbing(this.opts.url, () => fn(this.conn));
+  }
+
+  async connect(): Promise<void> {
+    this.admin = await openClient(this.opts.url);
+    const r = await this.q((c) =>
+      c.query(`SELECT current_setting('server_version_num')::int AS v,
+        EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS pss`),
+    );
+    this.flushSupported = r.rows[0].v >= 150000; // pg_stat_force_next_flush() is new in 15
+    this.statStatements = r.rows[0].pss
+      ? await this.conn.query('SELECT 1 FROM pg_stat_statements LIMIT 1').then(
+          () => ({ supported: true }),
+          (e: Error) => ({
+            supported: false,
+            reason: `pg_stat_statements is installed but unreadable: ${e.message}`,
+          }),
+        )
+      : {
+          supported: false,
+          reason:
+            'pg_stat_statements is not installed in this database (shared_preload_libraries = pg_stat_statements, then CREATE EXTENSION pg_stat_statements)',
+        };
+  }
+
+  async close(): Promise<void> {
+    await this.queueDriver?.close();
+    await this.pool?.end().catch(() => {});
+    await this.probeClient?.end().catch(() => {});
+    await this.admin?.end().catch(() => {});
+    this.queueDriver = this.pool = this.probeClient = this.admin = undefined;
+    this.ops = this.probeState = undefined;
+  }
+
+  async fingerprint(): Promise<EngineFingerprint> {
+    return this.q(async (c) => {
+      const v = await c.query(`SELECT current_setting('server_version') AS pg,
+        (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis`);
+      const s = await c.query('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [SETTINGS]);
+      const settings: Record<string, string> = {};
+      for (const row of s.rows as { name: string; setting: string; unit: string | null }[])
+        settings[row.name] = row.unit ? `${row.setting} (${row.unit})` : row.setting;
+      settings['atombench.poolVariant'] = this.variant;
+      settings['index.gridOptions'] =
+        'n/a: GiST has no grid (BOUNDING_BOX, GRIDS, CELLS_PER_OBJECT, PAD_INDEX)';
+      settings['index.hint'] =
+        'n/a: PostgreSQL has no index hints; the seek ratio shows what the planner chose';
+      const ix = await c.query('SELECT indexdef FROM pg_indexes WHERE indexname = $1 LIMIT 1', [
+        this.names.spatialIndex,
+      ]);
+      return {
+        engine: 'postgis',
+        serverVersion: `PostgreSQL ${v.rows[0].pg}${v.rows[0].postgis ? ` + PostGIS ${v.rows[0].postgis}` : ' (PostGIS not installed)'}`,
+        settings,
+        indexDdl: (ix.rows[0]?.indexdef as string | undefined) ?? indexDdl(this.names),
+      };
+    });
+  }
+
+  async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
+    this.names = plan.names;
+    return this.q((c) => prepareSchema(c, plan, opts, this.where));
+  }
+
+  async seed(
+    batches: AsyncIterable<SeedBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    const extra: pg.Client[] = [];
+    try {
+      for (let i = 1; i < (this.opts.seedConnections ?? 2); i++) extra.push(await openClient(this.opts.url));
+      const streams = { clients: [this.conn, ...extra], format: this.opts.copyFormat ?? 'binary' };
+      return await scrubbing(this.opts.url, () =>
+        seedWithCopy(streams, postgisIds(this.names), batches, onProgress, rowsTotal),
+      );
+    } finally {
+      await Promise.all(extra.map((c) => c.end().catch(() => {})));
+    }
+  }
+
+  markSeeded(datasetKey: string, rows: number): Promise<void> {
+    return this.q((c) => markSeeded(c, this.names, datasetKey, rows));
+  }
+
+  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    return this.q((c) => buildIndex(c, plan));
+  }
+
+  resetIngested(datasetRows: number): Promise<number> {
+    return this.q((c) => resetIngested(c, this.names, datasetRows));
+  }
+
+  async openPool(size: number): Promise<void> {
+    await this.pool?.end().catch(() => {});
+    this.pool = await openPool(this.opts.url, size);
+    const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
+    this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest);
+    // The probe connection starts now too, and counters are read once: later samples are deltas from here.
+    await scrubbing(this.opts.url, async () => (await this.probes()).markBaseline());
+  }
+
+  run(req: OperationRequest): Promise<OperationResult> {
+    if (!this.ops) return Promise.reject(new Error('postgis engine: openPool() first'));
+    return this.ops.run(req);
+  }
+
+  async queues(): Promise<QueueDriver> {
+    this.queueDriver ??= await PostgisQueueDriver.open(this.opts.url, postgisIds(this.names));
+    return this.queueDriver;
+  }
+
+  /** The probe connection: separate from the load's pool and the admin connection. */
+  private async probes(): Promise<PostgisProbes> {
+    if (!this.probeState) {
+      this.probeClient = await openClient(this.opts.url);
+      const ids = postgisIds(this.names);
+      this.probeState = new PostgisProbes(
+        this.probeClient,
+        ids,
+        spatialSql(ids, this.variant),
+        this.names,
+        this.statStatements,
+        this.flushSupported,
+      );
+    }
+    return this.probeState;
+  }
+
+  async probe(): Promise<ProbeSample> {
+    return scrubbing(this.opts.url, async () => (await this.probes()).sample());
+  }
+
+  async explain(req: OperationRequest): Promise<PlanInfo> {
+    return scrubbing(this.opts.url, async () => (await this.probes()).explain(req));
+  }
+
+  async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
+    return scrubbing(this.opts.url, async () => (await this.probes()).primaryFilter(req));
+  }
+}

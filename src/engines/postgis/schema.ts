@@ -1,0 +1,184 @@
+import type pg from 'pg';
+import { RuntimeFailure, UserError } from '../../errors.ts';
+import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
+import { quoteDouble, renderSqlFile } from '../sql-template.ts';
+import type { DatasetState, IndexBuildOutcome, PrepareOptions, SchemaPlan } from '../types.ts';
+import { META_TABLE, metaSql, ownedTables, postgisIds, postgisTemplateNames, seedSql } from './dialect.ts';
+
+/**
+ * Schema work on the engine's admin connection: ownership, dataset identity, tables, the GiST index.
+ * DDL is transactional in PostgreSQL, so prepare runs in one transaction: a refusal rolls back and
+ * leaves the database exactly as it was.
+ */
+
+/** The meta rows of one name mapping are scoped by its atoms table (two mappings can share a database). */
+const scopeOf = (names: ObjectNames) => names.atomsTable;
+
+async function tableExists(c: pg.ClientBase, name: string): Promise<boolean> {
+  const r = await c.query('SELECT to_regclass($1) IS NOT NULL AS e', [quoteDouble(name)]);
+  return r.rows[0].e as boolean;
+}
+
+async function readMeta(c: pg.ClientBase, names: ObjectNames): Promise<Record<string, string>> {
+  if (!(await tableExists(c, META_TABLE))) return {};
+  const r = await c.query(metaSql(postgisIds(names)).get, [scopeOf(names)]);
+  return Object.fromEntries(r.rows.map((row: { key: string; value: string }) => [row.key, row.value]));
+}
+
+export async function setMeta(
+  c: pg.ClientBase,
+  names: ObjectNames,
+  entries: Record<string, string>,
+): Promise<void> {
+  const sql = metaSql(postgisIds(names)).set;
+  for (const [k, v] of Object.entries(entries)) await c.query(sql, [scopeOf(names), k, v]);
+}
+
+async function hasSeededRows(c: pg.ClientBase, names: ObjectNames): Promise<boolean> {
+  if (!(await tableExists(c, names.atomsTable))) return false;
+  const r = await c.query(
+    `SELECT EXISTS (SELECT 1 FROM ${quoteDouble(names.atomsTable)} WHERE SourceType = 'atombench') AS e`,
+  );
+  return r.rows[0].e as boolean;
+}
+
+async function ensurePostgis(c: pg.ClientBase, where: string): Promise<void> {
+  const r = await c.query("SELECT 1 FROM pg_extension WHERE extname = 'postgis'");
+  if (r.rowCount) return;
+  try {
+    await c.query('SAVEPOINT postgis_ext');
+    await c.query('CREATE EXTENSION postgis');
+  } catch (e) {
+    throw new RuntimeFailure(
+      `${where}: the PostGIS extension is not installed in this database and cannot be created (${(e as Error).message}); ` +
+        'install postgresql-postgis and run CREATE EXTENSION postgis as a superuser',
+    );
+  }
+}
+
+async function dropOwned(c: pg.ClientBase, names: ObjectNames): Promise<void> {
+  // Embeddings before atoms (foreign key); CASCADE is not used so nothing foreign can go with them.
+  for (const t of [names.embeddingsTable, ...ownedTables(names).filter((t) => t !== names.embeddingsTable)])
+    await c.query(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
+  await c.query(metaSql(postgisIds(names)).clear, [scopeOf(names)]);
+}
+
+/** Ownership check, dataset identity, tables; returns what is stored. `where` names the database (redacted). */
+export async function prepareSchema(
+  c: pg.ClientBase,
+  plan: SchemaPlan,
+  opts: PrepareOptions,
+  where: string,
+): Promise<DatasetState> {
+  const names = plan.names;
+  await c.query('BEGIN');
+  try {
+    // Two atombench processes preparing the same database wait for each other here.
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`atombench:${scopeOf(names)}`]);
+    const meta = await readMeta(c, names);
+    const owned = meta.owner === 'atombench';
+    if (!owned && !opts.force) {
+      const foreign: string[] = [];
+      for (const t of ownedTables(names)) if (await tableExists(c, t)) foreign.push(t);
+      if (foreign.length)
+        throw new UserError(
+          `${where}: table(s) ${foreign.join(', ')} exist but were not created by atombench; refusing to touch them (use --force on a bench database)`,
+        );
+    }
+    // The dataset stored, or the one an interrupted seed was loading (markSeeded has not run yet): a
+    // seed must never resume on top of another dataset's rows.
+    const partial = !meta.datasetKey && meta.seedingKey !== undefined && (await hasSeededRows(c, names));
+    const storedKey = meta.datasetKey ?? (partial ? meta.seedingKey : undefined);
+    if (storedKey && storedKey !== plan.datasetKey) {
+      if (!opts.allowDestructive)
+        throw new UserError(`${where} holds another dataset (${storedKey}); pass --reseed to replace it`);
+      await dropOwned(c, names);
+      delete meta.datasetKey;
+      delete meta.indexBuilt;
+    }
+    await ensurePostgis(c, where);
+    const tpl = postgisTemplateNames(names);
+    await c.query(renderSqlFile('postgis', 'schema.sql', tpl, quoteDouble));
+    for (const phase of PHASES)
+      await c.query(renderSqlFile('postgis', 'queue.sql', { queue: phaseQueue(names, phase) }, quoteDouble));
+    await setMeta(c, names, { owner: 'atombench', seedingKey: plan.datasetKey });
+    const ids = postgisIds(names);
+    const seeded = Number((await c.query(seedSql(ids).maxSeeded)).rows[0].n);
+    const indexBuilt = meta.indexBuilt === '1' && (await tableExists(c, names.spatialIndex));
+    await c.query('COMMIT');
+    return { seededRows: seeded, datasetKey: meta.datasetKey, indexBuilt };
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Record the dataset identity, and move the identity sequences past the seeded ids (COPY wrote them
+ * explicitly), so ingested atoms get ids above the dataset's.
+ */
+export async function markSeeded(
+  c: pg.ClientBase,
+  names: ObjectNames,
+  datasetKey: string,
+  rows: number,
+): Promise<void> {
+  await c.query('BEGIN');
+  try {
+    await setMeta(c, names, { datasetKey, seededRows: String(rows) });
+    for (const [table, column] of [
+      [names.atomsTable, names.atomIdColumn],
+      [names.embeddingsTable, names.embeddingIdColumn],
+    ] as const) {
+      await c.query(
+        `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT COALESCE(MAX(${quoteDouble(column)}), 0) FROM ${quoteDouble(table)}), $3::bigint, 1))`,
+        [quoteDouble(table), column, rows],
+      );
+    }
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}
+
+/** The GiST index DDL for a name mapping (what buildIndex runs). */
+export function indexDdl(names: ObjectNames): string {
+  const text = renderSqlFile('postgis', 'index.sql', postgisTemplateNames(names), quoteDouble);
+  return text.split('\n').find((l) => l.startsWith('CREATE')) ?? text;
+}
+
+/**
+ * GiST index after the load, then VACUUM (ANALYZE): statistics for the planner, and hint bits and the
+ * visibility map set now, so the first measured queries do not pay for writing them.
+ */
+export async function buildIndex(c: pg.ClientBase, plan: SchemaPlan): Promise<IndexBuildOutcome> {
+  const names = plan.names;
+  const ids = postgisIds(names);
+  const started = performance.now();
+  const ddl = indexDdl(names);
+  await c.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
+  await c.query(ddl);
+  await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
+  await c.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
+  await setMeta(c, names, { indexBuilt: '1' });
+  return { durationMs: performance.now() - started, ddl };
+}
+
+export async function resetIngested(
+  c: pg.ClientBase,
+  names: ObjectNames,
+  datasetRows: number,
+): Promise<number> {
+  const sql = seedSql(postgisIds(names));
+  await c.query('BEGIN');
+  try {
+    await c.query(sql.resetEmbeddings, [datasetRows]);
+    const r = await c.query(sql.resetAtoms, [datasetRows]);
+    await c.query('COMMIT');
+    return r.rowCount ?? 0;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,103 @@
+import { once } from 'node:events';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { SeedBatch } from '../../dataset/types.ts';
+import type { SeedOutcome, SeedProgress } from '../types.ts';
+import { batchEncoding, type CopyFormat } from './copy-encode.ts';
+import { seedSql, type PostgisIds } from './dialect.ts';
+
+/** COPY data is handed to the socket in chunks of about this size (bounded memory per write). */
+const CHUNK = 1 << 20;
+
+async function copyIn(c: pg.ClientBase, sql: string, data: Buffer | string): Promise<void> {
+  const stream = c.query(copyFrom(sql));
+  const done = once(stream, 'finish');
+  for (let at = 0; at < data.length; at += CHUNK) {
+    const chunk = typeof data === 'string' ? data.slice(at, at + CHUNK) : data.subarray(at, at + CHUNK);
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  }
+  stream.end();
+  await done; // pg-copy-streams emits 'finish' once the server acknowledged the COPY
+}
+
+export interface SeedStreams {
+  /** Connections loading batches at once (each its own transaction). */
+  clients: pg.ClientBase[];
+  format: CopyFormat;
+}
+
+/**
+ * Stream the batches into the tables: one transaction per batch (COPY its atoms, COPY their
+ * embeddings, COMMIT), so an interrupted seed keeps whole batches only and the stored AtomIds stay
+ * dense from 1 — the next seed resumes after them.
+ *
+ * With two connections, batch i+1 is copied while batch i is (the server loads on two backends, and the
+ * client generates and encodes the next batch meanwhile), but a batch commits only after the batch
+ * before it committed: if anything fails, the batches after the failed one roll back, so what is stored
+ * is always a prefix of the dataset. A generator failure (Ctrl-C) lets the batches in flight commit.
+ */
+export async function seedWithCopy(
+  streams: SeedStreams,
+  ids: PostgisIds,
+  batches: AsyncIterable<SeedBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  const sql = seedSql(ids);
+  const enc = batchEncoding(streams.format);
+  const copyAtoms = sql.copyAtoms + enc.copyOptions;
+  const copyEmbeddings = sql.copyEmbeddings + enc.copyOptions;
+  const started = performance.now();
+  const idle = [...streams.clients];
+  const freed: (() => void)[] = [];
+  let inserted = 0;
+  let previous: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+
+  const load = async (c: pg.ClientBase, batch: SeedBatch, before: Promise<void>): Promise<void> => {
+    const atoms = enc.atoms(batch.records);
+    const embeddings = enc.embeddings(batch.records);
+    await c.query('BEGIN');
+    try {
+      // A batch's commit need not wait for its WAL flush: WAL is replayed in order, so after a crash
+      // the stored batches are still a prefix (resume works), and markSeeded's ordinary commit makes
+      // the whole load durable. Only this transaction is affected.
+      await c.query('SET LOCAL synchronous_commit = off');
+      await copyIn(c, copyAtoms, atoms);
+      await copyIn(c, copyEmbeddings, embeddings);
+      await before; // commit in batch order; rejects if an earlier batch failed
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+    inserted += batch.records.length;
+    onProgress({ rowsDone: batch.startIndex + batch.records.length, rowsTotal });
+  };
+
+  const acquire = async (): Promise<pg.ClientBase> => {
+    while (!idle.length) await new Promise<void>((r) => freed.push(r));
+    return idle.pop()!;
+  };
+
+  try {
+    for await (const batch of batches) {
+      const c = await acquire();
+      if (failure) break;
+      const p = load(c, batch, previous);
+      previous = p;
+      inFlight.add(p);
+      p.catch((e) => (failure ??= e)).finally(() => {
+        inFlight.delete(p);
+        idle.push(c);
+        freed.shift()?.();
+      });
+    }
+  } finally {
+    // Whether the batches ran out or the generator threw: let the batches in flight end (in order).
+    await Promise.allSettled([...inFlight]);
+  }
+  if (failure) throw failure;
+  return { rowsInserted: inserted, durationMs: performance.now() - started };
+}
