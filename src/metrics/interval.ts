@@ -111,6 +111,7 @@ export class IntervalRecorder {
   private intervalDropped = 0;
   private intervalQueueMax: number | undefined;
   private intervalQueueSamples: number[] = [];
+  private intervalQueueByName: Record<string, number> | undefined;
 
   // Measured totals (warm-up excluded).
   private readonly measured = new Map<string, OperationTotals>();
@@ -181,6 +182,12 @@ export class IntervalRecorder {
     this.intervalQueueSamples.push(depth);
   }
 
+  /** Depth per queue from one server sample; the point keeps each queue's maximum. */
+  recordQueueDepths(byQueue: Record<string, number>): void {
+    const m = (this.intervalQueueByName ??= {});
+    for (const [q, d] of Object.entries(byQueue)) if (!Number.isNaN(d)) m[q] = Math.max(m[q] ?? 0, d);
+  }
+
   /** Close the current interval at now(): returns its point and starts the next interval. */
   tick(): TimeSeriesPoint {
     const nowMs = this.now();
@@ -206,6 +213,16 @@ export class IntervalRecorder {
       p99Ms: ms(99),
     };
     if (this.intervalQueueMax !== undefined) point.queueDepth = this.intervalQueueMax;
+    if (this.intervalQueueByName) point.queueDepthByQueue = this.intervalQueueByName;
+    const byOp: NonNullable<TimeSeriesPoint['byOp']> = {};
+    for (const [op, t] of this.current) {
+      if (t.count === 0) continue;
+      let errs = 0;
+      for (const n of Object.values(t.errors)) errs += n;
+      const pm = (p: number): number => percentileMs(t.histogram, p);
+      byOp[op] = { ops: t.count, errors: errs, p50Ms: pm(50), p95Ms: pm(95), p99Ms: pm(99) };
+    }
+    if (Object.keys(byOp).length) point.byOp = byOp;
     if (this.openLoop) {
       if (countOf(this.intervalLag) > 0) point.scheduleLagP99Ms = percentileMs(this.intervalLag, 99);
       point.dropped = this.intervalDropped;
@@ -238,6 +255,7 @@ export class IntervalRecorder {
     this.intervalDropped = 0;
     this.intervalQueueMax = undefined;
     this.intervalQueueSamples = [];
+    this.intervalQueueByName = undefined;
     this.intervalStartMs = nowMs;
   }
 

@@ -46,6 +46,7 @@ export class ProbePoller {
   private readonly errors: Record<string, number> = {};
   private planExample: string | undefined;
   private lastDepthTotal: number | undefined;
+  private lastDepthByQueue: Record<string, number> | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -59,12 +60,18 @@ export class ProbePoller {
     return this.lastDepthTotal;
   }
 
+  /** Depth per queue of the latest sample. */
+  get latestDepthByQueue(): Record<string, number> | undefined {
+    return this.lastDepthByQueue;
+  }
+
   /** One probe round; `measuring` false during warm-up (samples are not counted then). */
   async poll(measuring: boolean): Promise<void> {
     try {
       const s = await this.engine.probe();
       if (s.queueDepth) {
         this.lastDepthTotal = Object.values(s.queueDepth).reduce((a, b) => a + b, 0);
+        this.lastDepthByQueue = s.queueDepth;
         if (measuring) {
           this.depthSamples++;
           for (const [q, d] of Object.entries(s.queueDepth) as [Phase, number][])
@@ -91,7 +98,12 @@ export class ProbePoller {
         // The primary filter costs a count over every candidate: a few samples per operation are
         // enough, and more would load the server the run is measuring.
         const sampled = this.filter[req.op]?.samples ?? 0;
-        if (this.caps.primaryFilter.supported && this.engine.primaryFilter && sampled < FILTER_SAMPLES_PER_OP && !filteredThisPoll) {
+        if (
+          this.caps.primaryFilter.supported &&
+          this.engine.primaryFilter &&
+          sampled < FILTER_SAMPLES_PER_OP &&
+          !filteredThisPoll
+        ) {
           filteredThisPoll = true;
           const f = await this.engine.primaryFilter(req);
           if (f) {

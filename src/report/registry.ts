@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import { renderCsv } from './csv.ts';
+import { renderRunHtml } from './html/run.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -48,6 +49,12 @@ export const REPORTERS: Readonly<Record<string, Reporter>> = {
     fileName: 'timeseries.csv',
     description: 'per-interval time series',
     render: renderCsv,
+  },
+  html: {
+    name: 'html',
+    fileName: 'report.html',
+    description: 'self-contained HTML page with charts (opens offline, e.g. from a CI artifact)',
+    render: renderRunHtml,
   },
   terminal: {
     name: 'terminal',

@@ -12,11 +12,12 @@ describe('reporter registry', () => {
   });
 
   it('maps names to the files beside result.json', () => {
-    expect(['json', 'md', 'junit', 'csv'].map((n) => reporterFor(n).fileName)).toEqual([
+    expect(['json', 'md', 'junit', 'csv', 'html'].map((n) => reporterFor(n).fileName)).toEqual([
       'result.json',
       'summary.md',
       'junit.xml',
       'timeseries.csv',
+      'report.html',
     ]);
   });
 
@@ -25,9 +26,9 @@ describe('reporter registry', () => {
   });
 
   it('rejects an unknown name, listing the valid ones', () => {
-    expect(() => reporterFor('html')).toThrow(UserError);
-    expect(() => reporterFor('html')).toThrow(
-      'unknown report format "html"; valid: json, md, junit, csv, terminal',
+    expect(() => reporterFor('pdf')).toThrow(UserError);
+    expect(() => reporterFor('pdf')).toThrow(
+      'unknown report format "pdf"; valid: json, md, junit, csv, html, terminal',
     );
     expect(() => reporterFor('toString')).toThrow(UserError);
   });
