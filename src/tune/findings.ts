@@ -64,8 +64,7 @@ function queryFindings(r: Ranking, prefix: string): string[] {
   const out: string[] = [];
   const cur = r.current.prediction;
   const q = Math.max(1, cur.queries);
-  const radius =
-radiusText(r.queries);
+  const radius = radiusText(r.queries);
   out.push(
     `${prefix}each query window (radius ${radius}) reads on average ${int(cur.candidateRows / q)} candidate rows through ` +
       `the primary filter of the current index and returns ${int(cur.outputRows / q)}: predicted primary filter efficiency ` +

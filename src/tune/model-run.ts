@@ -25,12 +25,18 @@ export interface ModelRunOptions {
 }
 
 export function currentGridConfig(sc: Scenario): GridConfig {
-  return { boundingBox: sc.index.boundingBox, grids: sc.index.grids, cellsPerObject: sc.index.cellsPerObject };
+  return {
+    boundingBox: sc.index.boundingBox,
+    grids: sc.index.grids,
+    cellsPerObject: sc.index.cellsPerObject,
+  };
 }
 
 /** Query windows of the scenario: the mix's fixed-window operations (kNN has no fixed window). */
 export function scenarioWindows(sc: Scenario, count: number): { windows: QueryWindow[]; ops: string[] } {
-  const ops = sc.workload.mix.filter((m) => m.op === 'spatial.pool' || m.op === 'spatial.walk' || m.op === 'spatial.dedup');
+  const ops = sc.workload.mix.filter(
+    (m) => m.op === 'spatial.pool' || m.op === 'spatial.walk' || m.op === 'spatial.dedup',
+  );
   if (ops.length === 0) return { windows: [], ops: [] };
   const rand = createRandom(sc.dataset.seed, 99);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, sc.dataset.seed);

@@ -4,6 +4,7 @@
  */
 import type { BoundingBox, GridConfig, Grids } from './grid.ts';
 import { boxText, int, num, pct, radiusText } from './findings.ts';
+import { renderMeasuredMarkdown, type TuneMeasured } from './measured.ts';
 import type { CandidateBox, RankRow, Ranking } from './rank.ts';
 
 export const TUNE_SCHEMA = 'atombench/tune@1';
@@ -46,6 +47,10 @@ export interface TuneJson {
   /** The scenario's query set first, then any what-if query sets (e.g. a smaller radius). */
   sections: TuneSection[];
   findings: string[];
+  /** Measured on the engine (tune without --model-only on mssql): additive, absent in model-only runs. */
+  measured?: TuneMeasured;
+  /** Set on engines the grid model does not describe (postgis, sqlite): what their index offers instead. */
+  engine?: { name: string; gridModelApplies: boolean; note: string };
 }
 
 /** Stated in tune.json and tune.md so a reader knows what the numbers rest on. */
@@ -116,11 +121,15 @@ export interface MarkdownOptions {
 
 export function renderTuneMarkdown(report: TuneJson, options: MarkdownOptions = {}): string {
   const top = options.top ?? 15;
-  const lines: string[] = ['# Spatial index tuning (model only)', ''];
+  const kind = report.measured ? 'model and measurements' : 'model only';
+  const lines: string[] = [`# Spatial index tuning (${kind})`, ''];
+  if (report.engine && !report.engine.gridModelApplies)
+    lines.push(`> **${report.engine.name}**: ${report.engine.note}.`, '');
   lines.push(`${int(report.data.points)} points; candidate bounding boxes:`, '');
   for (const b of report.boxes) lines.push(`- **${b.label}** ${boxText(b.box)}: ${b.why}`);
   lines.push('', '## Findings', '');
   for (const f of report.findings) lines.push(`- ${f}`);
+  if (report.measured) lines.push('', ...renderMeasuredMarkdown(report.measured));
   for (const s of report.sections) {
     const radius = radiusText(s.queries);
     lines.push('', `## Ranking: ${s.label} (${s.queries.count} query windows, radius ${radius})`, '');

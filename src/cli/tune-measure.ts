@@ -1,0 +1,107 @@
+/**
+ * `atombench tune` without --model-only: the measured part. On mssql, the sweep of src/tune/sweep.ts on
+ * the scenario's own dataset (seeded first if missing, like `run`), through MssqlTuneTarget. PostGIS and
+ * SQLite have no grid settings; what they have is stated in ENGINE_NOTES (and not swept: see there).
+ */
+import { parseMssqlUrl } from '../engines/mssql/connection-url.ts';
+import { MssqlTuneTarget } from '../engines/mssql/tune-target.ts';
+import { UserError } from '../errors.ts';
+import { ensureDataset } from '../run/dataset.ts';
+import { connectEngine, guard } from '../run/orchestrator.ts';
+import type { Progress } from '../run/progress.ts';
+import { resolveNames } from '../scenario/names.ts';
+import type { ParamDist, Scenario } from '../scenario/schema.ts';
+import type { TuneMeasured } from '../tune/measured.ts';
+import type { QueryWindow } from '../tune/predict.ts';
+import type { TuneSection } from '../tune/render.ts';
+import { runSweep } from '../tune/sweep.ts';
+
+/** What `tune` says on engines the GEOMETRY_GRID model does not describe. */
+export const ENGINE_NOTES: Record<string, string> = {
+  sqlite:
+    "the embedded engine's R*Tree has no index options (no grid, no fill factor): there is nothing to sweep on sqlite; the GEOMETRY_GRID model below is SQL Server's, shown for planning",
+  postgis:
+    "PostGIS's GiST index is not a grid: GRIDS, CELLS_PER_OBJECT and BOUNDING_BOX do not apply, and the GEOMETRY_GRID model below is SQL Server's, shown for planning. GiST's own options are fillfactor (free space per page: matters for inserts, hardly for a read-only index) and buffering (build speed only); atombench does not sweep them yet",
+};
+
+/** One TOP (pool) for every query: the scenario's spatial.pool `pool`, its mean if it is a distribution. */
+export function representativePool(sc: Scenario): number {
+  const spec = sc.workload.mix.find((m) => m.op === 'spatial.pool');
+  const d: ParamDist = spec && spec.op === 'spatial.pool' ? spec.pool : 1000;
+  let v: number;
+  if (typeof d === 'number') v = d;
+  else if ('max' in d) v = (d.min + d.max) / 2;
+  else if ('values' in d) {
+    const w = d.weights ?? d.values.map(() => 1);
+    const total = w.reduce((a, b) => a + b, 0);
+    v = d.values.reduce((a, x, i) => a + x * w[i]!, 0) / total;
+  } else v = Math.max(d.mean, d.min ?? -Infinity);
+  return Math.max(1, Math.round(v));
+}
+
+export interface MeasureContext {
+  scenario: Scenario;
+  url: string | undefined;
+  force: boolean;
+  reseed: boolean;
+  top: number;
+  section: TuneSection;
+  windows: QueryWindow[];
+  progress: Progress;
+  signal: AbortSignal;
+  say: (line: string) => void;
+}
+
+/** Bad input for the sweep (exit 2), found before the model runs and before anything connects. */
+export function checkMeasurable(sc: Scenario, url: string | undefined, windows: number): void {
+  parseMssqlUrl(url);
+  if (sc.attach)
+    throw new UserError(
+      'tune: attach mode is read-only and the measured sweep rebuilds the spatial index; use --model-only, or measure on a copy of the database without attach: true',
+    );
+  if (windows === 0)
+    throw new UserError(
+      'tune: the workload mix has no spatial.pool, spatial.walk or spatial.dedup operation: no query windows to measure',
+    );
+}
+
+export async function measureMssql(ctx: MeasureContext): Promise<TuneMeasured> {
+  const sc = ctx.scenario;
+  checkMeasurable(sc, ctx.url, ctx.windows.length);
+  const engine = await connectEngine('mssql', sc, ctx.url);
+  let target: MssqlTuneTarget | undefined;
+  try {
+    await guard(ctx.url, 'dataset', () =>
+      ensureDataset(engine, sc, {
+        reseed: ctx.reseed,
+        force: ctx.force,
+        progress: ctx.progress,
+        signal: ctx.signal,
+      }),
+    );
+    target = new MssqlTuneTarget({
+      url: ctx.url,
+      names: resolveNames(sc.names.preset, sc.names.overrides),
+      index: sc.index,
+      engine,
+    });
+    await guard(ctx.url, 'tune', () => target!.connect());
+    await target.checkRebuildAllowed({ force: ctx.force, attach: sc.attach });
+    await guard(ctx.url, 'tune', () => engine.openPool(1));
+    const t = target;
+    return await guard(ctx.url, 'tune sweep', () =>
+      runSweep(t, {
+        engine: 'mssql',
+        section: ctx.section,
+        top: ctx.top,
+        windows: ctx.windows,
+        pool: representativePool(sc),
+        signal: ctx.signal,
+        onProgress: ctx.say,
+      }),
+    );
+  } finally {
+    await target?.close();
+    await engine.close().catch(() => undefined);
+  }
+}
