@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { RuntimeFailure, UserError } from '../errors.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import { compareCommand } from './compare.ts';
+import { checkCommand } from './check.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { seedCommand } from './seed.ts';
@@ -33,14 +35,18 @@ function printError(e: unknown): number {
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('atombench')
-    .description('Load and benchmark harness for Hartonomous: spatial workloads and OODA traffic judged against the runbook')
+    .description(
+      'Load and benchmark harness for Hartonomous: spatial workloads and OODA traffic judged against the runbook',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(runCommand(setExit));
   program.addCommand(seedCommand(setExit));
   program.addCommand(reportCommand(setExit));
+  program.addCommand(compareCommand(setExit));
   program.addCommand(tuneCommand(setExit));
+  program.addCommand(checkCommand(setExit));
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -1,6 +1,12 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { applyOverrides, readScenarioFile, validateScenario, ScenarioError, type ScenarioProblem } from '../scenario/load.ts';
+import {
+  applyOverrides,
+  readScenarioFile,
+  validateScenario,
+  ScenarioError,
+  type ScenarioProblem,
+} from '../scenario/load.ts';
 import { REPORT_FORMATS, type Scenario } from '../scenario/schema.ts';
 import { resolveTargets, type TargetSpec } from '../targets/runbook.ts';
 
@@ -23,12 +29,18 @@ export interface CommonFlags {
   quiet?: boolean;
   reseed?: boolean;
   force?: boolean;
+  /** run only: measured phases (gate.trials). */
+  trials?: string;
 }
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--engine <name>', 'engine: sqlite (embedded), postgis, mssql')
-    .addOption(new Option('--url <url>', 'connection URL (default: $ATOMBENCH_URL); never printed').env('ATOMBENCH_URL'))
+    .addOption(
+      new Option('--url <url>', 'connection URL (default: $ATOMBENCH_URL); never printed').env(
+        'ATOMBENCH_URL',
+      ),
+    )
     .option('--atoms <n>', 'atoms in the dataset (dataset.atoms)')
     .option('--duration <time>', 'measured duration, e.g. 20s, 2m (durationSec)')
     .option('--warmup <time>', 'warm-up before measuring, e.g. 3s (warmupSec)')
@@ -62,12 +74,17 @@ function parseIntFlag(flag: string, text: string, min: number): number {
 
 function parseNumberFlag(flag: string, text: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UserError(`${flag}: expected a positive number; got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UserError(`${flag}: expected a positive number; got "${text}"`);
   return n;
 }
 
 /** Flag -> (scenario path, value). Every bad flag is collected, then reported at once. */
-export function flagOverrides(f: CommonFlags): { overrides: Record<string, unknown>; flagOf: Record<string, string>; problems: ScenarioProblem[] } {
+export function flagOverrides(f: CommonFlags): {
+  overrides: Record<string, unknown>;
+  flagOf: Record<string, string>;
+  problems: ScenarioProblem[];
+} {
   const overrides: Record<string, unknown> = {};
   const flagOf: Record<string, string> = {};
   const problems: ScenarioProblem[] = [];
@@ -82,14 +99,20 @@ export function flagOverrides(f: CommonFlags): { overrides: Record<string, unkno
   if (f.engine !== undefined) set('--engine', 'engine', () => f.engine);
   if (f.atoms !== undefined) set('--atoms', 'dataset.atoms', () => parseIntFlag('--atoms', f.atoms!, 1));
   if (f.seed !== undefined) set('--seed', 'dataset.seed', () => parseIntFlag('--seed', f.seed!, 0));
-  if (f.duration !== undefined) set('--duration', 'durationSec', () => parseDurationSec('--duration', f.duration!));
+  if (f.duration !== undefined)
+    set('--duration', 'durationSec', () => parseDurationSec('--duration', f.duration!));
   if (f.warmup !== undefined) set('--warmup', 'warmupSec', () => parseDurationSec('--warmup', f.warmup!));
   if (f.rate !== undefined) set('--rate', 'load.ratePerSec', () => parseNumberFlag('--rate', f.rate!));
-  if (f.concurrency !== undefined) set('--concurrency', 'load.concurrency', () => parseIntFlag('--concurrency', f.concurrency!, 1));
+  if (f.concurrency !== undefined)
+    set('--concurrency', 'load.concurrency', () => parseIntFlag('--concurrency', f.concurrency!, 1));
   if (f.out !== undefined) set('--out', 'report.out', () => f.out);
+  if (f.trials !== undefined) set('--trials', 'gate.trials', () => parseIntFlag('--trials', f.trials!, 1));
   if (f.format !== undefined)
     set('--format', 'report.formats', () =>
-      f.format!.split(',').map((s) => s.trim()).filter(Boolean),
+      f
+        .format!.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     );
   return { overrides, flagOf, problems };
 }
@@ -111,13 +134,28 @@ export async function resolveConfig(file: string, f: CommonFlags): Promise<Resol
   // --rate / --concurrency only make sense for their load model: say so rather than ignore them.
   const model = rawObj?.load?.model ?? 'closed';
   if (overrides['load.ratePerSec'] !== undefined && model !== 'open')
-    problems.push({ path: '--rate', message: `the scenario's load model is ${model}; --rate applies to open loops` });
+    problems.push({
+      path: '--rate',
+      message: `the scenario's load model is ${model}; --rate applies to open loops`,
+    });
   if (overrides['load.concurrency'] !== undefined && model !== 'closed')
-    problems.push({ path: '--concurrency', message: `the scenario's load model is ${model}; --concurrency applies to closed loops` });
-  const merged = applyOverrides(raw, problems.length ? Object.fromEntries(Object.entries(overrides).filter(([p]) => !problems.some((x) => x.path === flagOf[p]))) : overrides);
+    problems.push({
+      path: '--concurrency',
+      message: `the scenario's load model is ${model}; --concurrency applies to closed loops`,
+    });
+  const merged = applyOverrides(
+    raw,
+    problems.length
+      ? Object.fromEntries(
+          Object.entries(overrides).filter(([p]) => !problems.some((x) => x.path === flagOf[p])),
+        )
+      : overrides,
+  );
   const v = validateScenario(merged);
   for (const p of v.problems) {
-    const flag = Object.entries(flagOf).find(([path]) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`))?.[1];
+    const flag = Object.entries(flagOf).find(
+      ([path]) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`),
+    )?.[1];
     problems.push(flag ? { path: `${flag} (${p.path})`, message: p.message } : p);
   }
   let targets: TargetSpec[] = [];

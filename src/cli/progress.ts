@@ -36,7 +36,11 @@ export function terminalProgress(mode: ProgressMode): Progress {
       if (tty) {
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { stream: out, format: 'seeding [{bar}] {percentage}% | {value}/{total} atoms | {eta_formatted} left', hideCursor: true },
+            {
+              stream: out,
+              format: 'seeding [{bar}] {percentage}% | {value}/{total} atoms | {eta_formatted} left',
+              hideCursor: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done);

@@ -1,43 +1,100 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { renderCompareMarkdown } from '../compare/markdown.ts';
+import { COMPARE_FORMATS } from '../compare/reporters.ts';
+import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { writeReports, newRunId } from '../report/write.ts';
 import { reporterFor } from '../report/registry.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
+import {
+  addGateOptions,
+  gateResults,
+  loadResultRef,
+  verdictLine,
+  writeCompareReports,
+  type GateFlags,
+} from './compare.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { terminalProgress } from './progress.ts';
 import { abortOnSignals } from './signals.ts';
 import { VERSION } from './version.ts';
 
+interface BaselineFlags {
+  saveBaseline?: string;
+  baseline?: string;
+}
+
 export function runCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('run')
-    .description('seed if needed, drive the workload, measure, judge against the runbook targets, write reports')
-    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO);
-  addCommonOptions(cmd).action(async (file: string, flags: CommonFlags) => {
-    const cfg = await resolveConfig(file, flags);
-    const human = flags.json ? process.stderr : process.stdout;
-    const progress = terminalProgress({ enabled: flags.progress !== false, quiet: !!flags.quiet, stream: human });
-    const { signal, dispose } = abortOnSignals(() => progress.info('interrupted: stopping the load, keeping what was measured'));
-    try {
-      const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
-      const result = await runBenchmark({
-        scenario: cfg.scenario,
-        targets: cfg.targets,
-        url: cfg.url,
-        runId,
-        version: VERSION,
-        signal,
-        progress,
-        reseed: !!flags.reseed,
-        force: !!flags.force,
+    .description(
+      'seed if needed, drive the workload, measure, judge against the runbook targets, write reports',
+    )
+    .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
+    .option('--trials <n>', 'measured phases on the same data, fresh warm-up each (gate.trials)')
+    .option('--save-baseline <name>', 'keep the result as a named baseline (in --baselines-dir)')
+    .option(
+      '--baseline <name|path>',
+      'compare the result with this baseline after the run (exit 1 on a regression)',
+    );
+  addGateOptions(addCommonOptions(cmd)).action(
+    async (file: string, flags: CommonFlags & GateFlags & BaselineFlags) => {
+      const cfg = await resolveConfig(file, flags);
+      const baselines = flags.baselinesDir ?? DEFAULT_BASELINES_DIR;
+      if (flags.saveBaseline !== undefined) checkBaselineName('--save-baseline', flags.saveBaseline);
+      // Read the baseline before the run: a typo should cost a second, not a whole run.
+      const baseline =
+        flags.baseline !== undefined
+          ? await loadResultRef('--baseline', flags.baseline, baselines)
+          : undefined;
+      const human = flags.json ? process.stderr : process.stdout;
+      const progress = terminalProgress({
+        enabled: flags.progress !== false,
+        quiet: !!flags.quiet,
+        stream: human,
       });
-      const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
-      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      if (!flags.quiet) human.write(reporterFor('terminal').render(result, { color: !!human.isTTY }));
-      human.write(`verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`);
-      setExit(result.verdict === 'pass' ? 0 : 1);
-    } finally {
-      dispose();
-    }
-  });
+      const { signal, dispose } = abortOnSignals(() =>
+        progress.info('interrupted: stopping the load, keeping what was measured'),
+      );
+      try {
+        const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
+        const result = await runBenchmark({
+          scenario: cfg.scenario,
+          targets: cfg.targets,
+          url: cfg.url,
+          runId,
+          version: VERSION,
+          signal,
+          progress,
+          reseed: !!flags.reseed,
+          force: !!flags.force,
+        });
+        const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
+        if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        if (!flags.quiet) human.write(reporterFor('terminal').render(result, { color: !!human.isTTY }));
+        human.write(
+          `verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`,
+        );
+        setExit(result.verdict === 'pass' ? 0 : 1);
+        if (flags.saveBaseline !== undefined) {
+          if (result.interrupted) human.write(`baseline not saved: the run was interrupted\n`);
+          else
+            human.write(
+              `saved baseline ${flags.saveBaseline}: ${await saveBaseline(result, baselines, flags.saveBaseline)}\n`,
+            );
+        }
+        if (baseline) {
+          const labels = { baseline: flags.baseline!, candidate: join(dir, 'result.json') };
+          const cmp = gateResults(baseline, result, labels, flags);
+          await writeCompareReports(cmp, dir, COMPARE_FORMATS);
+          if (!flags.quiet) human.write(renderCompareMarkdown(cmp));
+          human.write(verdictLine(cmp));
+          if (cmp.verdict === 'fail') setExit(1);
+        }
+      } finally {
+        dispose();
+      }
+    },
+  );
   return cmd;
 }

@@ -8,15 +8,26 @@ import { abortOnSignals } from './signals.ts';
 
 export function seedCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('seed')
-    .description('create the schema and seed the scenario\'s dataset (resumable: re-run to continue), then build the index')
+    .description(
+      "create the schema and seed the scenario's dataset (resumable: re-run to continue), then build the index",
+    )
     .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
     .option('--rebuild-index', 'rebuild the spatial index even if the data was already there');
   addCommonOptions(cmd).action(async (file: string, flags: CommonFlags & { rebuildIndex?: boolean }) => {
     const cfg = await resolveConfig(file, flags);
-    if (cfg.scenario.attach) throw new UserError('seed: the scenario attaches to an existing deployment (attach: true); nothing to seed');
+    if (cfg.scenario.attach)
+      throw new UserError(
+        'seed: the scenario attaches to an existing deployment (attach: true); nothing to seed',
+      );
     const human = flags.json ? process.stderr : process.stdout;
-    const progress = terminalProgress({ enabled: flags.progress !== false, quiet: !!flags.quiet, stream: human });
-    const { signal, dispose } = abortOnSignals(() => progress.info('interrupted: the committed batches are kept; re-run seed to resume'));
+    const progress = terminalProgress({
+      enabled: flags.progress !== false,
+      quiet: !!flags.quiet,
+      stream: human,
+    });
+    const { signal, dispose } = abortOnSignals(() =>
+      progress.info('interrupted: the committed batches are kept; re-run seed to resume'),
+    );
     const engine = await connectEngine(cfg.scenario.engine, cfg.scenario, cfg.url);
     try {
       const out = await guard(cfg.url, 'seed', () =>
@@ -41,9 +52,12 @@ export function seedCommand(setExit: (code: number) => void): Command {
       };
       if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else if (!flags.quiet) {
-        const rate = out.seedDurationMs ? ` in ${(out.seedDurationMs / 1000).toFixed(1)} s (${Math.round(out.rowsInserted / (out.seedDurationMs / 1000))} rows/s)` : '';
+        const rate = out.seedDurationMs
+          ? ` in ${(out.seedDurationMs / 1000).toFixed(1)} s (${Math.round(out.rowsInserted / (out.seedDurationMs / 1000))} rows/s)`
+          : '';
         human.write(`seeded ${out.rowsInserted} rows${rate}; ${summary.atoms} atoms stored\n`);
-        if (out.indexBuildMs !== undefined) human.write(`spatial index built in ${(out.indexBuildMs / 1000).toFixed(2)} s\n`);
+        if (out.indexBuildMs !== undefined)
+          human.write(`spatial index built in ${(out.indexBuildMs / 1000).toFixed(2)} s\n`);
         human.write(`dataset ${out.key}\nchecksum ${out.checksum}\npeak RSS ${summary.peakRssMB} MB\n`);
       }
       setExit(0);

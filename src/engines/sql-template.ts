@@ -19,7 +19,11 @@ export function renderSqlFile(
   return renderSql(text, identifiers, quote);
 }
 
-export function renderSql(text: string, identifiers: Record<string, string>, quote: (ident: string) => string): string {
+export function renderSql(
+  text: string,
+  identifiers: Record<string, string>,
+  quote: (ident: string) => string,
+): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = identifiers[key];
     if (value === undefined) throw new Error(`SQL template: no identifier for {{${key}}}`);

@@ -152,7 +152,11 @@ export interface Engine {
   /** Create what is missing; refuse (UserError) foreign objects unless force. */
   prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState>;
   /** Append batches in order (resumable: the caller starts after `seededRows`). */
-  seed(batches: AsyncIterable<SeedBatch>, onProgress: (p: SeedProgress) => void, rowsTotal: number): Promise<SeedOutcome>;
+  seed(
+    batches: AsyncIterable<SeedBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome>;
   /** Record the dataset identity once seeding finished. */
   markSeeded(datasetKey: string, rows: number): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;

@@ -12,7 +12,11 @@ const MAX_SLEEP_MS = 50;
  * its own histogram. An arrival that finds `maxInFlight` requests busy is dropped and counted,
  * never queued silently.
  */
-export async function runOpenLoop(ctx: LoadContext, schedule: ArrivalSchedule, maxInFlight: number): Promise<LoadOutcome> {
+export async function runOpenLoop(
+  ctx: LoadContext,
+  schedule: ArrivalSchedule,
+  maxInFlight: number,
+): Promise<LoadOutcome> {
   const { clock, sink } = ctx;
   const startNs = clock.nowNs();
   const pending = new Set<Promise<void>>();
@@ -61,5 +65,11 @@ export async function runOpenLoop(ctx: LoadContext, schedule: ArrivalSchedule, m
     }
   }
   await Promise.all(pending);
-  return { issued, dropped, completed, elapsedMs: Number(clock.nowNs() - startNs) / 1e6, maxInFlight: maxSeen };
+  return {
+    issued,
+    dropped,
+    completed,
+    elapsedMs: Number(clock.nowNs() - startNs) / 1e6,
+    maxInFlight: maxSeen,
+  };
 }

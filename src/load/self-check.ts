@@ -22,11 +22,17 @@ export interface SelfCheckInput {
 export function evaluateClientHealth(i: SelfCheckInput, limits = SELF_CHECK_LIMITS): ClientHealth {
   const reasons: string[] = [];
   if (i.eventLoopLagP99Ms > limits.eventLoopLagP99Ms)
-    reasons.push(`event-loop delay p99 ${i.eventLoopLagP99Ms.toFixed(1)} ms > ${limits.eventLoopLagP99Ms} ms`);
+    reasons.push(
+      `event-loop delay p99 ${i.eventLoopLagP99Ms.toFixed(1)} ms > ${limits.eventLoopLagP99Ms} ms`,
+    );
   if (i.eventLoopUtilization > limits.eventLoopUtilization)
-    reasons.push(`main thread busy ${(i.eventLoopUtilization * 100).toFixed(0)}% of the run > ${limits.eventLoopUtilization * 100}%`);
+    reasons.push(
+      `main thread busy ${(i.eventLoopUtilization * 100).toFixed(0)}% of the run > ${limits.eventLoopUtilization * 100}%`,
+    );
   if (i.scheduleLagP99Ms !== undefined && i.scheduleLagP99Ms > limits.scheduleLagP99Ms)
-    reasons.push(`open-loop schedule lag p99 ${i.scheduleLagP99Ms.toFixed(1)} ms > ${limits.scheduleLagP99Ms} ms`);
+    reasons.push(
+      `open-loop schedule lag p99 ${i.scheduleLagP99Ms.toFixed(1)} ms > ${limits.scheduleLagP99Ms} ms`,
+    );
   return {
     cpuPercent: i.cpuPercent,
     eventLoopUtilization: i.eventLoopUtilization,

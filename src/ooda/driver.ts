@@ -17,11 +17,18 @@ export interface OodaOptions {
   clock: Clock;
   /** How long a consumer's receive waits (WAITFOR ... TIMEOUT). */
   receiveWaitMs?: number;
-  /** Send triggers (false in attach mode without the explicit flag: consumers only). */
+  /** Send Analyze triggers. */
   sendTriggers: boolean;
+  /** Run the four phase consumers (false when attached: the deployment's own procedures consume). */
+  consume?: boolean;
 }
 
-const NEXT: Record<Phase, Phase | undefined> = { Analyze: 'Hypothesize', Hypothesize: 'Act', Act: 'Learn', Learn: undefined };
+const NEXT: Record<Phase, Phase | undefined> = {
+  Analyze: 'Hypothesize',
+  Hypothesize: 'Act',
+  Act: 'Learn',
+  Learn: undefined,
+};
 
 /**
  * Drives OODA traffic: a trigger every `triggerEveryMs` puts an Analyze message on the Analyze
@@ -49,7 +56,7 @@ export class OodaDriver {
 
   start(): void {
     if (this.o.sendTriggers) this.done.push(this.triggerLoop());
-    for (const phase of PHASES) this.done.push(this.consume(phase));
+    if (this.o.consume ?? true) for (const phase of PHASES) this.done.push(this.consume(phase));
   }
 
   /** Stop triggering, let in-flight loops finish for up to `drainMs`, then stop the consumers. */
@@ -129,7 +136,10 @@ export class OodaDriver {
     }
   }
 
-  summary(queueDepthMaxByQueue: Record<string, number> | undefined, depthNa: string | undefined): OodaSummary {
+  summary(
+    queueDepthMaxByQueue: Record<string, number> | undefined,
+    depthNa: string | undefined,
+  ): OodaSummary {
     const phaseDurationMs: Record<string, LatencySummary> = {};
     for (const [p, h] of this.phaseHist) if (h.totalCount > 0) phaseDurationMs[p] = summarize(h);
     const gaps = this.triggerTimesMs.slice(1).map((t, i) => t - this.triggerTimesMs[i]!);
@@ -147,7 +157,8 @@ export class OodaDriver {
       errors: { ...this.errors },
       loopLatencyMs: this.loopHist.totalCount > 0 ? summarize(this.loopHist) : undefined,
       phaseDurationMs,
-      maxQueueDepth: maxDepth !== undefined ? { value: maxDepth } : { na: depthNa ?? 'queue depth not sampled' },
+      maxQueueDepth:
+        maxDepth !== undefined ? { value: maxDepth } : { na: depthNa ?? 'queue depth not sampled' },
       queueDepthMaxByQueue: queueDepthMaxByQueue ?? {},
     };
   }

@@ -49,6 +49,10 @@ export interface TimeSeriesPoint {
   queueDepth?: number;
   scheduleLagP99Ms?: number;
   dropped?: number;
+  /** The same per operation (operations that ran in the interval). */
+  byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
+  /** Max depth per OODA queue in the interval, as sampled from the server. */
+  queueDepthByQueue?: Record<string, number>;
 }
 
 export type Verdict = 'pass' | 'fail' | 'n/a';
@@ -118,7 +122,14 @@ export interface RunResult {
   /** The resolved scenario, secrets redacted. */
   scenario: Record<string, unknown>;
   engine: EngineFingerprint;
-  dataset: { atoms: number; distribution: string; seed: number; checksum: string; seedDurationMs?: number; indexBuildMs?: number };
+  dataset: {
+    atoms: number;
+    distribution: string;
+    seed: number;
+    checksum: string;
+    seedDurationMs?: number;
+    indexBuildMs?: number;
+  };
   load: {
     model: 'open' | 'closed';
     durationSec: number;
@@ -140,4 +151,54 @@ export interface RunResult {
   client: ClientHealth;
   /** Set when the run was stopped early (Ctrl-C): what was measured until then is kept. */
   interrupted?: boolean;
+  /** What makes two runs comparable (src/run/fingerprint.ts); compare refuses runs whose fingerprints differ. */
+  fingerprint?: RunFingerprint;
+  /** `run --trials N` (N > 1): every measured phase on its own; the fields above are all trials merged. */
+  trials?: TrialResult[];
+}
+
+/** One operation in one trial: the numbers compare reads per trial. */
+export interface TrialOperationStats {
+  op: string;
+  count: number;
+  errors: Record<string, number>;
+  /** Failed / completed attempts (0 when nothing completed). */
+  errorRate: number;
+  throughputPerSec: number;
+  latencyMs: LatencySummary;
+  /** Encoded HDR histogram of latency in microseconds, as OperationStats.histogram. */
+  histogram: string;
+}
+
+/** One measured phase of a multi-trial run (fresh warm-up each, same data). */
+export interface TrialResult {
+  /** 1-based. */
+  trial: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Seconds of the measured window (warm-up excluded): the denominator of throughput. */
+  measuredSec: number;
+  operations: TrialOperationStats[];
+  total: TrialOperationStats;
+  seekRatio: Measured<number>;
+  seekSamples: number;
+  maxQueueDepth: Measured<number>;
+  /** The client could not drive this trial faithfully (see ClientHealth). */
+  clientBottleneck: boolean;
+  interrupted?: boolean;
+}
+
+/**
+ * Everything that must match for two runs to be compared. Flattened to dotted paths
+ * (`dataset.seed`, `engine.settings.cache_size`, `client.cpuModel`) when compare names a difference.
+ */
+export interface RunFingerprint {
+  engine: { name: string; serverVersion: string; settings: Record<string, string>; indexDdl: string };
+  /** The scenario's index settings (grid settings included, whether or not the engine uses them). */
+  index: Record<string, unknown>;
+  dataset: { atoms: number; seed: number; checksum: string; distribution: string };
+  /** What the load asks of the server (injectDelayMs excluded: it simulates a slower build). */
+  workload: Record<string, unknown>;
+  atombench: { version: string };
+  client: { cpuModel: string; cores: number; memoryGiB: number; os: string; node: string };
 }

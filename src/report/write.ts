@@ -7,7 +7,11 @@ import { reporterFor } from './registry.ts';
  * Write the run's reports into <outRoot>/<runId>/ and point <outRoot>/latest at it. result.json is
  * always written (every other format renders from it alone).
  */
-export async function writeReports(result: RunResult, outRoot: string, formats: readonly string[]): Promise<string> {
+export async function writeReports(
+  result: RunResult,
+  outRoot: string,
+  formats: readonly string[],
+): Promise<string> {
   const dir = join(outRoot, result.runId);
   await mkdir(dir, { recursive: true });
   const all = new Set(['json', ...formats]);
@@ -28,7 +32,11 @@ async function pointLatest(outRoot: string, runId: string): Promise<void> {
 }
 
 /** Re-render reports from a result.json alone into `dir`. */
-export async function renderReports(result: RunResult, dir: string, formats: readonly string[]): Promise<string[]> {
+export async function renderReports(
+  result: RunResult,
+  dir: string,
+  formats: readonly string[],
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const f of formats) {

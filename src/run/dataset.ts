@@ -39,13 +39,20 @@ export async function ensureDataset(
   const plan = schemaPlan(scenario);
   const cfg = scenario.dataset;
   const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
-  const out: DatasetOutcome = { key: plan.datasetKey, checksum: '', rowsInserted: 0, resumedFrom: state.seededRows };
+  const out: DatasetOutcome = {
+    key: plan.datasetKey,
+    checksum: '',
+    rowsInserted: 0,
+    resumedFrom: state.seededRows,
+  };
   await engine.resetIngested(cfg.atoms);
 
   if (state.seededRows < cfg.atoms || state.datasetKey !== plan.datasetKey) {
     const start = state.seededRows;
     opts.progress.info(
-      start > 0 ? `resuming seed at row ${start} of ${cfg.atoms}` : `seeding ${cfg.atoms} atoms (${cfg.distribution.kind}, seed ${cfg.seed})`,
+      start > 0
+        ? `resuming seed at row ${start} of ${cfg.atoms}`
+        : `seeding ${cfg.atoms} atoms (${cfg.distribution.kind}, seed ${cfg.seed})`,
     );
     const sum = new Checksummer(cfg);
     if (start > 0) sum.feedGenerated(start);

@@ -24,8 +24,11 @@ export interface MeasureOptions {
   progress: Progress;
   /** Seeds the workload's random choices (query points, parameters, arrivals). */
   runSeed: number;
-  /** Send OODA triggers (false in attach mode without the explicit flag). */
-  oodaTriggers: boolean;
+  /**
+   * OODA traffic: `full` (triggers and the four phase consumers), `triggers` (attach mode with the
+   * explicit flag: the deployment's own activation procedures consume them), or `off`.
+   */
+  oodaTraffic: 'full' | 'triggers' | 'off';
 }
 
 export interface Measurement {
@@ -79,7 +82,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const monitor = new ClientMonitor();
 
   let ooda: OodaDriver | undefined;
-  if (sc.ooda.enabled) {
+  if (sc.ooda.enabled && o.oodaTraffic !== 'off') {
     ooda = new OodaDriver(await engine.queues(), {
       triggerEveryMs: sc.ooda.triggerEverySec * 1000,
       drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
@@ -87,7 +90,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       rand,
       measureFromMs: Date.now() + warmupMs,
       clock,
-      sendTriggers: o.oodaTriggers,
+      sendTriggers: true,
+      consume: o.oodaTraffic === 'full',
     });
     ooda.start();
   }
@@ -118,24 +122,37 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     if (finished) break;
     const measuring = at > warmupMs;
     await poller.poll(measuring);
-    if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
+    recordDepth(recorder, poller);
     const point = recorder.tick();
     errorsTotal += point.errors;
     o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
   }
   const outcome = await load;
   await poller.poll(true);
-  if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
+  recordDepth(recorder, poller);
   recorder.tick();
   await ooda?.stop(2000);
   o.progress.done();
   return { recorder, poller, ooda, load: outcome, client: monitor.stop(), startedAt, finishedAt: new Date() };
 }
 
-function startLoad(ctx: LoadContext, sc: Scenario, warmupMs: number, rand: () => number): Promise<LoadOutcome> {
+function recordDepth(recorder: IntervalRecorder, poller: ProbePoller): void {
+  if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
+  if (poller.latestDepthByQueue) recorder.recordQueueDepths(poller.latestDepthByQueue);
+}
+
+function startLoad(
+  ctx: LoadContext,
+  sc: Scenario,
+  warmupMs: number,
+  rand: () => number,
+): Promise<LoadOutcome> {
   const load = sc.load;
   if (load.model === 'open') {
-    const stages = load.stages.map((s) => ({ durationSec: s.durationSec, value: s.ratePerSec ?? load.ratePerSec }));
+    const stages = load.stages.map((s) => ({
+      durationSec: s.durationSec,
+      value: s.ratePerSec ?? load.ratePerSec,
+    }));
     const schedule = arrivalSchedule({
       ratePerSec: load.ratePerSec,
       arrivals: load.arrivals,
@@ -146,9 +163,17 @@ function startLoad(ctx: LoadContext, sc: Scenario, warmupMs: number, rand: () =>
     });
     return runOpenLoop(ctx, schedule, load.maxInFlight);
   }
-  const stages = load.stages.map((s) => ({ durationSec: s.durationSec, value: s.concurrency ?? load.concurrency }));
+  const stages = load.stages.map((s) => ({
+    durationSec: s.durationSec,
+    value: s.concurrency ?? load.concurrency,
+  }));
   const max = Math.max(load.concurrency, ...stages.map((s) => s.value));
-  return runClosedLoop(ctx, max, (t) => stageValueAt(t, warmupMs, load.concurrency, stages), load.thinkTimeMs);
+  return runClosedLoop(
+    ctx,
+    max,
+    (t) => stageValueAt(t, warmupMs, load.concurrency, stages),
+    load.thinkTimeMs,
+  );
 }
 
 /** Connections the load needs: one per closed-loop worker, or the open loop's `connections`. */

@@ -7,10 +7,12 @@ import type { RunResult } from '../report/model.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, type DatasetOutcome } from './dataset.ts';
-import { measure, poolSize } from './measure.ts';
+import { measure, poolSize, type Measurement } from './measure.ts';
+import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from './redact.ts';
+import { runTrials } from './trials.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -30,12 +32,16 @@ export interface RunOptions {
 }
 
 /** Connect, turning driver errors into a RuntimeFailure whose message carries no secret. */
-export async function connectEngine(name: string, scenario: Scenario, url: string | undefined): Promise<Engine> {
+export async function connectEngine(
+  name: string,
+  scenario: Scenario,
+  url: string | undefined,
+): Promise<Engine> {
   const engine = await createEngine(name, { scenario, url, runNonce: randomBytes(6).toString('hex') });
   try {
     await engine.connect();
   } catch (e) {
-    if (e instanceof UserError) throw e;
+    if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
     throw new RuntimeFailure(`cannot connect to ${name}: ${scrubSecrets((e as Error).message, url)}`);
   }
   return engine;
@@ -64,10 +70,20 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
     let dataset: DatasetOutcome;
     if (sc.attach) {
-      dataset = { key: 'attached', checksum: 'n/a (attached to an existing deployment)', rowsInserted: 0, resumedFrom: 0 };
+      dataset = {
+        key: 'attached',
+        checksum: 'n/a (attached to an existing deployment)',
+        rowsInserted: 0,
+        resumedFrom: 0,
+      };
     } else {
       dataset = await guard(o.url, 'dataset', () =>
-        ensureDataset(engine, sc, { reseed: o.reseed, force: o.force, progress: o.progress, signal: o.signal }),
+        ensureDataset(engine, sc, {
+          reseed: o.reseed,
+          force: o.force,
+          progress: o.progress,
+          signal: o.signal,
+        }),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
     }
@@ -76,28 +92,62 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     o.progress.info(
       `running ${sc.name}: ${sc.load.model} loop, ${sc.warmupSec}s warm-up + ${sc.durationSec}s on ${engine.name}`,
     );
-    const m = await guard(o.url, 'run', () =>
-      measure({
-        engine,
+    const measureOnce = () =>
+      guard(o.url, 'run', () =>
+        measure({
+          engine,
+          scenario: sc,
+          clock: o.clock ?? realClock,
+          signal: o.signal,
+          progress: o.progress,
+          runSeed: o.runSeed ?? sc.dataset.seed,
+          // Attached to a deployment, atombench never consumes its queues (that would steal real work);
+          // it sends triggers only when told to.
+          oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
+        }),
+      );
+    const cleanup = async () => {
+      if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+    };
+    const build = (m: Measurement, interrupted: boolean) =>
+      buildResult({
+        runId: o.runId,
+        version: o.version,
         scenario: sc,
-        clock: o.clock ?? realClock,
+        fingerprint,
+        dataset,
+        m,
+        targets: o.targets,
+        interrupted,
+      });
+    let result: RunResult;
+    const trials = sc.gate?.trials ?? 1; // scenarios built in code before the gate section existed have none
+    if (trials <= 1) {
+      const m = await measureOnce();
+      await cleanup();
+      result = build(m, o.signal.aborted);
+    } else {
+      result = await runTrials({
+        trials,
         signal: o.signal,
         progress: o.progress,
-        runSeed: o.runSeed ?? sc.dataset.seed,
-        oodaTriggers: !sc.attach || sc.ooda.sendInAttachMode,
-      }),
-    );
-    if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
-    return buildResult({
-      runId: o.runId,
-      version: o.version,
+        targets: o.targets,
+        measureOnce,
+        cleanup,
+        build,
+      });
+    }
+    // The engine's own report of the index once it exists: the same text whether this run built it
+    // (the build script's DDL, kept in result.engine) or found it (the catalog's).
+    const settled = sc.attach ? fingerprint : await guard(o.url, 'fingerprint', () => engine.fingerprint());
+    result.fingerprint = runFingerprint({
+      engine: settled,
       scenario: sc,
-      fingerprint,
-      dataset,
-      m,
-      targets: o.targets,
-      interrupted: o.signal.aborted,
+      dataset: result.dataset,
+      version: o.version,
+      client: clientMachine(),
     });
+    return result;
   } finally {
     await engine.close().catch(() => {});
   }

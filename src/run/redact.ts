@@ -26,7 +26,9 @@ export function scrubSecrets(message: string, url: string | undefined): string {
       /* not percent-encoded */
     }
   }
-  for (const a of url.matchAll(/(?:^|;|[?&])\s*(?:password|pwd|sslpassword)\s*=\s*("[^"]*"|'[^']*'|\{[^}]*\}|[^;&]*)/gi)) {
+  for (const a of url.matchAll(
+    /(?:^|;|[?&])\s*(?:password|pwd|sslpassword)\s*=\s*("[^"]*"|'[^']*'|\{[^}]*\}|[^;&]*)/gi,
+  )) {
     if (a[1]) secrets.add(a[1].replace(/^["'{]|["'}]$/g, ''));
   }
   let out = message.split(url).join(redactUrl(url));

@@ -66,7 +66,12 @@ export function buildResult(i: ResultInput): RunResult {
       durationSec: sc.durationSec,
       warmupSec: sc.warmupSec,
       ...(load.model === 'open'
-        ? { ratePerSec: load.ratePerSec, achievedRatePerSec: issuedPerSec, dropped: totals.dropped, scheduleLagMs: lag }
+        ? {
+            ratePerSec: load.ratePerSec,
+            achievedRatePerSec: issuedPerSec,
+            dropped: totals.dropped,
+            scheduleLagMs: lag,
+          }
         : { concurrency: load.concurrency }),
     },
     operations,

@@ -31,7 +31,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     return issue.message;
   }
@@ -47,7 +48,8 @@ export function validateScenario(raw: unknown): { scenario?: Scenario; problems:
       // A union that failed in every branch: report the branch errors that match the input's shape.
       if (issue.code === 'invalid_union' && issue.errors.length > 0) {
         const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-        for (const sub of best) problems.push({ path: formatPath([...issue.path, ...sub.path]), message: issueMessage(sub) });
+        for (const sub of best)
+          problems.push({ path: formatPath([...issue.path, ...sub.path]), message: issueMessage(sub) });
         continue;
       }
       problems.push({ path: formatPath(issue.path), message: issueMessage(issue) });
@@ -57,8 +59,19 @@ export function validateScenario(raw: unknown): { scenario?: Scenario; problems:
   const problems: ScenarioProblem[] = [];
   for (const key of Object.keys(parsed.data.names.overrides)) {
     if (!NAME_KEYS.includes(key as (typeof NAME_KEYS)[number]))
-      problems.push({ path: `names.overrides.${key}`, message: `unknown name; valid: ${NAME_KEYS.join(', ')}` });
+      problems.push({
+        path: `names.overrides.${key}`,
+        message: `unknown name; valid: ${NAME_KEYS.join(', ')}`,
+      });
   }
+  if (parsed.data.attach)
+    parsed.data.workload.mix.forEach((m, i) => {
+      if (m.op === 'ingest')
+        problems.push({
+          path: `workload.mix[${i}].op`,
+          message: 'ingest writes atoms: not allowed in attach mode (attach: true is read-only)',
+        });
+    });
   const load = parsed.data.load;
   load.stages.forEach((s, i) => {
     if (load.model === 'open' && s.ratePerSec === undefined)
@@ -85,7 +98,10 @@ export function parseScenarioText(text: string, source: string): unknown {
   if (doc.errors.length) {
     throw new ScenarioError(
       source,
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? 'YAML error' })),
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0]?.line ?? '?'}`,
+        message: e.message.split('\n')[0] ?? 'YAML error',
+      })),
     );
   }
   const value: unknown = doc.toJS();
@@ -105,7 +121,8 @@ export async function readScenarioFile(file: string): Promise<unknown> {
 
 /** Apply dotted-path overrides (from CLI flags) to the raw object before validation. */
 export function applyOverrides(raw: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
-  const root: Record<string, unknown> = raw && typeof raw === 'object' ? structuredClone(raw as object) as Record<string, unknown> : {};
+  const root: Record<string, unknown> =
+    raw && typeof raw === 'object' ? (structuredClone(raw as object) as Record<string, unknown>) : {};
   for (const [path, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     const parts = path.split('.');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NAME_PRESETS } from './names.ts';
+import { GATE_DEFAULTS, parseMinEffect } from '../compare/gate.ts';
 
 /**
  * The scenario file. Every field has its default here, beside its definition; units are in the names.
@@ -18,7 +19,8 @@ export const paramDist = z.union([
     .object({ min: z.number(), max: z.number() })
     .strict()
     .superRefine((v, ctx) => {
-      if (!(v.max > v.min)) ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be greater than min' });
+      if (!(v.max > v.min))
+        ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be greater than min' });
     }),
   z
     .object({ values: z.array(z.number()).min(1), weights: z.array(positive).optional() })
@@ -53,7 +55,12 @@ export const distributionSchema = z
 export const datasetSchema = z
   .object({
     atoms: z.number().int().min(1).max(100_000_000).default(100_000),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     distribution: distributionSchema.default(() => distributionSchema.parse({})),
     /** Rows per seeding batch (one transaction / COPY chunk / bulk load each). */
     batchSize: z.number().int().min(1).max(1_000_000).default(10_000),
@@ -67,8 +74,10 @@ export const indexSchema = z
       .tuple([z.number(), z.number(), z.number(), z.number()])
       .default([-1000, -1000, 1000, 1000])
       .superRefine((b, ctx) => {
-        if (!(b[2] > b[0])) ctx.addIssue({ code: 'custom', path: [2], message: 'xmax must be greater than xmin' });
-        if (!(b[3] > b[1])) ctx.addIssue({ code: 'custom', path: [3], message: 'ymax must be greater than ymin' });
+        if (!(b[2] > b[0]))
+          ctx.addIssue({ code: 'custom', path: [2], message: 'xmax must be greater than xmin' });
+        if (!(b[3] > b[1]))
+          ctx.addIssue({ code: 'custom', path: [3], message: 'ymax must be greater than ymin' });
       }),
     grids: z.tuple([GRID, GRID, GRID, GRID]).default(['MEDIUM', 'MEDIUM', 'MEDIUM', 'MEDIUM']),
     cellsPerObject: z.number().int().min(1).max(8192).default(16),
@@ -82,9 +91,18 @@ export const indexSchema = z
 
 const common = { weight: positive.default(1) };
 export const operationSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('spatial.pool'), ...common, radius: paramDist.default(10), pool: paramDist.default(1000) }).strict(),
+  z
+    .object({
+      op: z.literal('spatial.pool'),
+      ...common,
+      radius: paramDist.default(10),
+      pool: paramDist.default(1000),
+    })
+    .strict(),
   z.object({ op: z.literal('spatial.knn'), ...common, k: paramDist.default(10) }).strict(),
-  z.object({ op: z.literal('spatial.dedup'), ...common, threshold: paramDist.default({ min: 0, max: 1 }) }).strict(),
+  z
+    .object({ op: z.literal('spatial.dedup'), ...common, threshold: paramDist.default({ min: 0, max: 1 }) })
+    .strict(),
   z
     .object({
       op: z.literal('spatial.walk'),
@@ -97,7 +115,13 @@ export const operationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
 ]);
 export type OperationSpec = z.infer<typeof operationSchema>;
-export const OPERATION_NAMES = ['spatial.pool', 'spatial.knn', 'spatial.dedup', 'spatial.walk', 'ingest'] as const;
+export const OPERATION_NAMES = [
+  'spatial.pool',
+  'spatial.knn',
+  'spatial.dedup',
+  'spatial.walk',
+  'ingest',
+] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
 export const workloadSchema = z
@@ -164,10 +188,13 @@ export const probesSchema = z
   })
   .strict();
 
-export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv'] as const;
+export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv', 'html'] as const;
 export const reportSchema = z
   .object({
-    formats: z.array(z.enum(REPORT_FORMATS)).min(1).default([...REPORT_FORMATS]),
+    formats: z
+      .array(z.enum(REPORT_FORMATS))
+      .min(1)
+      .default([...REPORT_FORMATS]),
     out: z.string().min(1).default('reports'),
   })
   .strict();
@@ -176,6 +203,33 @@ export const namesSchema = z
   .object({
     preset: z.enum(Object.keys(NAME_PRESETS) as [string, ...string[]]).default('runbook'),
     overrides: z.record(z.string(), z.string().min(1)).default({}),
+  })
+  .strict();
+
+/** The regression gate (`compare`, `run --baseline`; src/compare/gate.ts has the min-effect grammar). */
+export const gateSchema = z
+  .object({
+    /** Measured phases per run (`--trials`); each gets a fresh warm-up on the same data. */
+    trials: z.number().int().min(1).max(100).default(GATE_DEFAULTS.trials),
+    /** One-sided significance level of each regression test. */
+    alpha: z.number().gt(0).max(0.25).default(GATE_DEFAULTS.alpha),
+    /** Metric -> smallest change that counts, e.g. `p95: 10%`, `errorRate: 1pp`, `maxQueueDepth: 5`. */
+    minEffect: z
+      .record(z.string(), z.string())
+      .default({})
+      .superRefine((v, ctx) => {
+        for (const [metric, text] of Object.entries(v)) {
+          const r = parseMinEffect(metric, text);
+          if ('error' in r) ctx.addIssue({ code: 'custom', path: [metric], message: r.error });
+        }
+      }),
+    /** Fingerprint fields (or prefixes, e.g. `client`) whose differences do not block a comparison. */
+    ignoreFingerprint: z.array(z.string().min(1)).default([]),
+    /** Metrics reported but not gated: `p99`, an operation, or `spatial.knn.p99`. */
+    ignoreMetrics: z.array(z.string().min(1)).default([]),
+    bootstrapResamples: z.number().int().min(100).max(100_000).default(GATE_DEFAULTS.bootstrapResamples),
+    /** Seeds the bootstrap, so the same two results always give the same intervals. */
+    seed: z.number().int().min(0).default(GATE_DEFAULTS.seed),
   })
   .strict();
 
@@ -200,6 +254,7 @@ export const scenarioSchema = z
     /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */
     targets: z.record(z.string(), z.string().nullable()).default({}),
     report: reportSchema.default(() => reportSchema.parse({})),
+    gate: gateSchema.default(() => gateSchema.parse({})),
   })
   .strict();
 

@@ -7,5 +7,9 @@ type Spec = Extract<OperationSpec, { op: 'spatial.dedup' }>;
 export const spatialDedup: OperationPlugin<Spec> = {
   name: 'spatial.dedup',
   spatial: true,
-  build: (spec, ctx) => ({ op: 'spatial.dedup', q: ctx.nextPoint(), threshold: Math.max(0, ctx.draw(spec.threshold)) }),
+  build: (spec, ctx) => ({
+    op: 'spatial.dedup',
+    q: ctx.nextPoint(),
+    threshold: Math.max(0, ctx.draw(spec.threshold)),
+  }),
 };

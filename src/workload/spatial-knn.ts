@@ -7,5 +7,9 @@ type Spec = Extract<OperationSpec, { op: 'spatial.knn' }>;
 export const spatialKnn: OperationPlugin<Spec> = {
   name: 'spatial.knn',
   spatial: true,
-  build: (spec, ctx) => ({ op: 'spatial.knn', q: ctx.nextPoint(), k: Math.max(1, Math.round(ctx.draw(spec.k))) }),
+  build: (spec, ctx) => ({
+    op: 'spatial.knn',
+    q: ctx.nextPoint(),
+    k: Math.max(1, Math.round(ctx.draw(spec.k))),
+  }),
 };

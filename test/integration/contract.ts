@@ -19,7 +19,12 @@ export const CONTRACT_ATOMS = 3000;
 export function contractScenario(overrides: Record<string, unknown> = {}): Scenario {
   const { scenario, problems } = validateScenario({
     name: 'contract',
-    dataset: { atoms: CONTRACT_ATOMS, seed: 11, batchSize: 700, distribution: { kind: 'projected', clusters: 8, dimensions: 64 } },
+    dataset: {
+      atoms: CONTRACT_ATOMS,
+      seed: 11,
+      batchSize: 700,
+      distribution: { kind: 'projected', clusters: 8, dimensions: 64 },
+    },
     workload: { mix: [{ op: 'spatial.pool' }] },
     ...overrides,
   });
@@ -52,13 +57,23 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
     it('seeds, resumes after an interruption, and ends with exactly N rows and the uninterrupted checksum', async () => {
       const ac = new AbortController();
       let seen = 0;
-      const progress = { ...silentProgress, seed: (done: number) => ((seen = done), done >= 1400 && ac.abort()) };
-      await expect(ensureDataset(engine, sc, { reseed: true, force: false, progress, signal: ac.signal })).rejects.toThrow();
+      const progress = {
+        ...silentProgress,
+        seed: (done: number) => ((seen = done), done >= 1400 && ac.abort()),
+      };
+      await expect(
+        ensureDataset(engine, sc, { reseed: true, force: false, progress, signal: ac.signal }),
+      ).rejects.toThrow();
       expect(seen).toBeGreaterThanOrEqual(1400);
       const state = await engine.prepare(schemaPlan(sc), { allowDestructive: false, force: false });
       expect(state.seededRows).toBeGreaterThan(0);
       expect(state.seededRows).toBeLessThan(CONTRACT_ATOMS);
       expect(state.seededRows % sc.dataset.batchSize).toBe(0); // whole batches only
+      // Another dataset must not resume on top of the interrupted one.
+      const other = contractScenario({ dataset: { atoms: CONTRACT_ATOMS, seed: 12, batchSize: 700 } });
+      await expect(
+        engine.prepare(schemaPlan(other), { allowDestructive: false, force: false }),
+      ).rejects.toBeInstanceOf(UserError);
       const out = await ensureDataset(engine, sc, { reseed: false, force: false, progress: silentProgress });
       expect(out.resumedFrom).toBe(state.seededRows);
       expect(out.rowsInserted).toBe(CONTRACT_ATOMS - state.seededRows);
@@ -71,7 +86,9 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
 
     it('refuses another dataset without --reseed', async () => {
       const other = contractScenario({ dataset: { atoms: CONTRACT_ATOMS, seed: 12 } });
-      await expect(engine.prepare(schemaPlan(other), { allowDestructive: false, force: false })).rejects.toBeInstanceOf(UserError);
+      await expect(
+        engine.prepare(schemaPlan(other), { allowDestructive: false, force: false }),
+      ).rejects.toBeInstanceOf(UserError);
       // and the stored dataset is untouched
       const state = await engine.prepare(schemaPlan(sc), { allowDestructive: false, force: false });
       expect(state.seededRows).toBe(CONTRACT_ATOMS);
@@ -104,7 +121,10 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
       let best = d2(cur, goal);
       let expected = 0;
       for (let step = 0; step < 30; step++) {
-        const near = pts.filter((p) => d2(p, cur) <= radius * radius).sort((a, b) => d2(a, cur) - d2(b, cur)).slice(0, pool);
+        const near = pts
+          .filter((p) => d2(p, cur) <= radius * radius)
+          .sort((a, b) => d2(a, cur) - d2(b, cur))
+          .slice(0, pool);
         if (!near.length) break;
         const next = near.reduce((a, b) => (d2(b, goal) < d2(a, goal) ? b : a));
         if (!(d2(next, goal) < best)) break;
@@ -124,7 +144,9 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
       const pool = await engine.run({ op: 'spatial.pool', q, radius: 10, pool: 100_000 });
       expect(pool.rows).toBe(CONTRACT_ATOMS + 25);
       expect(await engine.resetIngested(CONTRACT_ATOMS)).toBe(25);
-      expect((await engine.run({ op: 'spatial.pool', q, radius: 10, pool: 100_000 })).rows).toBe(CONTRACT_ATOMS);
+      expect((await engine.run({ op: 'spatial.pool', q, radius: 10, pool: 100_000 })).rows).toBe(
+        CONTRACT_ATOMS,
+      );
     });
 
     it('explains a spatial query as using the spatial index, and measures its primary filter', async () => {
@@ -150,7 +172,11 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
       expect(new Set([m1?.loopId, m2?.loopId])).toEqual(new Set(['loop-1', 'loop-2']));
       expect(await qd.receive('Analyze', 50)).toBeUndefined(); // both leased: nobody else gets them
       await qd.complete(m1!, { phase: 'Analyze', durationMs: 3, success: true }, 'Hypothesize');
-      await qd.complete(m2!, { phase: 'Analyze', durationMs: 3, success: false, errorMessage: 'x' }, undefined);
+      await qd.complete(
+        m2!,
+        { phase: 'Analyze', durationMs: 3, success: false, errorMessage: 'x' },
+        undefined,
+      );
       const depth = await qd.depth();
       expect(depth).toEqual({ Analyze: 0, Hypothesize: 1, Act: 0, Learn: 0 });
       const h = await qd.receive('Hypothesize', 500);

@@ -31,13 +31,25 @@ export const SQLITE_CAPABILITIES: Capabilities = {
   seekRatio: { supported: true },
   cacheHitRatio: {
     supported: false,
-    reason: 'SQLite keeps page-cache hit/miss counters per connection (sqlite3_db_status), which better-sqlite3 does not expose',
+    reason:
+      'SQLite keeps page-cache hit/miss counters per connection (sqlite3_db_status), which better-sqlite3 does not expose',
   },
   queueDepth: { supported: true },
   primaryFilter: { supported: true },
-  serverQueryStats: { supported: false, reason: 'SQLite runs in process: there is no server-side statement statistics view' },
-  gridIndex: { supported: false, reason: 'the R*Tree has no grid settings (GRIDS, CELLS_PER_OBJECT apply to SQL Server only)' },
+  serverQueryStats: {
+    supported: false,
+    reason: 'SQLite runs in process: there is no server-side statement statistics view',
+  },
+  gridIndex: {
+    supported: false,
+    reason: 'the R*Tree has no grid settings (GRIDS, CELLS_PER_OBJECT apply to SQL Server only)',
+  },
 };
+
+/** The spatial index as the fingerprint and the build report it (one text, so runs compare equal). */
+function rtreeDdl(embeddingsTable: string): string {
+  return `CREATE VIRTUAL TABLE ${quoteDouble(`${embeddingsTable}_rtree`)} USING rtree(id, minX, maxX, minY, maxY) -- over (X, Y)`;
+}
 
 export interface SqliteEngineOptions {
   path: string;
@@ -81,19 +93,22 @@ export class SqliteEngine implements Engine {
       engine: 'sqlite',
       serverVersion: `SQLite ${version} (better-sqlite3)`,
       settings: { ...SQLITE_PRAGMAS, page_size: String(this.conn.pragma('page_size', { simple: true })) },
-      indexDdl: `CREATE VIRTUAL TABLE ${quoteDouble(`${this.names?.embeddingsTable ?? 'AtomEmbeddings'}_rtree`)} USING rtree(id, minX, maxX, minY, maxY) -- over (X, Y)`,
+      indexDdl: rtreeDdl(this.names?.embeddingsTable ?? 'AtomEmbeddings'),
     };
   }
 
   private meta(key: string): string | undefined {
-    const row = this.conn.prepare('SELECT value FROM atombench_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.conn.prepare('SELECT value FROM atombench_meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row?.value;
   }
   private setMeta(key: string, value: string): void {
     this.conn.prepare('INSERT OR REPLACE INTO atombench_meta (key, value) VALUES (?, ?)').run(key, value);
   }
   private tableExists(name: string): boolean {
-    return !!this.conn.prepare("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')").get(name);
+    return !!this.conn
+      .prepare("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')")
+      .get(name);
   }
 
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
@@ -104,17 +119,23 @@ export class SqliteEngine implements Engine {
         `${this.opts.path}: table ${plan.names.atomsTable} exists but was not created by atombench; refusing to touch it (use --force on a bench database)`,
       );
     }
-    const stored = owned ? this.meta('datasetKey') : undefined;
+    // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
+    const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
     if (stored && stored !== plan.datasetKey) {
       if (!opts.allowDestructive)
-        throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
+        throw new UserError(
+          `${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`,
+        );
       this.dropOwned(plan.names);
     }
     const tpl = sqliteTemplateNames(plan.names);
     this.conn.exec(renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble));
     for (const phase of PHASES)
-      this.conn.exec(renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble));
+      this.conn.exec(
+        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
+      );
     this.setMeta('owner', 'atombench');
+    this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
     const seeded = (this.conn.prepare(seedSql(ids).maxSeeded).get() as { n: number }).n;
     return {
@@ -125,20 +146,55 @@ export class SqliteEngine implements Engine {
   }
 
   private dropOwned(names: ObjectNames): void {
-    const tables = [`${names.embeddingsTable}_rtree`, names.embeddingsTable, names.atomsTable, names.metricsTable];
+    const tables = [
+      `${names.embeddingsTable}_rtree`,
+      names.embeddingsTable,
+      names.atomsTable,
+      names.metricsTable,
+    ];
     for (const phase of PHASES) tables.push(phaseQueue(names, phase));
     for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
     this.conn.exec('DELETE FROM atombench_meta');
   }
 
-  async seed(batches: AsyncIterable<SeedBatch>, onProgress: (p: SeedProgress) => void, rowsTotal: number): Promise<SeedOutcome> {
+  async seed(
+    batches: AsyncIterable<SeedBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
     const sql = seedSql(sqliteIdentifiers(this.requireNames()));
     const atom = this.conn.prepare(sql.atom);
     const emb = this.conn.prepare(sql.embedding);
     const insertBatch = this.conn.transaction((b: SeedBatch) => {
       for (const r of b.records) {
-        atom.run(r.atomId, r.tenantId, r.modality, r.subtype, r.contentHash, r.contentType, r.sourceType, r.sourceUri, r.canonicalText, r.metadata, r.referenceCount);
-        emb.run(r.atomId, r.atomId, r.tenantId, r.modelId, r.embeddingType, r.dimension, r.point.x, r.point.y, r.point.z, r.bucketX, r.bucketY, r.bucketZ, r.hilbertValue);
+        atom.run(
+          r.atomId,
+          r.tenantId,
+          r.modality,
+          r.subtype,
+          r.contentHash,
+          r.contentType,
+          r.sourceType,
+          r.sourceUri,
+          r.canonicalText,
+          r.metadata,
+          r.referenceCount,
+        );
+        emb.run(
+          r.atomId,
+          r.atomId,
+          r.tenantId,
+          r.modelId,
+          r.embeddingType,
+          r.dimension,
+          r.point.x,
+          r.point.y,
+          r.point.z,
+          r.bucketX,
+          r.bucketY,
+          r.bucketZ,
+          r.hilbertValue,
+        );
       }
     });
     const started = performance.now();
@@ -167,13 +223,17 @@ export class SqliteEngine implements Engine {
     this.conn.transaction(() => this.conn.exec(ddl))();
     this.conn.exec('ANALYZE');
     this.setMeta('indexBuilt', '1');
-    return { durationMs: performance.now() - started, ddl: ddl.split('\n').find((l) => l.startsWith('CREATE')) ?? ddl };
+    return {
+      durationMs: performance.now() - started,
+      ddl: rtreeDdl(plan.names.embeddingsTable),
+    };
   }
 
   async resetIngested(datasetRows: number): Promise<number> {
     const sql = seedSql(sqliteIdentifiers(this.requireNames()));
     return this.conn.transaction(() => {
-      if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`)) this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
+      if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`))
+        this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
       return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
     })();
@@ -185,7 +245,13 @@ export class SqliteEngine implements Engine {
   }
 
   private workerData(withQueues: boolean): Record<string, unknown> {
-    return { dbPath: this.opts.path, names: this.requireNames(), dataset: this.opts.dataset, runNonce: this.opts.runNonce, withQueues };
+    return {
+      dbPath: this.opts.path,
+      names: this.requireNames(),
+      dataset: this.opts.dataset,
+      runNonce: this.opts.runNonce,
+      withQueues,
+    };
   }
 
   async openPool(size: number): Promise<void> {
@@ -226,6 +292,9 @@ export class SqliteEngine implements Engine {
   }
 
   async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
-    return (await this.probes().call<{ candidates: number; output: number } | null>({ kind: 'filter', req })) ?? undefined;
+    return (
+      (await this.probes().call<{ candidates: number; output: number } | null>({ kind: 'filter', req })) ??
+      undefined
+    );
   }
 }

@@ -76,9 +76,11 @@ export class SqliteOps {
     let queries = 0;
     for (let step = 0; step < req.steps; step++) {
       queries++;
-      const next = this.s.walkStep.get({ ...win(cur, req.radius, { pool: req.pool }), gx: req.goal.x, gy: req.goal.y }) as
-        | Point3
-        | undefined;
+      const next = this.s.walkStep.get({
+        ...win(cur, req.radius, { pool: req.pool }),
+        gx: req.goal.x,
+        gy: req.goal.y,
+      }) as Point3 | undefined;
       if (!next) break;
       const d = dist2(next, req.goal);
       if (!(d < best)) break; // no progress: the walk has arrived as near as the data allows
@@ -135,7 +137,8 @@ export class SqliteOps {
   /** EXPLAIN QUERY PLAN of the operation's main statement: did it go through the R*Tree? */
   explain(req: OperationRequest): PlanInfo {
     if (req.op === 'ingest') return { usedSpatialIndex: false, planSummary: 'ingest: not a spatial query' };
-    const stmt = req.op === 'spatial.knn' ? this.s.knnWithin : req.op === 'spatial.dedup' ? this.s.dedup : this.s.pool;
+    const stmt =
+      req.op === 'spatial.knn' ? this.s.knnWithin : req.op === 'spatial.dedup' ? this.s.dedup : this.s.pool;
     const params = paramsFor(req);
     const plan = this.db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(params) as { detail: string }[];
     const details = plan.map((p) => p.detail);

@@ -15,5 +15,4 @@ export type WorkerCall =
 export type WorkerRequest = WorkerCall & { id: number };
 
 export type WorkerResponse =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; message: string; errorClass: string };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; errorClass: string };

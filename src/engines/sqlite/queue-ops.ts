@@ -37,7 +37,10 @@ export class SqliteQueueOps {
           RETURNING id, loopId, body, enqueuedAtMs, loopStartedAtMs`),
       );
       // A read-only look first: an empty poll must not take the database's write lock.
-      this.peek.set(phase, db.prepare(`SELECT 1 FROM ${t} WHERE claimedUntilMs IS NULL OR claimedUntilMs < ? LIMIT 1`));
+      this.peek.set(
+        phase,
+        db.prepare(`SELECT 1 FROM ${t} WHERE claimedUntilMs IS NULL OR claimedUntilMs < ? LIMIT 1`),
+      );
       this.send.set(
         phase,
         db.prepare(`INSERT INTO ${t} (loopId, body, enqueuedAtMs, loopStartedAtMs) VALUES (?, ?, ?, ?)`),

@@ -23,7 +23,11 @@ const db = openSqlite(data.dbPath);
 // Prepared on first use: a queue-only worker must start before any spatial index exists.
 let opsCache: SqliteOps | undefined;
 const ops = () =>
-  (opsCache ??= new SqliteOps(db, sqliteIdentifiers(data.names), createIngestRecordFactory(data.dataset, data.runNonce)));
+  (opsCache ??= new SqliteOps(
+    db,
+    sqliteIdentifiers(data.names),
+    createIngestRecordFactory(data.dataset, data.runNonce),
+  ));
 const queues = data.withQueues ? new SqliteQueueOps(db, data.names) : undefined;
 
 function handle(msg: WorkerRequest): unknown {

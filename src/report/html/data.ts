@@ -84,7 +84,9 @@ export function opP95Columns(points: readonly TimeSeriesPoint[]): { op: string; 
 }
 
 /** Depth per OODA queue per interval (null where a queue was not sampled), or [] without per-queue samples. */
-export function queueColumns(points: readonly TimeSeriesPoint[]): { queue: string; depth: (number | null)[] }[] {
+export function queueColumns(
+  points: readonly TimeSeriesPoint[],
+): { queue: string; depth: (number | null)[] }[] {
   const queues: string[] = [];
   for (const p of points)
     for (const q of Object.keys(p.queueDepthByQueue ?? {})) if (!queues.includes(q)) queues.push(q);

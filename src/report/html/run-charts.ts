@@ -49,7 +49,11 @@ export function latencyByOpOverTime(result: RunResult, c: TimeColumns): ChartSpe
     note: 'Per interval, successful operations only; log scale; a gap is an interval where the operation had no success.',
     x: TIME_X,
     y: { label: 'p95 latency (ms)', kind: 'ms', log: true },
-    series: cols.map((col, i) => ({ label: col.op, color: PALETTE[i % PALETTE.length]!, style: 'line' as const })),
+    series: cols.map((col, i) => ({
+      label: col.op,
+      color: PALETTE[i % PALETTE.length]!,
+      style: 'line' as const,
+    })),
     data: [c.tSec, ...cols.map((col) => col.p95Ms)],
     shade: warmupShade(c),
   };
@@ -104,7 +108,11 @@ export function queueDepthOverTime(c: TimeColumns, result: RunResult): ChartSpec
   const line = th ? thresholdSeries(c.tSec, th.value, th.label) : undefined;
   const perQueue = queueColumns(result.timeseries);
   const depthSeries: SeriesSpec[] = perQueue.length
-    ? perQueue.map((q, i) => ({ label: q.queue, color: PALETTE[i % PALETTE.length]!, style: 'line' as const }))
+    ? perQueue.map((q, i) => ({
+        label: q.queue,
+        color: PALETTE[i % PALETTE.length]!,
+        style: 'line' as const,
+      }))
     : [{ label: 'queue depth (all queues)', color: 'c2', style: 'line' as const }];
   const depthData = perQueue.length ? perQueue.map((q) => q.depth) : [c.queueDepth];
   return {

@@ -9,7 +9,11 @@ const cwd = mkdtempSync(join(tmpdir(), 'atombench-cli-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ATOMBENCH_URL: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ATOMBENCH_URL: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -38,7 +42,8 @@ describe('atombench CLI', () => {
     expect([0, 1]).toContain(r.code);
     expect(r.out).toMatch(/latency\.spatial\.knn\s+p95 < 10s/);
     expect(r.out).toMatch(/verdict: (PASS|FAIL)/);
-    for (const f of ['result.json', 'summary.md', 'junit.xml', 'timeseries.csv']) expect(existsSync(join(cwd, 'out/latest', f))).toBe(true);
+    for (const f of ['result.json', 'summary.md', 'junit.xml', 'timeseries.csv'])
+      expect(existsSync(join(cwd, 'out/latest', f))).toBe(true);
     const result = JSON.parse(readFileSync(join(cwd, 'out/latest/result.json'), 'utf8'));
     expect(result.schema).toBe('atombench/result@1');
     expect(result.verdict === 'pass' ? 0 : 1).toBe(r.code);
@@ -46,6 +51,18 @@ describe('atombench CLI', () => {
     expect(result.dataset.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(result.operations.find((o: { op: string }) => o.op === 'spatial.knn').count).toBeGreaterThan(10);
     expect(result.ooda.loopsCompleted).toBeGreaterThan(0);
+    const measured = result.timeseries.filter((p: { warmup: boolean }) => !p.warmup);
+    expect(
+      measured.some(
+        (p: { byOp?: Record<string, { ops: number }> }) => (p.byOp?.['spatial.knn']?.ops ?? 0) > 0,
+      ),
+    ).toBe(true);
+    expect(Object.keys(measured[0].queueDepthByQueue).sort()).toEqual([
+      'Act',
+      'Analyze',
+      'Hypothesize',
+      'Learn',
+    ]);
     expect(result.probes.seekRatio.value).toBe(1);
     expect(result.probes.cacheHitRatio.na).toMatch(/better-sqlite3/);
   }, 90_000);
@@ -53,8 +70,12 @@ describe('atombench CLI', () => {
   it('re-renders reports from result.json alone', () => {
     const r = cli('report', 'out/latest/result.json', '--format', 'md,junit,csv', '--out', 'again');
     expect(r.code).toBe(0);
-    expect(readFileSync(join(cwd, 'again/summary.md'), 'utf8')).toBe(readFileSync(join(cwd, 'out/latest/summary.md'), 'utf8'));
-    expect(cli('report', 'out/latest/result.json', '--format', 'pdf').err).toMatch(/unknown format\(s\) pdf; valid: /);
+    expect(readFileSync(join(cwd, 'again/summary.md'), 'utf8')).toBe(
+      readFileSync(join(cwd, 'out/latest/summary.md'), 'utf8'),
+    );
+    expect(cli('report', 'out/latest/result.json', '--format', 'pdf').err).toMatch(
+      /unknown format\(s\) pdf; valid: /,
+    );
   });
 
   it.each([
@@ -72,7 +93,10 @@ describe('atombench CLI', () => {
   });
 
   it('reports every problem of a malformed scenario at once, exit 2', () => {
-    writeFileSync(join(cwd, 'bad.yaml'), 'dataset: { atoms: -5 }\nworkload:\n  mix:\n    - { op: spatial.pool, radius: { min: 2, max: 1 } }\nload: { model: open, ratePerSec: 0 }\n');
+    writeFileSync(
+      join(cwd, 'bad.yaml'),
+      'dataset: { atoms: -5 }\nworkload:\n  mix:\n    - { op: spatial.pool, radius: { min: 2, max: 1 } }\nload: { model: open, ratePerSec: 0 }\n',
+    );
     const r = cli('run', 'bad.yaml');
     expect(r.code).toBe(2);
     expect(r.err).toContain('dataset.atoms');
@@ -82,7 +106,9 @@ describe('atombench CLI', () => {
 
   it('Ctrl-C stops a run early and still writes the reports, marked interrupted', async () => {
     writeFileSync(join(cwd, 'long.yaml'), TINY.replace('durationSec: 2', 'durationSec: 60'));
-    const child = spawn(process.execPath, [BIN, 'run', 'long.yaml', '--out', 'int', '--no-progress'], { cwd });
+    const child = spawn(process.execPath, [BIN, 'run', 'long.yaml', '--out', 'int', '--no-progress'], {
+      cwd,
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -97,7 +123,10 @@ describe('atombench CLI', () => {
   }, 60_000);
 
   it('tune --model-only ranks grid settings for the scenario and recommends a fitted box for narrow queries', () => {
-    writeFileSync(join(cwd, 'blob.yaml'), TINY.replace('dataset: { atoms: 2000', "dataset: { atoms: 20000, distribution: { dimensions: 1998 }"));
+    writeFileSync(
+      join(cwd, 'blob.yaml'),
+      TINY.replace('dataset: { atoms: 2000', 'dataset: { atoms: 20000, distribution: { dimensions: 1998 }'),
+    );
     const r = cli('tune', 'blob.yaml', '--model-only', '--out', 'tune', '--windows', '50', '--no-progress');
     expect(r.code).toBe(0);
     const m = /wrote (\S+tune\.json)/.exec(r.out);

@@ -8,6 +8,8 @@ import { engineContract } from '../contract.ts';
 const dir = mkdtempSync(join(tmpdir(), 'atombench-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-engineContract('sqlite (better-sqlite3, R*Tree, worker threads)', async (sc) =>
-  new SqliteEngine({ path: join(dir, 'contract.sqlite'), dataset: sc.dataset, runNonce: 'contract' }),
+engineContract(
+  'sqlite (better-sqlite3, R*Tree, worker threads)',
+  async (sc) =>
+    new SqliteEngine({ path: join(dir, 'contract.sqlite'), dataset: sc.dataset, runNonce: 'contract' }),
 );

@@ -36,7 +36,12 @@ class StallingSqlite extends SqliteEngine {
 
 function openScenario(ratePerSec: number, durationSec: number) {
   return contractScenario({
-    workload: { mix: [{ op: 'spatial.knn', k: 10 }, { op: 'spatial.dedup', threshold: 0.001 }] },
+    workload: {
+      mix: [
+        { op: 'spatial.knn', k: 10 },
+        { op: 'spatial.dedup', threshold: 0.001 },
+      ],
+    },
     load: { model: 'open', ratePerSec, arrivals: 'constant', maxInFlight: 1000, connections: 2 },
     warmupSec: 0.5,
     durationSec,
@@ -62,7 +67,10 @@ const run = (engine: SqliteEngine, sc: ReturnType<typeof openScenario>) =>
 describe('open loop on the embedded engine', () => {
   it('achieves the scheduled rate within 1 % and reports schedule lag and drops', async () => {
     const sc = openScenario(200, 4);
-    const result = await run(new SqliteEngine({ path: join(dir, 'rate.sqlite'), dataset: sc.dataset, runNonce: 'r' }), sc);
+    const result = await run(
+      new SqliteEngine({ path: join(dir, 'rate.sqlite'), dataset: sc.dataset, runNonce: 'r' }),
+      sc,
+    );
     expect(result.load.ratePerSec).toBe(200);
     expect(Math.abs(result.load.achievedRatePerSec! - 200) / 200).toBeLessThan(0.01);
     expect(result.load.dropped).toBe(0);
@@ -73,7 +81,10 @@ describe('open loop on the embedded engine', () => {
 
   it('shows a stall in p99 and in schedule lag (coordinated omission handled)', async () => {
     const sc = openScenario(100, 3);
-    const engine = new StallingSqlite({ path: join(dir, 'stall.sqlite'), dataset: sc.dataset, runNonce: 's' }, 600);
+    const engine = new StallingSqlite(
+      { path: join(dir, 'stall.sqlite'), dataset: sc.dataset, runNonce: 's' },
+      600,
+    );
     const result = await run(engine, sc);
     // ~60 arrivals were due during the 600 ms stall: each is measured from its intended start.
     expect(result.total.latencyMs.p99).toBeGreaterThan(400);

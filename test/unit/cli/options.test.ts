@@ -20,7 +20,12 @@ describe('CLI flags', () => {
 
   it('maps flags to scenario paths and collects every bad flag', () => {
     const ok = flagOverrides({ atoms: '1000', duration: '5s', engine: 'sqlite', format: 'md, junit' });
-    expect(ok.overrides).toEqual({ 'dataset.atoms': 1000, durationSec: 5, engine: 'sqlite', 'report.formats': ['md', 'junit'] });
+    expect(ok.overrides).toEqual({
+      'dataset.atoms': 1000,
+      durationSec: 5,
+      engine: 'sqlite',
+      'report.formats': ['md', 'junit'],
+    });
     const bad = flagOverrides({ atoms: 'many', rate: '-5', seed: '1.5' });
     expect(bad.problems.map((p) => p.path).sort()).toEqual(['--atoms', '--rate', '--seed']);
   });
@@ -29,7 +34,9 @@ describe('CLI flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'atombench-cli-'));
     const file = join(dir, 's.yaml');
     writeFileSync(file, 'workload:\n  mix:\n    - op: spatial.pool\n      radius: { min: 3, max: 1 }\n');
-    const err = await resolveConfig(file, { engine: 'oracle', atoms: 'x', rate: '10' }).catch((e: unknown) => e);
+    const err = await resolveConfig(file, { engine: 'oracle', atoms: 'x', rate: '10' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ScenarioError);
     const paths = (err as ScenarioError).problems.map((p) => p.path);
     expect(paths).toEqual(
@@ -40,7 +47,10 @@ describe('CLI flags', () => {
   it('resolves the runbook targets plus the scenario overrides', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atombench-cli-'));
     const file = join(dir, 's.yaml');
-    writeFileSync(file, 'workload:\n  mix: [{ op: spatial.knn }]\ntargets:\n  cacheHitRatio: null\n  latency.spatial.knn: p95 < 5ms\n');
+    writeFileSync(
+      file,
+      'workload:\n  mix: [{ op: spatial.knn }]\ntargets:\n  cacheHitRatio: null\n  latency.spatial.knn: p95 < 5ms\n',
+    );
     const cfg = await resolveConfig(file, { url: 'postgres://u:secret@h/db' });
     const metrics = cfg.targets.map((t) => t.metric);
     expect(metrics).toContain('latency.spatial.knn');

@@ -4,8 +4,14 @@ import { redactUrl, scrubSecrets } from '../../../src/run/redact.ts';
 describe('secrets never printed', () => {
   it.each([
     ['postgres://bench:s3cr%40t@db:5432/atoms', 'postgres://bench:***@db:5432/atoms'],
-    ['mssql://sa:Str0ng!Pass@localhost:1433/bench?encrypt=true', 'mssql://sa:***@localhost:1433/bench?encrypt=true'],
-    ['Server=localhost,1433;User Id=sa;Password=Str0ng!Pass;Encrypt=true', 'Server=localhost,1433;User Id=sa;Password=***;Encrypt=true'],
+    [
+      'mssql://sa:Str0ng!Pass@localhost:1433/bench?encrypt=true',
+      'mssql://sa:***@localhost:1433/bench?encrypt=true',
+    ],
+    [
+      'Server=localhost,1433;User Id=sa;Password=Str0ng!Pass;Encrypt=true',
+      'Server=localhost,1433;User Id=sa;Password=***;Encrypt=true',
+    ],
     ['server=x;pwd={a;b};database=y', 'server=x;pwd=***;database=y'],
     ['postgres://h/db?password=abc&sslmode=disable', 'postgres://h/db?password=***&sslmode=disable'],
     ['/tmp/file.sqlite', '/tmp/file.sqlite'],

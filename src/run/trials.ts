@@ -1,0 +1,130 @@
+import type { RunResult, TimeSeriesPoint, TrialResult } from '../report/model.ts';
+import { evaluateTargets } from '../targets/evaluate.ts';
+import type { TargetSpec } from '../targets/runbook.ts';
+import { maxQueueDepthOf, trialOperation } from '../compare/trial-view.ts';
+import type { Measurement } from './measure.ts';
+import {
+  mergeClient,
+  mergeOoda,
+  mergeOperations,
+  mergeProbes,
+  mergeSummariesUpper,
+  type TrialRun,
+} from './merge-trials.ts';
+import type { Progress } from './progress.ts';
+
+/**
+ * `run --trials N`: the measured phase N times on the same data, each with a fresh warm-up, the rows a
+ * trial ingested removed before the next. Every trial is kept in result.json (`trials`); the top-level
+ * numbers are all trials merged (histograms losslessly) and the targets are judged on them.
+ */
+
+export interface TrialsOptions {
+  trials: number;
+  signal: AbortSignal;
+  progress: Progress;
+  targets: TargetSpec[];
+  /** One measured phase (warm-up + measured window). */
+  measureOnce: () => Promise<Measurement>;
+  /** Between and after trials: put the data back as seeded. */
+  cleanup: () => Promise<void>;
+  /** The result of one measurement, as a single-trial run would report it. */
+  build: (m: Measurement, interrupted: boolean) => RunResult;
+}
+
+export async function runTrials(o: TrialsOptions): Promise<RunResult> {
+  const runs: TrialRun[] = [];
+  for (let i = 1; i <= o.trials; i++) {
+    if (o.signal.aborted) break;
+    o.progress.info(`trial ${i} of ${o.trials}`);
+    const m = await o.measureOnce();
+    await o.cleanup();
+    runs.push({ result: o.build(m, o.signal.aborted), measuredSec: m.recorder.totals().measuredSec });
+  }
+  return mergeTrialRuns(runs, o.targets);
+}
+
+/** One trial as result.json keeps it. */
+export function trialResult(run: TrialRun, index: number): TrialResult {
+  const r = run.result;
+  const t: TrialResult = {
+    trial: index + 1,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    measuredSec: run.measuredSec,
+    operations: r.operations.map(trialOperation),
+    total: trialOperation(r.total),
+    seekRatio: r.probes.seekRatio,
+    seekSamples: r.probes.seekSamples,
+    maxQueueDepth: maxQueueDepthOf(r),
+    clientBottleneck: r.client.bottleneck,
+  };
+  if (r.interrupted) t.interrupted = true;
+  return t;
+}
+
+/** Time series of all trials on one clock: seconds since the first trial started. */
+function joinTimeseries(runs: readonly TrialRun[]): TimeSeriesPoint[] {
+  const t0 = Date.parse(runs[0]!.result.startedAt);
+  return runs.flatMap((r) => {
+    const offset = (Date.parse(r.result.startedAt) - t0) / 1000;
+    return r.result.timeseries.map((p) => ({ ...p, tSec: p.tSec + offset }));
+  });
+}
+
+/** Pure: N trial results (at least one) -> the merged run with every trial kept, targets judged on the merge. */
+export function mergeTrialRuns(runs: readonly TrialRun[], targets: TargetSpec[]): RunResult {
+  if (runs.length === 0) throw new Error('mergeTrialRuns: no trial ran');
+  const first = runs[0]!.result;
+  const last = runs[runs.length - 1]!.result;
+  const { operations, total } = mergeOperations(runs);
+  const probes = mergeProbes(runs);
+  for (const op of operations) {
+    const sampled = probes.primaryFilter[op.op];
+    if (op.primaryFilterEfficiency === undefined && sampled && sampled.candidates > 0) {
+      op.primaryFilterEfficiency = sampled.output / sampled.candidates;
+      op.primaryFilterSource = 'sampled';
+    }
+  }
+  const loads = runs.map((r) => r.result.load);
+  // Seconds measured (and warmed up) over all trials; the per-trial figures are in the scenario.
+  const load: RunResult['load'] = {
+    ...first.load,
+    durationSec: loads.reduce((a, l) => a + l.durationSec, 0),
+    warmupSec: loads.reduce((a, l) => a + l.warmupSec, 0),
+  };
+  if (first.load.model === 'open') {
+    load.achievedRatePerSec = loads.reduce((a, l) => a + (l.achievedRatePerSec ?? 0), 0) / loads.length;
+    load.dropped = loads.reduce((a, l) => a + (l.dropped ?? 0), 0);
+    // Upper bound, as for the other summaries kept without histograms (merge-trials.ts).
+    load.scheduleLagMs = mergeSummariesUpper(
+      loads.flatMap((l) => (l.scheduleLagMs ? [l.scheduleLagMs] : [])),
+    );
+  }
+  const interrupted = runs.some((r) => r.result.interrupted);
+  const measured: Omit<RunResult, 'targets' | 'verdict'> = {
+    schema: first.schema,
+    runId: first.runId,
+    atombenchVersion: first.atombenchVersion,
+    startedAt: first.startedAt,
+    finishedAt: last.finishedAt,
+    scenario: first.scenario,
+    engine: first.engine,
+    dataset: first.dataset,
+    load,
+    operations,
+    total,
+    probes,
+    ooda: mergeOoda(runs.map((r) => r.result.ooda)),
+    timeseries: joinTimeseries(runs),
+    client: mergeClient(runs.map((r) => r.result.client)),
+    ...(interrupted ? { interrupted: true } : {}),
+  };
+  const evaluation = evaluateTargets(measured, targets);
+  return {
+    ...measured,
+    targets: evaluation.targets,
+    verdict: evaluation.verdict,
+    trials: runs.map(trialResult),
+  };
+}

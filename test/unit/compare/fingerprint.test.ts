@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkComparable,
+  describeDifferences,
+  fingerprintOf,
+  flatten,
+  isIgnoredField,
+} from '../../../src/compare/fingerprint.ts';
+import type { RunFingerprint, RunResult } from '../../../src/report/model.ts';
+import { makeResult } from '../../fixtures/result.ts';
+
+const FP: RunFingerprint = {
+  engine: {
+    name: 'sqlite',
+    serverVersion: 'SQLite 3.50',
+    settings: { cache_size: '-16384' },
+    indexDdl: 'CREATE VIRTUAL TABLE x USING rtree(id)',
+  },
+  index: { grids: ['MEDIUM', 'MEDIUM', 'MEDIUM', 'MEDIUM'], cellsPerObject: 16 },
+  dataset: { atoms: 2000, seed: 3, checksum: 'abc', distribution: 'projected' },
+  workload: { load: { model: 'open', ratePerSec: 50 } },
+  atombench: { version: '0.1.0' },
+  client: { cpuModel: 'Xeon', cores: 2, memoryGiB: 8, os: 'linux 6.1 x64', node: 'v20.19.0' },
+};
+
+function withFp(change: (fp: RunFingerprint) => void = () => {}): RunResult {
+  const r = makeResult();
+  const fp = structuredClone(FP);
+  change(fp);
+  r.fingerprint = fp;
+  return r;
+}
+
+describe('flatten', () => {
+  it('names nested fields with dots and keeps arrays whole', () => {
+    expect(flatten({ a: { b: 1, c: { d: 'x' } }, e: [1, 2], f: undefined })).toEqual({
+      'a.b': '1',
+      'a.c.d': 'x',
+      e: '[1,2]',
+    });
+  });
+});
+
+describe('checkComparable', () => {
+  it('accepts equal fingerprints', () => {
+    expect(checkComparable(withFp(), withFp(), [])).toEqual({ blocking: [], ignored: [] });
+  });
+
+  it('names every differing field, including the grid settings and the client machine', () => {
+    const c = checkComparable(
+      withFp(),
+      withFp((fp) => {
+        fp.dataset.seed = 4;
+        fp.dataset.checksum = 'def';
+        fp.index.grids = ['HIGH', 'HIGH', 'HIGH', 'HIGH'];
+        fp.client.cpuModel = 'EPYC';
+      }),
+      [],
+    );
+    expect(c.blocking.map((d) => d.field)).toEqual([
+      'client.cpuModel',
+      'dataset.checksum',
+      'dataset.seed',
+      'index.grids',
+    ]);
+    expect(c.blocking[2]).toEqual({ field: 'dataset.seed', baseline: '3', candidate: '4' });
+    expect(describeDifferences(c.blocking)[2]).toBe('dataset.seed: baseline 3, candidate 4');
+  });
+
+  it('waives fields by name or by prefix', () => {
+    const c = checkComparable(
+      withFp(),
+      withFp((fp) => {
+        fp.client.os = 'linux 6.2 x64';
+        fp.client.node = 'v20.20.0';
+        fp.engine.settings.cache_size = '-2000';
+      }),
+      ['client', 'engine.settings.cache_size'],
+    );
+    expect(c.blocking).toEqual([]);
+    expect(c.ignored.map((d) => d.field)).toEqual(['client.node', 'client.os', 'engine.settings.cache_size']);
+  });
+
+  it('refuses a run the client could not drive, or one stopped early, even against itself', () => {
+    const bad = withFp();
+    bad.client.bottleneck = true;
+    bad.client.reasons = ['event-loop delay p99 31.0 ms > 20 ms'];
+    const c = checkComparable(bad, bad, []);
+    expect(c.blocking.map((d) => d.field)).toEqual(['validity.clientBottleneck']);
+    expect(c.blocking[0]!.candidate).toMatch(/event-loop delay/);
+    const cut = withFp();
+    cut.interrupted = true;
+    expect(checkComparable(withFp(), cut, []).blocking.map((d) => d.field)).toEqual(['validity.interrupted']);
+    expect(checkComparable(withFp(), cut, ['validity.interrupted']).blocking).toEqual([]);
+  });
+
+  it('derives a fingerprint for results written before fingerprints, and counts one-sided fields as different', () => {
+    const old = makeResult();
+    expect(fingerprintOf(old)).toMatchObject({
+      dataset: { seed: 42, checksum: 'sha256:5f1c9a0e7b3d2c4a' },
+      atombench: { version: '0.1.0' },
+    });
+    expect(checkComparable(old, makeResult(), [])).toEqual({ blocking: [], ignored: [] });
+    const c = checkComparable(old, withFp(), []);
+    expect(c.blocking.find((d) => d.field === 'client.cpuModel')).toEqual({
+      field: 'client.cpuModel',
+      baseline: '(absent)',
+      candidate: 'Xeon',
+    });
+  });
+});
+
+describe('isIgnoredField', () => {
+  it.each([
+    ['client.os', ['client'], true],
+    ['client.os', ['client.os'], true],
+    ['clientele', ['client'], false],
+    ['dataset.seed', [], false],
+  ])('%s with %j: %s', (field, patterns, ignored) => expect(isIgnoredField(field, patterns)).toBe(ignored));
+});
