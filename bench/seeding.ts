@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { createRecordFactory } from '../src/dataset/records.ts';
 import { datasetBatches } from '../src/dataset/stream.ts';
 import { openSqlite } from '../src/engines/sqlite/connection.ts';
-import { seedSql, sqliteIdentifiers, sqliteTemplateNames } from '../src/engines/sqlite/dialect.ts';
+import {
+  seedAtomParams,
+  seedEmbeddingParams,
+  seedSql,
+  sqliteIdentifiers,
+  sqliteTemplateNames,
+} from '../src/engines/sqlite/dialect.ts';
 import { SqliteEngine } from '../src/engines/sqlite/index.ts';
 import { quoteDouble, renderSqlFile } from '../src/engines/sql-template.ts';
 import { schemaPlan } from '../src/run/dataset.ts';
@@ -53,34 +59,8 @@ export const embeddedSeeding: BenchModule = {
           db.transaction(() => {
             for (let i = at; i < Math.min(atoms, at + sc.dataset.batchSize); i++) {
               const r = factory(i);
-              atom.run(
-                r.atomId,
-                r.tenantId,
-                r.modality,
-                r.subtype,
-                r.contentHash,
-                r.contentType,
-                r.sourceType,
-                r.sourceUri,
-                r.canonicalText,
-                r.metadata,
-                r.referenceCount,
-              );
-              emb.run(
-                r.atomId,
-                r.atomId,
-                r.tenantId,
-                r.modelId,
-                r.embeddingType,
-                r.dimension,
-                r.point.x,
-                r.point.y,
-                r.point.z,
-                r.bucketX,
-                r.bucketY,
-                r.bucketZ,
-                r.hilbertValue,
-              );
+              atom.run(...seedAtomParams(r));
+              emb.run(...seedEmbeddingParams(r));
             }
           })();
         }

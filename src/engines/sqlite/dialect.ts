@@ -1,3 +1,4 @@
+import type { AtomRecord } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble as q } from '../sql-template.ts';
 
@@ -99,4 +100,41 @@ export function seedSql(n: SqliteIdentifiers) {
     resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${n.atomId} > @limit`,
     resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > @limit`,
   };
+}
+
+/** Positional parameters of seedSql().atom for one generated row. */
+export function seedAtomParams(r: AtomRecord): unknown[] {
+  return [
+    r.atomId,
+    r.tenantId,
+    r.modality,
+    r.subtype,
+    r.contentHash,
+    r.contentType,
+    r.sourceType,
+    r.sourceUri,
+    r.canonicalText,
+    r.metadata,
+    r.referenceCount,
+  ];
+}
+
+/** Positional parameters of seedSql().embedding: AtomEmbeddingId = AtomId for seeded rows. */
+export function seedEmbeddingParams(r: AtomRecord): unknown[] {
+  const p = r.point;
+  return [
+    r.atomId,
+    r.atomId,
+    r.tenantId,
+    r.modelId,
+    r.embeddingType,
+    r.dimension,
+    p.x,
+    p.y,
+    p.z,
+    r.bucketX,
+    r.bucketY,
+    r.bucketZ,
+    r.hilbertValue,
+  ];
 }

@@ -23,7 +23,13 @@ import type {
   SeedProgress,
 } from '../types.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
-import { seedSql, sqliteIdentifiers, sqliteTemplateNames } from './dialect.ts';
+import {
+  seedAtomParams,
+  seedEmbeddingParams,
+  seedSql,
+  sqliteIdentifiers,
+  sqliteTemplateNames,
+} from './dialect.ts';
 import { SqliteQueueDriver } from './queue-driver.ts';
 import { SqliteWorkerPool } from './worker-pool.ts';
 
@@ -167,34 +173,8 @@ export class SqliteEngine implements Engine {
     const emb = this.conn.prepare(sql.embedding);
     const insertBatch = this.conn.transaction((b: SeedBatch) => {
       for (const r of b.records) {
-        atom.run(
-          r.atomId,
-          r.tenantId,
-          r.modality,
-          r.subtype,
-          r.contentHash,
-          r.contentType,
-          r.sourceType,
-          r.sourceUri,
-          r.canonicalText,
-          r.metadata,
-          r.referenceCount,
-        );
-        emb.run(
-          r.atomId,
-          r.atomId,
-          r.tenantId,
-          r.modelId,
-          r.embeddingType,
-          r.dimension,
-          r.point.x,
-          r.point.y,
-          r.point.z,
-          r.bucketX,
-          r.bucketY,
-          r.bucketZ,
-          r.hilbertValue,
-        );
+        atom.run(...seedAtomParams(r));
+        emb.run(...seedEmbeddingParams(r));
       }
     });
     const started = performance.now();
