@@ -53,13 +53,17 @@ export function probesSection(r: RunResult): string {
   const filters = r.operations.filter((o) => o.primaryFilterEfficiency !== undefined);
   const sampled = Object.entries(p.primaryFilter);
   if (filters.length > 0 || sampled.length > 0) {
-    const fromOps = filters.map((o) => [
-      o.op,
-      fmtRatio(o.primaryFilterEfficiency!),
-      o.primaryFilterSource === 'sampled' ? 'sampled queries' : 'every query',
-      fmtCount(o.rowsOutput),
-      o.candidateRows !== undefined ? fmtCount(o.candidateRows) : 'n/a',
-    ]);
+    const fromOps = filters.map((o) => {
+      // A sampled efficiency comes with the sampled queries' own counts, not the run's rows output.
+      const smp = o.primaryFilterSource === 'sampled' ? p.primaryFilter[o.op] : undefined;
+      return [
+        o.op,
+        fmtRatio(o.primaryFilterEfficiency!),
+        smp ? `${fmtCount(smp.samples)} sampled queries` : 'every query',
+        fmtCount(smp ? smp.output : o.rowsOutput),
+        smp ? fmtCount(smp.candidates) : o.candidateRows !== undefined ? fmtCount(o.candidateRows) : 'n/a',
+      ];
+    });
     const fromProbes = sampled
       .filter(([op]) => !filters.some((o) => o.op === op))
       .map(([op, s]) => [

@@ -51,3 +51,21 @@ describe('per-operation and per-queue series', () => {
     expect(depth?.series.map((s) => s.label).slice(0, 2)).toEqual(['Analyze', 'Learn']);
   });
 });
+
+describe('primary filter of sampled queries', () => {
+  it('shows the sampled queries own candidate and output counts beside their efficiency', async () => {
+    const { probesSection } = await import('../../../src/report/html/run-details.ts');
+    const r = makeResult();
+    const op = r.operations[0]!;
+    op.primaryFilterEfficiency = 0.25;
+    op.primaryFilterSource = 'sampled';
+    delete op.candidateRows;
+    r.probes.primaryFilter = { [op.op]: { samples: 7, candidates: 4000, output: 1000 } };
+    const html = probesSection(r);
+    const row = html.split('\n').find((l) => l.includes('7 sampled queries'));
+    expect(row).toBeDefined();
+    expect(row).toContain('4,000');
+    expect(row).toContain('1,000');
+    expect(row).not.toContain('n/a');
+  });
+});
