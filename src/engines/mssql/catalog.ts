@@ -9,6 +9,7 @@ import type { ObjectNames } from '../../scenario/names.ts';
 import { qualifiedName } from './identifiers.ts';
 import { META_TABLE, OBJECTS_TABLE } from './object-names.ts';
 import { param, type SqlStatement } from './statement.ts';
+import type { IndexConfig } from './index-ddl.ts';
 import type { ObjectKind } from './template.ts';
 
 /** SELECT CAST(1/0 AS bit) AS Present for one object of a kind. */
@@ -137,5 +138,42 @@ export function rowCountQuery(schema: string, table: string): SqlStatement {
   return {
     text: 'SELECT COALESCE(SUM(p.rows), 0) AS n FROM sys.partitions AS p WHERE p.object_id = OBJECT_ID(@table) AND p.index_id IN (0, 1);',
     params: [param('table', 'nvarchar', qualifiedName(schema, table))],
+  };
+}
+
+/** A row of tessellationQuery: sys.spatial_index_tessellations of one index. */
+export interface TessellationRow {
+  tessellation_scheme: string;
+  bounding_box_xmin: number;
+  bounding_box_ymin: number;
+  bounding_box_xmax: number;
+  bounding_box_ymax: number;
+  level_1_grid_desc: string | null;
+  level_2_grid_desc: string | null;
+  level_3_grid_desc: string | null;
+  level_4_grid_desc: string | null;
+  cells_per_object: number;
+  is_padded: boolean;
+}
+
+/** The deployed index as an IndexConfig (what rebuildSpatialIndexDdl needs to recreate it). */
+export function configFromTessellation(t: TessellationRow): IndexConfig {
+  const grid = (g: string | null): 'LOW' | 'MEDIUM' | 'HIGH' => (g === 'LOW' || g === 'HIGH' ? g : 'MEDIUM');
+  return {
+    scheme: t.tessellation_scheme === 'GEOMETRY_AUTO_GRID' ? 'GEOMETRY_AUTO_GRID' : 'GEOMETRY_GRID',
+    boundingBox: [
+      Number(t.bounding_box_xmin),
+      Number(t.bounding_box_ymin),
+      Number(t.bounding_box_xmax),
+      Number(t.bounding_box_ymax),
+    ],
+    grids: [
+      grid(t.level_1_grid_desc),
+      grid(t.level_2_grid_desc),
+      grid(t.level_3_grid_desc),
+      grid(t.level_4_grid_desc),
+    ],
+    cellsPerObject: Number(t.cells_per_object),
+    padIndex: t.is_padded === true,
   };
 }

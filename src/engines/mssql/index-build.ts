@@ -8,7 +8,12 @@
 import type sql from 'mssql';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { IndexBuildOutcome } from '../types.ts';
-import { tessellationQuery, updateMetaQuery } from './catalog.ts';
+import {
+  configFromTessellation,
+  tessellationQuery,
+  updateMetaQuery,
+  type TessellationRow,
+} from './catalog.ts';
 import {
   createSpatialIndexDdl,
   dropIndexDdl,
@@ -51,20 +56,6 @@ export async function buildSpatialIndexes(
   };
 }
 
-interface TessellationRow {
-  tessellation_scheme: string;
-  bounding_box_xmin: number;
-  bounding_box_ymin: number;
-  bounding_box_xmax: number;
-  bounding_box_ymax: number;
-  level_1_grid_desc: string | null;
-  level_2_grid_desc: string | null;
-  level_3_grid_desc: string | null;
-  level_4_grid_desc: string | null;
-  cells_per_object: number;
-  is_padded: boolean;
-}
-
 /** The DDL of the index as it is deployed (attach mode), or undefined if it does not exist. */
 export async function deployedIndexDdl(
   pool: sql.ConnectionPool,
@@ -72,18 +63,6 @@ export async function deployedIndexDdl(
 ): Promise<string | undefined> {
   const t = rows<TessellationRow>(await exec(pool, tessellationQuery(names, names.spatialIndex)))[0];
   if (!t) return undefined;
-  const grid = (g: string | null): 'LOW' | 'MEDIUM' | 'HIGH' => (g === 'LOW' || g === 'HIGH' ? g : 'MEDIUM');
-  const config: IndexConfig = {
-    scheme: t.tessellation_scheme === 'GEOMETRY_AUTO_GRID' ? 'GEOMETRY_AUTO_GRID' : 'GEOMETRY_GRID',
-    boundingBox: [t.bounding_box_xmin, t.bounding_box_ymin, t.bounding_box_xmax, t.bounding_box_ymax],
-    grids: [
-      grid(t.level_1_grid_desc),
-      grid(t.level_2_grid_desc),
-      grid(t.level_3_grid_desc),
-      grid(t.level_4_grid_desc),
-    ],
-    cellsPerObject: t.cells_per_object,
-    padIndex: t.is_padded === true,
-  };
+  const config = configFromTessellation(t);
   return `-- as deployed (sys.spatial_index_tessellations)\n${createSpatialIndexDdl(names, mainIndexSpec(names, config))}`;
 }

@@ -15,10 +15,19 @@ import type { MeasuredSize } from '../../tune/measured.ts';
 import type { QueryWindow } from '../../tune/predict.ts';
 import type { FilterSample, IndexSnapshot, SweepTarget } from '../../tune/sweep.ts';
 import type { Engine, OperationRequest, OperationResult } from '../types.ts';
-import { existsQuery, ownedObjectsQuery, tessellationQuery, updateMetaQuery } from './catalog.ts';
+import {
+  configFromTessellation,
+  existsQuery,
+  ownedObjectsQuery,
+  tessellationQuery,
+  updateMetaQuery,
+  type TessellationRow,
+} from './catalog.ts';
 import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { qualifiedName, quoteName } from './identifiers.ts';
 import { dropIndexDdl, type IndexConfig } from './index-ddl.ts';
+
+export { configFromTessellation };
 import { META_TABLE, OBJECTS_TABLE } from './object-names.ts';
 import { MssqlPools } from './pools.ts';
 import { parseIndexProperties, primaryFilterQuery, primaryFilterStats } from './primary-filter.ts';
@@ -37,42 +46,6 @@ export interface MssqlTuneTargetOptions {
   index: Scenario['index'];
   /** The connected engine; the sweep's queries run through it. */
   engine: Pick<Engine, 'run'>;
-}
-
-interface TessellationRow {
-  tessellation_scheme: string;
-  bounding_box_xmin: number;
-  bounding_box_ymin: number;
-  bounding_box_xmax: number;
-  bounding_box_ymax: number;
-  level_1_grid_desc: string | null;
-  level_2_grid_desc: string | null;
-  level_3_grid_desc: string | null;
-  level_4_grid_desc: string | null;
-  cells_per_object: number;
-  is_padded: boolean;
-}
-
-/** The deployed index as an IndexConfig (what rebuildSpatialIndexDdl needs to recreate it). */
-export function configFromTessellation(t: TessellationRow): IndexConfig {
-  const grid = (g: string | null): 'LOW' | 'MEDIUM' | 'HIGH' => (g === 'LOW' || g === 'HIGH' ? g : 'MEDIUM');
-  return {
-    scheme: t.tessellation_scheme === 'GEOMETRY_AUTO_GRID' ? 'GEOMETRY_AUTO_GRID' : 'GEOMETRY_GRID',
-    boundingBox: [
-      Number(t.bounding_box_xmin),
-      Number(t.bounding_box_ymin),
-      Number(t.bounding_box_xmax),
-      Number(t.bounding_box_ymax),
-    ],
-    grids: [
-      grid(t.level_1_grid_desc),
-      grid(t.level_2_grid_desc),
-      grid(t.level_3_grid_desc),
-      grid(t.level_4_grid_desc),
-    ],
-    cellsPerObject: Number(t.cells_per_object),
-    padIndex: t.is_padded === true,
-  };
 }
 
 export class MssqlTuneTarget implements SweepTarget {
