@@ -32,17 +32,17 @@ import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { MssqlPools } from './pools.ts';
 import { queryWindow } from './dialect.ts';
 import { resetIngestedQuery } from './dialect-ingest.ts';
+import { enableBroker, type Sessions } from './enable-broker.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
-import { quoteName } from './identifiers.ts';
 import { buildSpatialIndexes } from './index-build.ts';
 import { MssqlOperations } from './operations.ts';
 import { samplePrimaryFilter, type PrimaryFilterStats } from './primary-filter.ts';
 import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './probes.ts';
-import { enableBrokerSql, prepareSchema } from './schema.ts';
+import { prepareSchema } from './schema.ts';
 import { SEED_MODES, type SeedMode } from './seed-rows.ts';
 import { seedBatches } from './seeding.ts';
-import { exec, param, rows } from './statement.ts';
+import { exec, rows } from './statement.ts';
 
 export interface MssqlEngineOptions {
   url: string | undefined;
@@ -167,7 +167,7 @@ export class MssqlEngine implements Engine {
           },
           names: this.names,
           validation: this.scenario.ooda.validation,
-          enableBroker: (rollbackImmediate) => this.enableBroker(rollbackImmediate),
+          enableBroker: (rollbackImmediate) => enableBroker(this.sessions(), rollbackImmediate),
         },
         plan,
         opts,
@@ -175,37 +175,13 @@ export class MssqlEngine implements Engine {
     );
   }
 
-  /**
-   * ALTER DATABASE ... SET ENABLE_BROKER from master; our own sessions are closed first and reopened
-   * (also when it fails, so the engine stays usable). rollbackImmediate only for a database atombench
-   * owns (schema.ts ensureBroker); otherwise NO_WAIT, and its failure is explained to the user.
-   */
-  private async enableBroker(rollbackImmediate: boolean): Promise<void> {
-    const db = rows<{ db: string }>(
-      await exec(this.pools.admin, { text: 'SELECT DB_NAME() AS db;', params: [] }),
-    )[0]?.db;
-    if (!db) throw new Error('cannot read the current database name');
-    await this.close();
-    let failure: unknown;
-    try {
-      const master = await this.pools.open(1, 0, 'master');
-      try {
-        await exec(master, {
-          text: enableBrokerSql(rollbackImmediate),
-          params: [param('db', 'sysname', db)],
-        });
-      } finally {
-        await master.close().catch(() => undefined);
-      }
-    } catch (e) {
-      failure = e;
-    }
-    await this.connect();
-    if (failure === undefined) return;
-    if (rollbackImmediate || failure instanceof UserError || failure instanceof RuntimeFailure) throw failure;
-    throw new UserError(
-      `Service Broker is disabled in database ${quoteName(db)} and could not be enabled WITH NO_WAIT (atombench rolls back other sessions only in a database it owns; with --force it does not): ${this.target.redactor.message(failure)}. Close the other sessions, or run ALTER DATABASE ... SET ENABLE_BROKER yourself`,
-    );
+  private sessions(): Sessions {
+    return {
+      pools: this.pools,
+      close: () => this.close(),
+      connect: () => this.connect(),
+      redactor: this.target.redactor,
+    };
   }
 
   private writable(what: string): void {
