@@ -16,8 +16,7 @@ import {
   type GateFlags,
 } from './compare.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
-import { terminalProgress } from './progress.ts';
-import { abortOnSignals } from './signals.ts';
+import { interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
 
 interface BaselineFlags {
@@ -47,14 +46,9 @@ export function runCommand(setExit: (code: number) => void): Command {
         flags.baseline !== undefined
           ? await loadResultRef('--baseline', flags.baseline, baselines)
           : undefined;
-      const human = flags.json ? process.stderr : process.stdout;
-      const progress = terminalProgress({
-        enabled: flags.progress !== false,
-        quiet: !!flags.quiet,
-        stream: human,
-      });
-      const { signal, dispose } = abortOnSignals(() =>
-        progress.info('interrupted: stopping the load, keeping what was measured'),
+      const { human, progress, signal, dispose } = interruptibleOutput(
+        flags,
+        'interrupted: stopping the load, keeping what was measured',
       );
       try {
         const runId = newRunId(new Date(), randomBytes(2).toString('hex'));

@@ -3,8 +3,7 @@ import { ensureDataset } from '../run/dataset.ts';
 import { connectEngine, guard } from '../run/orchestrator.ts';
 import { UserError } from '../errors.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
-import { terminalProgress } from './progress.ts';
-import { abortOnSignals } from './signals.ts';
+import { interruptibleOutput } from './signals.ts';
 
 export function seedCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('seed')
@@ -19,14 +18,9 @@ export function seedCommand(setExit: (code: number) => void): Command {
       throw new UserError(
         'seed: the scenario attaches to an existing deployment (attach: true); nothing to seed',
       );
-    const human = flags.json ? process.stderr : process.stdout;
-    const progress = terminalProgress({
-      enabled: flags.progress !== false,
-      quiet: !!flags.quiet,
-      stream: human,
-    });
-    const { signal, dispose } = abortOnSignals(() =>
-      progress.info('interrupted: the committed batches are kept; re-run seed to resume'),
+    const { human, progress, signal, dispose } = interruptibleOutput(
+      flags,
+      'interrupted: the committed batches are kept; re-run seed to resume',
     );
     const engine = await connectEngine(cfg.scenario.engine, cfg.scenario, cfg.url);
     try {

@@ -1,3 +1,6 @@
+import type { Progress } from '../run/progress.ts';
+import { terminalProgress } from './progress.ts';
+
 /**
  * Ctrl-C stops a run gracefully: the first SIGINT/SIGTERM aborts the load, and what was measured is
  * still written (marked interrupted); a second one exits at once.
@@ -21,4 +24,21 @@ export function abortOnSignals(onFirst: (signal: string) => void): {
       process.off('SIGTERM', handler);
     },
   };
+}
+
+/**
+ * What a long command sets up first: where human output goes (stderr under --json), its progress, and
+ * Ctrl-C handling that says `interrupted` through that progress.
+ */
+export function interruptibleOutput(
+  flags: { json?: boolean; quiet?: boolean; progress?: boolean },
+  interrupted: string,
+): { human: NodeJS.WriteStream; progress: Progress; signal: AbortSignal; dispose: () => void } {
+  const human = flags.json ? process.stderr : process.stdout;
+  const progress = terminalProgress({
+    enabled: flags.progress !== false,
+    quiet: !!flags.quiet,
+    stream: human,
+  });
+  return { human, progress, ...abortOnSignals(() => progress.info(interrupted)) };
 }
