@@ -27,7 +27,8 @@ import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './diale
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queue-driver.ts';
-import { buildIndex, indexDdl, markSeeded, prepareSchema, resetIngested } from './schema.ts';
+import { indexDdlFor } from './index-options.ts';
+import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
 
 export interface PostgisEngineOptions {
@@ -79,6 +80,8 @@ export class PostgisEngine implements Engine {
   private probeState: PostgisProbes | undefined;
   private queueDriver: PostgisQueueDriver | undefined;
   private names: ObjectNames;
+  /** The scenario's index.postgis, once prepare() has the plan (the fingerprint's DDL before a build). */
+  private indexOptions: Scenario['index']['postgis'];
   private readonly variant: PoolVariant;
   private statStatements: Capability = { supported: false, reason: 'not connected yet' };
   private flushSupported = false;
@@ -169,13 +172,14 @@ export class PostgisEngine implements Engine {
         engine: 'postgis',
         serverVersion: `PostgreSQL ${v.rows[0].pg}${v.rows[0].postgis ? ` + PostGIS ${v.rows[0].postgis}` : ' (PostGIS not installed)'}`,
         settings,
-        indexDdl: (ix.rows[0]?.indexdef as string | undefined) ?? indexDdl(this.names),
+        indexDdl: (ix.rows[0]?.indexdef as string | undefined) ?? indexDdlFor(this.names, this.indexOptions),
       };
     });
   }
 
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
+    this.indexOptions = plan.index.postgis;
     return this.q((c) => prepareSchema(c, plan, opts, this.where));
   }
 

@@ -4,9 +4,10 @@ import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
 import type { DatasetState, IndexBuildOutcome, PrepareOptions, SchemaPlan } from '../types.ts';
 import { META_TABLE, metaSql, ownedTables, postgisIds, postgisTemplateNames, seedSql } from './dialect.ts';
+import { indexDdlFor } from './index-options.ts';
 
 /**
- * Schema work on the engine's admin connection: ownership, dataset identity, tables, the GiST index.
+ * Schema work on the engine's admin connection: ownership, dataset identity, tables, the spatial index.
  * DDL is transactional in PostgreSQL, so prepare runs in one transaction: a refusal rolls back and
  * leaves the database exactly as it was.
  */
@@ -104,7 +105,13 @@ export async function prepareSchema(
     await setMeta(c, names, { owner: 'atombench', seedingKey: plan.datasetKey });
     const ids = postgisIds(names);
     const seeded = Number((await c.query(seedSql(ids).maxSeeded)).rows[0].n);
-    const indexBuilt = meta.indexBuilt === '1' && (await tableExists(c, names.spatialIndex));
+    // Built, and with the scenario's options: a changed index.postgis rebuilds the index (not a reseed).
+    // Before the DDL was recorded (indexDdl absent) every build was the default `USING gist`.
+    const builtDdl = meta.indexDdl ?? indexDdlFor(names);
+    const indexBuilt =
+      meta.indexBuilt === '1' &&
+      builtDdl === indexDdlFor(names, plan.index.postgis) &&
+      (await tableExists(c, names.spatialIndex));
     await c.query('COMMIT');
     return { seededRows: seeded, datasetKey: meta.datasetKey, indexBuilt };
   } catch (e) {
@@ -142,26 +149,21 @@ export async function markSeeded(
   }
 }
 
-/** The GiST index DDL for a name mapping (what buildIndex runs). */
-export function indexDdl(names: ObjectNames): string {
-  const text = renderSqlFile('postgis', 'index.sql', postgisTemplateNames(names), quoteDouble);
-  return text.split('\n').find((l) => l.startsWith('CREATE')) ?? text;
-}
-
 /**
- * GiST index after the load, then VACUUM (ANALYZE): statistics for the planner, and hint bits and the
- * visibility map set now, so the first measured queries do not pay for writing them.
+ * The spatial index after the load (GiST unless index.postgis says otherwise), then VACUUM (ANALYZE):
+ * statistics for the planner, and hint bits and the visibility map set now, so the first measured
+ * queries do not pay for writing them. The DDL is recorded: prepare compares it with the scenario's.
  */
 export async function buildIndex(c: pg.ClientBase, plan: SchemaPlan): Promise<IndexBuildOutcome> {
   const names = plan.names;
   const ids = postgisIds(names);
   const started = performance.now();
-  const ddl = indexDdl(names);
+  const ddl = indexDdlFor(names, plan.index.postgis);
   await c.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
   await c.query(ddl);
   await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
   await c.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
-  await setMeta(c, names, { indexBuilt: '1' });
+  await setMeta(c, names, { indexBuilt: '1', indexDdl: ddl });
   return { durationMs: performance.now() - started, ddl };
 }
 
