@@ -126,8 +126,8 @@ export const MEASURED_HEADERS = [
   'index MB',
 ];
 
-/** Plain-language lines under the table: restore, interruption, problems, notes. */
-export function measuredNotes(m: TuneMeasured): string[] {
+/** Interruption and how the original index was put back, in plain words (every measured sweep). */
+export function restoreNotes(m: Pick<TuneMeasured, 'interrupted' | 'restore'>): string[] {
   const out: string[] = [];
   if (m.interrupted) out.push('Interrupted: the configurations after the last one shown were not measured.');
   if (m.restore.error)
@@ -137,6 +137,12 @@ export function measuredNotes(m: TuneMeasured): string[] {
       `The original index was rebuilt at the end${m.restore.durationMs === undefined ? '' : ` in ${(m.restore.durationMs / 1000).toFixed(2)} s`}.`,
     );
   else out.push('The last configuration measured was the original one, so the index was left as it is.');
+  return out;
+}
+
+/** Plain-language lines under the table: restore, interruption, problems, notes. */
+export function measuredNotes(m: TuneMeasured): string[] {
+  const out = restoreNotes(m);
   for (const c of m.configs) for (const p of c.problems) out.push(`rank ${c.rank} (${configLabel(c)}): ${p}`);
   out.push(...m.notes);
   return out;

@@ -6,17 +6,10 @@ import type { GridConfig } from '../../../src/tune/grid.ts';
 import { createPredictor, type QueryWindow } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
 import { tuneJson, type TuneSection } from '../../../src/tune/render.ts';
-import {
-  needsRestore,
-  planSweep,
-  rowConfig,
-  runSweep,
-  sameConfig,
-  sumFilter,
-  windowRequests,
-  type IndexSnapshot,
-  type SweepTarget,
-} from '../../../src/tune/sweep.ts';
+import { runSweep, sumFilter, type IndexSnapshot, type SweepTarget } from '../../../src/tune/sweep.ts';
+import { needsRestore } from '../../../src/tune/sweep-loop.ts';
+import { planSweep, rowConfig, sameConfig } from '../../../src/tune/sweep-plan.ts';
+import { windowRequests } from '../../../src/tune/sweep-queries.ts';
 
 const CURRENT: GridConfig = {
   boundingBox: [-1000, -1000, 1000, 1000],
@@ -70,11 +63,12 @@ describe('planSweep', () => {
 describe('restore decisions', () => {
   const snap: IndexSnapshot = { existed: true, ddl: 'CREATE ...', config: CURRENT };
   it('needs no rebuild when the last build reproduced the original', () => {
-    expect(needsRestore('original', snap)).toBe(false);
-    expect(needsRestore({ ...CURRENT, boundingBox: [...CURRENT.boundingBox] }, snap)).toBe(false);
-    expect(needsRestore({ ...CURRENT, cellsPerObject: 8 }, snap)).toBe(true);
-    expect(needsRestore(undefined, snap)).toBe(true);
-    expect(needsRestore(CURRENT, { existed: true, ddl: 'auto grid' })).toBe(true);
+    const same = sameConfig;
+    expect(needsRestore('original', snap, same)).toBe(false);
+    expect(needsRestore({ ...CURRENT, boundingBox: [...CURRENT.boundingBox] }, snap, same)).toBe(false);
+    expect(needsRestore({ ...CURRENT, cellsPerObject: 8 }, snap, same)).toBe(true);
+    expect(needsRestore(undefined, snap, same)).toBe(true);
+    expect(needsRestore(CURRENT, { existed: true, ddl: 'auto grid' }, same)).toBe(true);
   });
   it('compares boxes with a float tolerance', () => {
     expect(sameConfig(CURRENT, { ...CURRENT, boundingBox: [-1000, -1000, 1000, 1000.0000000000001] })).toBe(
@@ -239,6 +233,6 @@ describe('runSweep', () => {
     const c = m.configs[0]!;
     expect(c.errors).toBe(windows.length / 2);
     expect(c.errorsByClass).toEqual({ timeout: windows.length / 2 });
-    expect(c.problems[0]).toMatch(/^6 of 12 queries failed/);
+    expect(c.problems[0]).toMatch(/^6 of 12 spatial.pool queries failed/);
   });
 });
