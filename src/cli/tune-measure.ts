@@ -1,7 +1,8 @@
 /**
  * `atombench tune` without --model-only: the measured part. On mssql, the sweep of src/tune/sweep.ts on
- * the scenario's own dataset (seeded first if missing, like `run`), through MssqlTuneTarget. PostGIS and
- * SQLite have no grid settings; what they have is stated in ENGINE_NOTES (and not swept: see there).
+ * the scenario's own dataset (seeded first if missing, like `run`), through MssqlTuneTarget. On postgis,
+ * the index-options sweep (tune-postgis.ts). SQLite's R*Tree has no options: nothing is measured there.
+ * ENGINE_NOTES says, on postgis and sqlite, that the GEOMETRY_GRID model does not apply to them.
  */
 import { parseMssqlUrl } from '../engines/mssql/connection-url.ts';
 import { MssqlTuneTarget } from '../engines/mssql/tune-target.ts';
@@ -16,12 +17,12 @@ import type { QueryWindow } from '../tune/predict.ts';
 import type { TuneSection } from '../tune/render.ts';
 import { runSweep } from '../tune/sweep.ts';
 
-/** What `tune` says on engines the GEOMETRY_GRID model does not describe. */
+/** What `tune` says on engines the GEOMETRY_GRID model does not describe (no final period). */
 export const ENGINE_NOTES: Record<string, string> = {
   sqlite:
-    "the embedded engine's R*Tree has no index options (no grid, no fill factor): there is nothing to sweep on sqlite; the GEOMETRY_GRID model below is SQL Server's, shown for planning",
+    "SQLite's R*Tree has no index options (no grid, no fill factor, no build method to choose), so tune measures nothing on sqlite: there is nothing to sweep. The GEOMETRY_GRID model below is SQL Server's; it does not apply to SQLite and is shown for planning only",
   postgis:
-    "PostGIS's GiST index is not a grid: GRIDS, CELLS_PER_OBJECT and BOUNDING_BOX do not apply, and the GEOMETRY_GRID model below is SQL Server's, shown for planning. GiST's own options are fillfactor (free space per page: matters for inserts, hardly for a read-only index) and buffering (build speed only); atombench does not sweep them yet",
+    "PostGIS's index is not a grid: GRIDS, CELLS_PER_OBJECT and BOUNDING_BOX do not apply, and the GEOMETRY_GRID model below is SQL Server's; it does not apply to PostGIS and is shown for planning only. PostGIS's own options (index.postgis: method gist or spgist, fillfactor, GiST buffering) are built and measured on the server instead (--postgis-options picks them)",
 };
 
 /** One TOP (pool) for every query: the scenario's spatial.pool `pool`, its mean if it is a distribution. */

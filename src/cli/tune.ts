@@ -11,6 +11,13 @@ import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } f
 import { terminalProgress } from './progress.ts';
 import { abortOnSignals } from './signals.ts';
 import { checkMeasurable, ENGINE_NOTES, measureMssql } from './tune-measure.ts';
+import {
+  checkPostgisMeasurable,
+  measurePostgis,
+  POSTGIS_OPTIONS_FLAG,
+  postgisOptionsFlag,
+  postgisQuerySets,
+} from './tune-postgis.ts';
 
 interface TuneFlags extends CommonFlags {
   modelOnly?: boolean;
@@ -18,6 +25,7 @@ interface TuneFlags extends CommonFlags {
   windows?: string;
   whatIfRadius?: string;
   cellsPerObject?: string;
+  postgisOptions?: string;
 }
 
 function numberList(flag: string, text: string | undefined, integer: boolean): number[] | undefined {
@@ -36,7 +44,7 @@ const SWEEP_TOP = 3;
 export function tuneCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('tune')
     .description(
-      "rank spatial index grid settings (GRIDS, CELLS_PER_OBJECT, BOUNDING_BOX) for the scenario's data and queries",
+      "rank spatial index grid settings (GRIDS, CELLS_PER_OBJECT, BOUNDING_BOX) for the scenario's data and queries; on mssql and postgis, also build and measure index configurations on the server",
     )
     .argument('[scenario]', 'scenario YAML file', DEFAULT_SCENARIO)
     .option('--model-only', 'predict offline with the tessellation model; touch no database')
@@ -50,7 +58,11 @@ export function tuneCommand(setExit: (code: number) => void): Command {
       '--what-if-radius <list>',
       "extra query radii to rank for (default: the data's scale and a quarter of it)",
     )
-    .option('--cells-per-object <list>', 'CELLS_PER_OBJECT values to rank (default 1,8,16,64,1024)');
+    .option('--cells-per-object <list>', 'CELLS_PER_OBJECT values to rank (default 1,8,16,64,1024)')
+    .option(
+      `${POSTGIS_OPTIONS_FLAG} <list>`,
+      'postgis: index configurations to build and measure, method[:key=value...] with fillfactor (ff) 10..100 and buffering auto|on|off (GiST only), e.g. gist,gist:buffering=on:ff=100,spgist (default: gist, gist:buffering=on, gist:buffering=on:ff=100, gist:buffering=on:ff=70, spgist; plus the current one)',
+    );
   addCommonOptions(cmd).action(async (file: string, flags: TuneFlags) => {
     const cfg = await resolveConfig(file, flags);
     const top = numberList('--top', flags.top, true)![0]!;
@@ -63,6 +75,10 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     const measure = !flags.modelOnly && engine === 'mssql';
     const sweepWindows = measure ? scenarioWindows(cfg.scenario, windows).windows : [];
     if (measure) checkMeasurable(cfg.scenario, cfg.url, sweepWindows.length);
+    const pgConfigs = postgisOptionsFlag(flags.postgisOptions, { engine, modelOnly: !!flags.modelOnly });
+    const measurePg = !flags.modelOnly && engine === 'postgis';
+    const pgSets = measurePg ? postgisQuerySets(cfg.scenario, windows) : [];
+    if (measurePg) checkPostgisMeasurable(cfg.scenario, cfg.url, pgSets.length);
     const note = flags.modelOnly ? undefined : ENGINE_NOTES[engine];
     if (note) say(`note: ${note}`);
     const t0 = performance.now();
@@ -75,7 +91,7 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     say(`model ranked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const json: TuneJson = { ...run.json };
     if (note) json.engine = { name: engine, gridModelApplies: false, note };
-    if (measure) {
+    if (measure || measurePg) {
       const progress = terminalProgress({
         enabled: flags.progress !== false,
         quiet: !!flags.quiet,
@@ -86,19 +102,27 @@ export function tuneCommand(setExit: (code: number) => void): Command {
           'interrupted: finishing the current step and restoring the original index (Ctrl-C again to exit at once)',
         ),
       );
+      const common = { scenario: cfg.scenario, url: cfg.url, force: !!flags.force, reseed: !!flags.reseed };
       try {
-        json.measured = await measureMssql({
-          scenario: cfg.scenario,
-          url: cfg.url,
-          force: !!flags.force,
-          reseed: !!flags.reseed,
-          top: cmd.getOptionValueSource('top') === 'default' ? SWEEP_TOP : top,
-          section: run.json.sections[0]!,
-          windows: sweepWindows,
-          progress,
-          signal,
-          say,
-        });
+        if (measurePg)
+          json.measuredOptions = await measurePostgis({
+            ...common,
+            configs: pgConfigs,
+            querySets: pgSets,
+            progress,
+            signal,
+            say,
+          });
+        else
+          json.measured = await measureMssql({
+            ...common,
+            top: cmd.getOptionValueSource('top') === 'default' ? SWEEP_TOP : top,
+            section: run.json.sections[0]!,
+            windows: sweepWindows,
+            progress,
+            signal,
+            say,
+          });
       } finally {
         dispose();
       }
@@ -112,14 +136,18 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     if (flags.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     else if (!flags.quiet) human.write(md);
     say(`wrote ${join(dir, 'tune.json')} tune.md and tune.html`);
-    const m = json.measured;
+    const m = json.measured ?? json.measuredOptions;
     if (m?.restore.error)
       throw new RuntimeFailure(
         `tune: the original spatial index could not be restored (${m.restore.error}); rebuild it with the statement in ${join(dir, 'tune.md')}`,
       );
-    const failed = m?.configs.filter(
-      (c) => c.buildMs === undefined || (c.queries > 0 && c.errors === c.queries),
-    );
+    const failed = json.measured
+      ? json.measured.configs.filter(
+          (c) => c.buildMs === undefined || (c.queries > 0 && c.errors === c.queries),
+        )
+      : json.measuredOptions?.configs.filter(
+          (c) => c.buildMs === undefined || c.ops.some((o) => o.queries > 0 && o.errors === o.queries),
+        );
     if (failed?.length) {
       say(`${failed.length} configuration(s) could not be measured; see ${join(dir, 'tune.md')}`);
       setExit(3);

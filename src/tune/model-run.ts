@@ -4,9 +4,10 @@
  * narrower than the data (radius 10, as the code runs it, covers the whole Hartonomous blob, so no
  * index setting can change those queries; the what-ifs show what the settings do for narrower ones).
  */
-import { createQuerySource, drawParam } from '../dataset/queries.ts';
+import { createQuerySource, drawIntParam, drawParam } from '../dataset/queries.ts';
 import { createPointGenerator, datasetPointKey, characteristicScale } from '../dataset/distributions.ts';
 import { createRandom } from '../dataset/prng.ts';
+import type { OperationRequest } from '../engines/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { collectPoints } from './buckets.ts';
 import { buildFindings, type WhatIf } from './findings.ts';
@@ -50,6 +51,22 @@ export function scenarioWindows(sc: Scenario, count: number): { windows: QueryWi
     windows.push({ x: q.x, y: q.y, radius });
   }
   return { windows, ops: ops.map((o) => o.op) };
+}
+
+/**
+ * The scenario's spatial.knn requests (none when the mix has no spatial.knn): query points from the same
+ * source as the windows, k drawn from the op's own parameter, on a stream of their own.
+ */
+export function scenarioKnn(sc: Scenario, count: number): OperationRequest[] {
+  const spec = sc.workload.mix.find((m) => m.op === 'spatial.knn');
+  if (!spec || spec.op !== 'spatial.knn') return [];
+  const rand = createRandom(sc.dataset.seed, 98);
+  const points = createQuerySource(sc.dataset, sc.workload.queryJitter, sc.dataset.seed);
+  return Array.from({ length: count }, () => {
+    const k = drawIntParam(spec.k, rand);
+    const q = points.next();
+    return { op: 'spatial.knn' as const, q: { x: q.x, y: q.y, z: 0 }, k };
+  });
 }
 
 export interface ModelRun {

@@ -5,6 +5,7 @@
 import type { BoundingBox, GridConfig, Grids } from './grid.ts';
 import { boxText, int, num, pct, radiusText } from './findings.ts';
 import { renderMeasuredMarkdown, type TuneMeasured } from './measured.ts';
+import { renderOptionsMarkdown, type TuneMeasuredOptions } from './measured-options.ts';
 import type { CandidateBox, RankRow, Ranking } from './rank.ts';
 
 export const TUNE_SCHEMA = 'atombench/tune@1';
@@ -49,6 +50,8 @@ export interface TuneJson {
   findings: string[];
   /** Measured on the engine (tune without --model-only on mssql): additive, absent in model-only runs. */
   measured?: TuneMeasured;
+  /** Measured index options on engines whose index is not a grid (tune --engine postgis): additive. */
+  measuredOptions?: TuneMeasuredOptions;
   /** Set on engines the grid model does not describe (postgis, sqlite): what their index offers instead. */
   engine?: { name: string; gridModelApplies: boolean; note: string };
 }
@@ -121,13 +124,19 @@ export interface MarkdownOptions {
 
 export function renderTuneMarkdown(report: TuneJson, options: MarkdownOptions = {}): string {
   const top = options.top ?? 15;
-  const kind = report.measured ? 'model and measurements' : 'model only';
+  const kind = report.measured || report.measuredOptions ? 'model and measurements' : 'model only';
   const lines: string[] = [`# Spatial index tuning (${kind})`, ''];
-  if (report.engine && !report.engine.gridModelApplies)
-    lines.push(`> **${report.engine.name}**: ${report.engine.note}.`, '');
+  const foreign = report.engine && !report.engine.gridModelApplies ? report.engine : undefined;
+  if (foreign) lines.push(`> **${foreign.name}**: ${foreign.note}.`, '');
+  if (report.measuredOptions) lines.push(...renderOptionsMarkdown(report.measuredOptions), '');
+  if (foreign)
+    lines.push(
+      `## SQL Server's GEOMETRY_GRID model (does not apply to ${foreign.name}; shown for planning)`,
+      '',
+    );
   lines.push(`${int(report.data.points)} points; candidate bounding boxes:`, '');
   for (const b of report.boxes) lines.push(`- **${b.label}** ${boxText(b.box)}: ${b.why}`);
-  lines.push('', '## Findings', '');
+  lines.push('', foreign ? '## Findings of the GEOMETRY_GRID model' : '## Findings', '');
   for (const f of report.findings) lines.push(`- ${f}`);
   if (report.measured) lines.push('', ...renderMeasuredMarkdown(report.measured));
   for (const s of report.sections) {

@@ -8,7 +8,7 @@ import { renderCompareHtml } from '../../src/report/html/compare.ts';
 import { renderRunHtml } from '../../src/report/html/run.ts';
 import { renderTuneHtml } from '../../src/report/html/tune.ts';
 import { makeResult } from '../fixtures/result.ts';
-import { makeCompare, makeTune } from '../unit/report/html-fixtures.ts';
+import { makeCompare, makePostgisTune, makeTune } from '../unit/report/html-fixtures.ts';
 
 /**
  * report.html in a real browser: Debian's Chromium, headless, driven by playwright-core (which cannot
@@ -223,6 +223,7 @@ describe.skipIf(!HAVE_CHROMIUM)('report.html in headless Chromium', () => {
     const pages: [string, string, string[]][] = [
       ['compare.html', renderCompareHtml(makeCompare()), ['compare-change', 'compare-latency']],
       ['tune.html', renderTuneHtml(makeTune()), ['tune-ranking-0']],
+      ['tune-postgis.html', renderTuneHtml(makePostgisTune()), ['tune-ranking-0']],
     ];
     for (const [name, html, ids] of pages) {
       const file = join(tmp, name);

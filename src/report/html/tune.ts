@@ -5,6 +5,7 @@ import { figureHtml } from './chart-spec.ts';
 import { esc, facts, pre, section, table } from './markup.ts';
 import { renderPage } from './page.ts';
 import { rankingChart, shownRows } from './tune-charts.ts';
+import { measuredOptionsSection } from './tune-options.ts';
 
 /**
  * tune.html: the recommendation first (current vs recommended configuration, with the WITH clause to
@@ -77,18 +78,20 @@ function measuredSection(m: TuneMeasured): string {
 
 function header(t: TuneJson): string {
   const main = t.sections[0];
-  const what = t.measured
-    ? `predictions of the GEOMETRY_GRID tessellation model, and ${t.measured.configs.length} configuration(s) measured on ${t.measured.engine}`
+  const m = t.measured ?? t.measuredOptions;
+  const what = m
+    ? `predictions of the GEOMETRY_GRID tessellation model, and ${m.configs.length} configuration(s) measured on ${m.engine}`
     : 'predictions of the GEOMETRY_GRID tessellation model, not measurements';
   const lines = [
     '<header class="verdict-bar info">',
-    `<div class="verdict">${t.measured ? 'MEASURED' : 'MODEL'}</div>`,
-    `<div class="headline"><h1>Spatial index tuning (${t.measured ? 'model and measurements' : 'model only'})</h1>`,
+    `<div class="verdict">${m ? 'MEASURED' : 'MODEL'}</div>`,
+    `<div class="headline"><h1>Spatial index tuning (${m ? 'model and measurements' : 'model only'})</h1>`,
     `<p>${esc(int(t.data.points))} points · ${esc(t.sections.length)} query set(s) · ${esc(t.boxes.length)} candidate bounding boxes · ${esc(what)}</p></div>`,
     '</header>',
   ];
-  if (t.engine && !t.engine.gridModelApplies)
-    lines.push(`<p class="note">${esc(`${t.engine.name}: ${t.engine.note}.`)}</p>`);
+  const foreign = t.engine && !t.engine.gridModelApplies ? t.engine.name : undefined;
+  if (t.engine && foreign) lines.push(`<p class="note">${esc(`${foreign}: ${t.engine.note}.`)}</p>`);
+  if (t.measuredOptions) lines.push(measuredOptionsSection(t.measuredOptions));
   if (!main) return lines.join('\n');
   const cur = main.current;
   const rec = main.recommended;
@@ -105,7 +108,9 @@ function header(t: TuneJson): string {
   lines.push(
     section(
       'recommendation',
-      `Recommendation for ${main.label}`,
+      foreign
+        ? `SQL Server's GEOMETRY_GRID model for ${main.label} (does not apply to ${foreign}; shown for planning)`
+        : `Recommendation for ${main.label}`,
       facts(pairs) + '\n' + pre(withClause(rec), 'sql'),
     ),
   );
@@ -124,7 +129,11 @@ export function renderTuneHtml(t: TuneJson): string {
   );
   const body = [
     header(t),
-    section('findings', 'Findings', `<ul>\n${t.findings.map((f) => `<li>${esc(f)}</li>`).join('\n')}\n</ul>`),
+    section(
+      'findings',
+      t.engine && !t.engine.gridModelApplies ? 'Findings of the GEOMETRY_GRID model' : 'Findings',
+      `<ul>\n${t.findings.map((f) => `<li>${esc(f)}</li>`).join('\n')}\n</ul>`,
+    ),
     ...(t.measured ? [measuredSection(t.measured)] : []),
     ...sections,
     section(

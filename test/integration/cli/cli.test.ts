@@ -144,6 +144,40 @@ describe('atombench CLI', () => {
     expect(r.out).toContain('fall into 4 level-4 cells');
   }, 60_000);
 
+  it('tune on sqlite says there is nothing to sweep; a bad --postgis-options is exit 2 with one line naming the flag', () => {
+    writeFileSync(join(cwd, 'tiny.yaml'), TINY);
+    const r = cli(
+      'tune',
+      'tiny.yaml',
+      '--engine',
+      'sqlite',
+      '--out',
+      'tune-sqlite',
+      '--windows',
+      '20',
+      '--no-progress',
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^note: SQLite's R\*Tree has no index options .* there is nothing to sweep/m);
+    expect(r.out).toContain(
+      "## SQL Server's GEOMETRY_GRID model (does not apply to sqlite; shown for planning)",
+    );
+    for (const [args, why] of [
+      [
+        ['--engine', 'postgis', '--postgis-options', 'spgist:buffering=on'],
+        /buffering: applies to GiST only/,
+      ],
+      [['--engine', 'postgis', '--postgis-options', 'gist:ff=5'], /fillfactor: Too small/],
+      [['--engine', 'sqlite', '--postgis-options', 'gist'], /applies to --engine postgis only/],
+    ] as const) {
+      const bad = cli('tune', 'tiny.yaml', ...args, '--url', 'postgres://u@127.0.0.1:1/db');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/^atombench: --postgis-options: /);
+      expect(bad.err).toMatch(why);
+      expect(bad.err.trim().split('\n')).toHaveLength(1);
+    }
+  }, 60_000);
+
   it('has --help on every command', () => {
     for (const c of ['run', 'seed', 'report', 'tune']) {
       const r = cli(c, '--help');

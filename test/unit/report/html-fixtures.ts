@@ -4,10 +4,11 @@ import type { CompareResult } from '../../../src/compare/model.ts';
 import { createLatencyHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { OperationTotals } from '../../../src/metrics/interval.ts';
 import { toOperationStats, totalOperationStats } from '../../../src/metrics/operation-stats.ts';
-import type { RunResult } from '../../../src/report/model.ts';
+import type { LatencySummary, RunResult } from '../../../src/report/model.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import { buildFindings } from '../../../src/tune/findings.ts';
 import type { GridConfig } from '../../../src/tune/grid.ts';
+import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/measured-options.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
 import { tuneJson, type TuneJson } from '../../../src/tune/render.ts';
@@ -72,4 +73,99 @@ export function makeTune(): TuneJson {
     cellsPerObjectList: [1, 16],
   });
   return tuneJson(ranking, buildFindings(ranking));
+}
+
+const lat = (p50: number): LatencySummary => ({
+  count: 40,
+  p50,
+  p90: p50 * 1.5,
+  p95: p50 * 2,
+  p99: p50 * 3,
+  p999: p50 * 4,
+  max: p50 * 5,
+  mean: p50 * 1.2,
+  min: p50 / 2,
+});
+
+/** The measured index options of a PostGIS tune: GiST (current) vs SP-GiST, whose kNN plans miss the index. */
+export function makeMeasuredOptions(): TuneMeasuredOptions {
+  const ops = (pool: number, knn: number) => [
+    {
+      op: 'spatial.pool',
+      queries: 40,
+      errors: 0,
+      errorsByClass: {},
+      latencyMs: lat(pool),
+      rowsPerQuery: 100,
+    },
+    { op: 'spatial.knn', queries: 40, errors: 0, errorsByClass: {}, latencyMs: lat(knn), rowsPerQuery: 10 },
+  ];
+  const m: TuneMeasuredOptions = {
+    engine: 'postgis',
+    queries: [
+      { op: 'spatial.pool', count: 40, detail: 'windows of spatial.pool, pool 100' },
+      { op: 'spatial.knn', count: 40, detail: "the mix's k" },
+    ],
+    warmupQueries: 5,
+    planSamples: 3,
+    configs: [
+      {
+        label: 'spgist fillfactor=80',
+        options: { method: 'spgist', fillfactor: 80 },
+        current: false,
+        ddl: 'CREATE INDEX "IX" ON "AtomEmbeddings" USING spgist ("SpatialGeometry" spgist_geometry_ops_2d);',
+        buildMs: 640,
+        indexSize: { bytes: 1_417_216, pages: 173, tuples: 20_000 },
+        ops: ops(21, 19),
+        plans: [
+          {
+            op: 'spatial.pool',
+            samples: 3,
+            usedIndex: 0,
+            summary: 'Limit > Sort > Seq Scan on AtomEmbeddings',
+          },
+          {
+            op: 'spatial.knn',
+            samples: 3,
+            usedIndex: 0,
+            summary: 'Limit > Sort > Seq Scan on AtomEmbeddings',
+          },
+        ],
+        problems: [],
+      },
+      {
+        label: 'gist fillfactor=90 buffering=auto',
+        options: { method: 'gist', fillfactor: 90, buffering: 'auto' },
+        current: true,
+        ddl: 'CREATE INDEX "IX" ON "AtomEmbeddings" USING gist ("SpatialGeometry");',
+        buildMs: 210,
+        indexSize: { bytes: 1_040_384, pages: 127, tuples: 20_000 },
+        ops: ops(0.9, 0.4),
+        plans: [
+          { op: 'spatial.pool', samples: 3, usedIndex: 3, summary: 'Index Scan using IX on AtomEmbeddings' },
+          { op: 'spatial.knn', samples: 3, usedIndex: 3, summary: 'Index Scan using IX on AtomEmbeddings' },
+        ],
+        problems: [],
+      },
+    ],
+    original: {
+      ddl: 'CREATE INDEX "IX" ON public."AtomEmbeddings" USING gist ("SpatialGeometry");',
+      existed: true,
+    },
+    restore: { rebuilt: false },
+    interrupted: false,
+    findings: [],
+    notes: ['a note'],
+  };
+  m.findings = optionFindings(m);
+  return m;
+}
+
+/** A PostGIS tune: the grid model (shown for planning) and the measured index options. */
+export function makePostgisTune(): TuneJson {
+  return {
+    ...makeTune(),
+    engine: { name: 'postgis', gridModelApplies: false, note: 'the grid model does not apply to PostGIS' },
+    measuredOptions: makeMeasuredOptions(),
+  };
 }
