@@ -82,6 +82,8 @@ interface Side {
   p99Ms: number;
   count: number;
   errors: number;
+  /** Client CPU (user + system) per query, µs: this process, or pgbench's as bash `times` reports it. */
+  cpuUsPerQuery: number;
 }
 
 /** The engine's own statement with pgbench variables in place of its parameters. */
@@ -128,14 +130,17 @@ async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp):
     .filter((t) => t < totalMs);
   if (!ticks.includes(warmupMs)) ticks.push(warmupMs);
   ticks.sort((a, b) => a - b);
+  let cpu0 = process.cpuUsage();
   for (const at of ticks) {
     const wait = at - (performance.now() - t0);
     if (wait > 0) await Promise.race([new Promise((r) => setTimeout(r, wait)), load]);
     if (done) break;
     recorder.tick();
+    if (at === warmupMs) cpu0 = process.cpuUsage();
   }
   await load;
   recorder.tick();
+  const cpu = process.cpuUsage(cpu0);
   const totals = recorder.totals();
   const t = totals.operations.get(op.name)!;
   const errors = Object.values(t.errors).reduce((a, b) => a + b, 0);
@@ -145,7 +150,16 @@ async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp):
     p99Ms: percentileMs(t.histogram, 99),
     count: t.count,
     errors,
+    cpuUsPerQuery: (cpu.user + cpu.system) / t.count,
   };
+}
+
+/** Children's user and system seconds from bash's `times` (its second line: "0m0.340s 0m0.970s"). */
+function childCpuSec(timesOutput: string): number {
+  const line = timesOutput.trim().split('\n').at(-1) ?? '';
+  const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (secs.length !== 2) throw new Error(`unexpected output of bash times: ${timesOutput}`);
+  return secs[0]! + secs[1]!;
 }
 
 /** pgbench -M prepared with a per-transaction log; the warm-up is cut from the log like atombench cuts it. */
@@ -172,7 +186,13 @@ function pgbenchSide(url: string, script: string, env: BenchEnv): Side {
       `--log-prefix=${prefix}`,
       url,
     ];
-    const r = spawnSync(pgTool('pgbench')!, args, { encoding: 'utf8' });
+    // Through bash, whose `times` then reports pgbench's CPU (the client's cost per query, beside ours).
+    const timesFile = join(dir, 'times');
+    const r = spawnSync(
+      'bash',
+      ['-c', '"$@"; s=$?; times > "$TIMES_FILE"; exit $s', 'pgbench', pgTool('pgbench')!, ...args],
+      { encoding: 'utf8', env: { ...process.env, TIMES_FILE: timesFile } },
+    );
     if (r.status !== 0) throw new Error(`pgbench failed (${r.status}): ${r.stderr}`);
     // Log line: client_id transaction_no time_us script_no epoch_sec epoch_us [...] (time = latency).
     const tx: { endUs: number; latUs: number }[] = [];
@@ -184,6 +204,7 @@ function pgbenchSide(url: string, script: string, env: BenchEnv): Side {
       }
     }
     if (!tx.length) throw new Error('pgbench wrote no transaction log');
+    const cpuUsPerQuery = (childCpuSec(readFileSync(timesFile, 'utf8')) * 1e6) / tx.length;
     const startUs = Math.min(...tx.map((t) => t.endUs - t.latUs));
     const from = startUs + env.warmupSec * 1e6;
     const to = from + env.durationSec * 1e6;
@@ -195,6 +216,7 @@ function pgbenchSide(url: string, script: string, env: BenchEnv): Side {
       p99Ms: percentileSorted(measured, 99),
       count: measured.length,
       errors: 0,
+      cpuUsPerQuery,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -218,6 +240,7 @@ export const postgisVsPgbench: BenchModule = {
           `  ${op.label}, ${env.atoms} atoms, ${env.clients} clients, ${env.warmupSec}s warm-up + ${env.durationSec}s, ${env.reps} repetitions (alternating order)`,
         );
         const ratios = { tps: [] as number[], p50: [] as number[], p99: [] as number[] };
+        const cpu = { ours: [] as number[], theirs: [] as number[] };
         for (let rep = 0; rep < env.reps; rep++) {
           let ours: Side;
           let theirs: Side;
@@ -231,14 +254,21 @@ export const postgisVsPgbench: BenchModule = {
           ratios.tps.push(ours.tps / theirs.tps);
           ratios.p50.push(ours.p50Ms / theirs.p50Ms);
           ratios.p99.push(ours.p99Ms / theirs.p99Ms);
+          cpu.ours.push(ours.cpuUsPerQuery);
+          cpu.theirs.push(theirs.cpuUsPerQuery);
           log(
             `  rep ${rep + 1}: atombench ${fmt(ours.tps, 0)} q/s p50 ${fmt(ours.p50Ms, 3)} ms p99 ${fmt(ours.p99Ms, 3)} ms (${ours.errors} errors)` +
-              ` | pgbench ${fmt(theirs.tps, 0)} q/s p50 ${fmt(theirs.p50Ms, 3)} ms p99 ${fmt(theirs.p99Ms, 3)} ms`,
+              ` cpu ${fmt(ours.cpuUsPerQuery, 1)} µs/q | pgbench ${fmt(theirs.tps, 0)} q/s p50 ${fmt(theirs.p50Ms, 3)} ms` +
+              ` p99 ${fmt(theirs.p99Ms, 3)} ms cpu ${fmt(theirs.cpuUsPerQuery, 1)} µs/q`,
           );
         }
         log(
           `  median ratios atombench/pgbench: throughput ${fmt(median(ratios.tps))} (floor 0.90)` +
             `, p50 latency ${fmt(median(ratios.p50))}, p99 latency ${fmt(median(ratios.p99))}`,
+        );
+        log(
+          `  client CPU per query (median): atombench ${fmt(median(cpu.ours), 1)} µs, pgbench ${fmt(median(cpu.theirs), 1)} µs` +
+            ' (on one machine the client takes CPU from the server it measures)',
         );
       } finally {
         await engine.close();

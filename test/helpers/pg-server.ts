@@ -5,7 +5,7 @@
  * so everything server-side runs as the `postgres` user (runuser) in a dir that user owns.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,10 @@ export interface PgServerOptions {
   settings?: Record<string, string>;
   /** Load pg_stat_statements (shared_preload_libraries) and create the extension. Default true. */
   statStatements?: boolean;
+  /** pg_hba.conf lines checked before the catch-all trust line (other login methods for some roles). */
+  hba?: string[];
+  /** TLS with a fresh self-signed certificate (needs openssl): ssl = on. */
+  tls?: boolean;
 }
 
 export interface PgServer {
@@ -99,6 +103,8 @@ export interface PgServer {
   user: string;
   database: string;
   dataDir: string;
+  /** The directory of the server's Unix socket (.s.PGSQL.<port>). */
+  socketDir: string;
   /** URL of another database on this server. */
   urlFor(database: string, user?: string, password?: string): string;
   /** Run SQL through psql as the superuser (ON_ERROR_STOP); returns stdout. */
@@ -108,6 +114,30 @@ export interface PgServer {
 
 const running = new Set<() => void>();
 let exitHookInstalled = false;
+
+/** A self-signed certificate for localhost in `dir`, owned by the server's user; the ssl settings. */
+function selfSignedTls(dir: string, fail: (what: string) => never): Record<string, string> {
+  const cert = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]),
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) fail(`openssl (for tls: true) ${r.error?.message ?? r.stderr}`);
+  if (isRoot()) {
+    const uid = Number(sh('id', ['-u', SERVER_USER]));
+    const gid = Number(sh('id', ['-g', SERVER_USER]));
+    for (const f of [cert, key]) chownSync(f, uid, gid);
+  }
+  chmodSync(key, 0o600);
+  return { ssl: 'on', ssl_cert_file: `'${cert}'`, ssl_key_file: `'${key}'` };
+}
 
 /** Start a throwaway server. Throws with the server log when it does not come up. */
 export async function startPgServer(opts: PgServerOptions = {}): Promise<PgServer> {
@@ -142,6 +172,7 @@ export async function startPgServer(opts: PgServerOptions = {}): Promise<PgServe
   const hba = [
     'local all all trust',
     `host all ${PASSWORD_USER} 127.0.0.1/32 scram-sha-256`,
+    ...(opts.hba ?? []),
     'host all all 127.0.0.1/32 trust',
   ];
   writeFileSync(join(dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
@@ -152,6 +183,7 @@ export async function startPgServer(opts: PgServerOptions = {}): Promise<PgServe
     unix_socket_directories: `'${root}'`,
     max_connections: '100',
     ...(opts.statStatements !== false ? { shared_preload_libraries: "'pg_stat_statements'" } : {}),
+    ...(opts.tls ? selfSignedTls(root, fail) : {}),
     ...opts.settings,
   };
   const conf = Object.entries(settings).map(([k, v]) => `${k} = ${v}`);
@@ -224,6 +256,7 @@ export async function startPgServer(opts: PgServerOptions = {}): Promise<PgServe
     `postgres://${encodeURIComponent(user)}${password !== undefined ? `:${encodeURIComponent(password)}` : ''}@${host}:${port}/${encodeURIComponent(db)}`;
   return {
     url: urlFor(database),
+    socketDir: root,
     host,
     port,
     user: SERVER_USER,

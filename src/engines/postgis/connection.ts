@@ -29,7 +29,7 @@ export function displayUrl(url: string): string {
   return scrubSecrets(redactUrl(url), url);
 }
 
-export function clientConfig(url: string): pg.ClientConfig {
+export function clientConfig(url: string): pg.ClientConfig & { connectionString: string } {
   return { connectionString: url, application_name: APPLICATION_NAME };
 }
 
@@ -65,23 +65,4 @@ export async function openClient(url: string): Promise<pg.Client> {
   client.on('error', () => {});
   await scrubbing(url, () => client.connect());
   return client;
-}
-
-/**
- * A pool of `size` connections, all opened now: their start-up must not land in the measurement, and
- * an idle connection is never closed during a run (idleTimeoutMillis 0).
- */
-export async function openPool(url: string, size: number): Promise<pg.Pool> {
-  const pool = new pg.Pool({ ...clientConfig(url), max: size, idleTimeoutMillis: 0 });
-  pool.on('error', () => {}); // an idle client lost its connection: the pool replaces it on demand
-  try {
-    const clients = await scrubbing(url, () =>
-      Promise.all(Array.from({ length: size }, () => pool.connect())),
-    );
-    for (const c of clients) c.release();
-  } catch (e) {
-    await pool.end().catch(() => {});
-    throw e;
-  }
-  return pool;
 }

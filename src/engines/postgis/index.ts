@@ -21,7 +21,7 @@ import type {
   SeedOutcome,
   SeedProgress,
 } from '../types.ts';
-import { displayUrl, openClient, openPool, scrubbing } from './connection.ts';
+import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
 import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
@@ -30,6 +30,8 @@ import { PostgisQueueDriver } from './queue-driver.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
+import { wireSettings } from './wire/connection.ts';
+import { WirePool } from './wire/pool.ts';
 
 export interface PostgisEngineOptions {
   url: string;
@@ -74,7 +76,7 @@ const SETTINGS = [
 export class PostgisEngine implements Engine {
   readonly name = 'postgis' as const;
   private admin: pg.Client | undefined;
-  private pool: pg.Pool | undefined;
+  private pool: WirePool | undefined;
   private ops: PostgisOps | undefined;
   private probeClient: pg.Client | undefined;
   private probeState: PostgisProbes | undefined;
@@ -161,6 +163,8 @@ export class PostgisEngine implements Engine {
       for (const row of s.rows as { name: string; setting: string; unit: string | null }[])
         settings[row.name] = row.unit ? `${row.setting} (${row.unit})` : row.setting;
       settings['atombench.poolVariant'] = this.variant;
+      settings['atombench.loadClient'] =
+        'lean protocol client (src/engines/postgis/wire): named prepared statements, text parameters, rows counted';
       settings['index.gridOptions'] =
         'n/a: GiST has no grid (BOUNDING_BOX, GRIDS, CELLS_PER_OBJECT, PAD_INDEX)';
       settings['index.hint'] =
@@ -214,7 +218,9 @@ export class PostgisEngine implements Engine {
 
   async openPool(size: number): Promise<void> {
     await this.pool?.end().catch(() => {});
-    this.pool = await openPool(this.opts.url, size);
+    this.pool = await scrubbing(this.opts.url, () =>
+      WirePool.open(wireSettings(clientConfig(this.opts.url)), size),
+    );
     const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
     this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest);
     // The probe connection starts now too, and counters are read once: later samples are deltas from here.

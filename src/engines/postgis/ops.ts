@@ -1,21 +1,29 @@
-import type pg from 'pg';
+import { createRequire } from 'node:module';
 import type { AtomRecord, Point3 } from '../../dataset/types.ts';
 import type { OperationRequest, OperationResult } from '../types.ts';
-import { CountQuery, type CountResult } from './count-query.ts';
 import { ingestSql, spatialSql, type PoolVariant, type PostgisIds, type SpatialSql } from './dialect.ts';
+import type { WireParam } from './wire/frames.ts';
+import type { WirePool } from './wire/pool.ts';
 
 type Walk = Extract<OperationRequest, { op: 'spatial.walk' }>;
 
+/** pg's own conversion of a JS value to a parameter (arrays to array literals, Buffers as binary, ...). */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue(v: unknown): WireParam;
+};
+
 /**
- * The workload operations on the load's connection pool. Every statement is a named prepared
- * statement (parsed once per connection, as pgbench -M prepared does); rows come back as arrays.
+ * The workload operations on the load's connection pool (the lean client, wire/: src/engines/postgis
+ * README says why not pg's). Every statement is a named prepared statement, parsed once per connection
+ * as pgbench -M prepared does; the spatial operations count their rows, and the server sends the same
+ * rows either way.
  */
 export class PostgisOps {
   private readonly s: SpatialSql;
   private readonly ingestText: string;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: WirePool,
     ids: PostgisIds,
     variant: PoolVariant,
     private readonly makeIngest: (ingestIndex: number) => AtomRecord,
@@ -39,12 +47,11 @@ export class PostgisOps {
     }
   }
 
-  /** Rows counted, not kept (count-query.ts says why). */
+  /** Numbers as the text PostgreSQL parses: JS's shortest exact decimal. */
   private async count(name: string, text: string, values: number[]): Promise<OperationResult> {
-    // pg-pool answers a submittable with a promise of what it reported, though its typings say otherwise.
-    const pool = this.pool as unknown as { query(q: CountQuery): Promise<CountResult> };
-    const r = await pool.query(new CountQuery(name, text, values));
-    return { rows: r.rows, queries: 1 };
+    const params = values.map(String);
+    const r = await this.pool.with((c) => c.query(name, text, params));
+    return { rows: r.count, queries: 1 };
   }
 
   /**
@@ -52,25 +59,19 @@ export class PostgisOps {
    * current point move to the pooled atom nearest the goal; stop when that is no nearer than where the
    * walk already is (the same rule as the embedded engine and the contract's brute force).
    */
-  private async walk(req: Walk): Promise<OperationResult> {
-    const client = await this.pool.connect();
-    let failed: unknown;
-    try {
+  private walk(req: Walk): Promise<OperationResult> {
+    return this.pool.with(async (c) => {
       let cur: Point3 = req.q;
       let best = dist2(cur, req.goal);
       let visited = 0;
       let queries = 0;
       for (let step = 0; step < req.steps; step++) {
         queries++;
-        const r = await client.query({
-          name: 'ab_walk',
-          text: this.s.walkStep,
-          values: [cur.x, cur.y, req.radius, req.pool, req.goal.x, req.goal.y],
-          rowMode: 'array',
-        });
-        const row = r.rows[0] as [number, number, number] | undefined;
+        const params = [cur.x, cur.y, req.radius, req.pool, req.goal.x, req.goal.y].map(String);
+        const r = await c.query('ab_walk', this.s.walkStep, params, true);
+        const row = r.rows?.[0];
         if (!row) break;
-        const next = { x: row[0], y: row[1], z: row[2] };
+        const next = { x: Number(row[0]), y: Number(row[1]), z: Number(row[2]) };
         const d = dist2(next, req.goal);
         if (!(d < best)) break; // no progress: the walk has arrived as near as the data allows
         best = d;
@@ -78,13 +79,7 @@ export class PostgisOps {
         visited++;
       }
       return { rows: visited, queries };
-    } catch (e) {
-      failed = e;
-      throw e;
-    } finally {
-      // A connection whose query failed mid-protocol is discarded rather than reused.
-      client.release(failed instanceof Error && !(failed as { code?: string }).code ? failed : undefined);
-    }
+    });
   }
 
   /** A batch of new atoms in one statement: upsert on ContentHash, an embedding per inserted atom. */
@@ -115,8 +110,9 @@ export class PostgisOps {
       ];
       for (let c = 0; c < v.length; c++) cols[c]![i] = v[c];
     }
-    const r = await this.pool.query({ name: 'ab_ingest', text: this.ingestText, values: cols });
-    return { rows: r.rowCount ?? 0, queries: 1 };
+    const params = cols.map((col) => prepareValue(col));
+    const r = await this.pool.with((c) => c.query('ab_ingest', this.ingestText, params));
+    return { rows: r.affected ?? 0, queries: 1 };
   }
 }
 

@@ -1,0 +1,296 @@
+/**
+ * One connection of the load's client: a plain socket that owns its read buffer (net `onread`, no
+ * stream machinery, no per-read allocation), the extended query protocol with named statements parsed
+ * once, and results counted or read as text. Connection settings and authentication follow pg exactly
+ * (pg's ConnectionParameters reads the URL and the PG* environment variables; its SCRAM and MD5 code
+ * answers the server), so any URL pg accepts without TLS works here. Why not pg's Client: see
+ * wire/README in src/engines/postgis/README.md ("The load's client").
+ */
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import tls from 'node:tls';
+import {
+  Backend,
+  bindExecuteSync,
+  commandRows,
+  cStrings,
+  dataRowText,
+  errorFields,
+  FrameReader,
+  int32,
+  message,
+  parseMessage,
+  serverError,
+  startupMessage,
+  terminateMessage,
+  type WireParam,
+} from './frames.ts';
+
+const require = createRequire(import.meta.url);
+
+/** The fields of pg's ConnectionParameters used here (pg/lib/connection-parameters.js). */
+export interface WireSettings {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  password?: string | null | (() => string | Promise<string>);
+  ssl?: unknown;
+  application_name?: string;
+  options?: string;
+  isDomainSocket: boolean;
+}
+interface SaslSession {
+  mechanism: string;
+  response: string;
+}
+const sasl = require('pg/lib/crypto/sasl.js') as {
+  startSession(mechanisms: string[], stream?: unknown): SaslSession;
+  continueSession(s: SaslSession, password: string, data: string, stream?: unknown): Promise<void>;
+  finalizeSession(s: SaslSession, data: string): void;
+};
+const md5 = require('pg/lib/crypto/utils.js') as {
+  postgresMd5PasswordHash(user: string, password: string, salt: Buffer): Promise<string>;
+};
+const ConnectionParameters = require('pg/lib/connection-parameters.js') as new (cfg: object) => WireSettings;
+/** ~/.pgpass (PGPASSFILE), read as pg reads it when the URL and PGPASSWORD give no password. */
+const pgPass = createRequire(require.resolve('pg'))('pgpass') as (
+  s: WireSettings,
+  cb: (password: string | undefined) => void,
+) => void;
+
+/** SSLRequest: a length and the magic code 80877103, answered with one byte (S: go ahead, N: no TLS). */
+function sslRequest(): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeInt32BE(8, 0);
+  b.writeInt32BE(80877103, 4);
+  return b;
+}
+
+/** tls.connect options as pg builds them (pg/lib/connection.js upgradeToSSL). */
+function tlsOptions(socket: net.Socket, host: string, ssl: unknown): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { socket, host };
+  if (ssl !== true && typeof ssl === 'object' && ssl) Object.assign(options, ssl);
+  if (!net.isIP(host)) options.servername = host;
+  return options;
+}
+
+/** The settings pg would use for `config` (URL, PG* environment variables, defaults). */
+export function wireSettings(config: { connectionString: string; application_name?: string }): WireSettings {
+  return new ConnectionParameters(config);
+}
+
+/** Rows of a query, counted (`count`) or as text columns (`rows`). */
+export interface WireResult {
+  count: number;
+  /** Rows the last command affected, from its completion tag (INSERT, UPDATE, DELETE, SELECT). */
+  affected?: number;
+  rows?: (string | null)[][];
+}
+
+interface Pending {
+  keepRows: boolean;
+  /** The statement this query parses, until the server confirms it (ParseComplete). */
+  parsing?: string;
+  rows: (string | null)[][];
+  count: number;
+  affected?: number;
+  error?: Error;
+  resolve(r: WireResult): void;
+  reject(e: Error): void;
+}
+
+const READ_BUFFER = 64 * 1024;
+
+export class WireConnection {
+  private readonly reader: FrameReader;
+  private readonly parsed = new Map<string, string>();
+  private pending: Pending | undefined;
+  private startup:
+    { resolve(): void; reject(e: Error): void; session?: SaslSession; password?: string } | undefined;
+  private sock!: net.Socket;
+  /** Set once the connection can no longer be used (closed, or the protocol went wrong). */
+  broken: Error | undefined;
+
+  private constructor(private readonly s: WireSettings) {
+    this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end));
+  }
+
+  static async open(s: WireSettings): Promise<WireConnection> {
+    const c = new WireConnection(s);
+    await c.connect();
+    return c;
+  }
+
+  private connect(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.startup = { resolve, reject };
+      const where = this.s.isDomainSocket
+        ? { path: `${this.s.host}/.s.PGSQL.${this.s.port}` }
+        : { host: this.s.host, port: this.s.port };
+      if (this.s.ssl) {
+        // TLS as pg negotiates it (SSLRequest, then the handshake); reads come as 'data' events.
+        const raw = net.connect(where);
+        this.watch(raw);
+        raw.once('connect', () => raw.write(sslRequest()));
+        raw.once('data', (d: Buffer) => {
+          if (d.toString('latin1', 0, 1) !== 'S')
+            return this.fail(new Error('The server does not support SSL connections'));
+          const secure = tls.connect(tlsOptions(raw, this.s.host, this.s.ssl));
+          this.sock = secure;
+          this.watch(secure);
+          secure.on('data', (chunk: Buffer) => this.reader.push(chunk, chunk.length));
+          secure.once('secureConnect', () => this.sendStartup());
+        });
+        this.sock = raw;
+        return;
+      }
+      const buffer = Buffer.allocUnsafe(READ_BUFFER);
+      const callback = (n: number, b: Uint8Array): boolean => {
+        this.reader.push(b as Buffer, n);
+        return true;
+      };
+      this.sock = net.connect({ ...where, onread: { buffer, callback } });
+      this.watch(this.sock);
+      this.sock.once('connect', () => this.sendStartup());
+    });
+  }
+
+  private watch(sock: net.Socket): void {
+    sock.setNoDelay(true);
+    sock.on('error', (e) => this.fail(e));
+    sock.on('close', () => this.fail(new Error('connection to the server was closed')));
+  }
+
+  private sendStartup(): void {
+    const params: Record<string, string> = { user: this.s.user, database: this.s.database };
+    if (this.s.application_name) params.application_name = this.s.application_name;
+    if (this.s.options) params.options = this.s.options;
+    params.client_encoding = 'UTF8';
+    this.sock.write(startupMessage(params));
+  }
+
+  /** The connection is gone: whatever waits on it fails, and it is never used again. */
+  private fail(e: Error): void {
+    this.broken ??= e;
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(p.error ?? this.broken); // the server's reason (e.g. 57P01 terminated) when it gave one
+    const s = this.startup;
+    this.startup = undefined;
+    s?.reject(this.broken);
+    this.sock.destroy();
+  }
+
+  /**
+   * Run the named statement `name` (parsed on this connection at first use) with `params`; rows are
+   * counted, and kept as text when `keepRows`. One query at a time per connection (the pool's job).
+   */
+  query(name: string, text: string, params: readonly WireParam[], keepRows = false): Promise<WireResult> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.pending) return Promise.reject(new Error('wire connection: a query is already running'));
+    const known = this.parsed.get(name);
+    if (known !== undefined && known !== text)
+      return Promise.reject(new Error(`prepared statement ${name} was already used for another statement`));
+    return new Promise<WireResult>((resolve, reject) => {
+      this.pending = { keepRows, rows: [], count: 0, resolve, reject };
+      if (known === undefined) {
+        // Remembered now; a Parse the server refuses is forgotten again (ErrorResponse before ParseComplete).
+        this.parsed.set(name, text);
+        this.pending.parsing = name;
+        this.sock.write(Buffer.concat([parseMessage(name, text), bindExecuteSync(name, params)]));
+      } else this.sock.write(bindExecuteSync(name, params));
+    });
+  }
+
+  private onMessage(type: number, b: Buffer, start: number, end: number): void {
+    const p = this.pending;
+    switch (type) {
+      case Backend.DataRow:
+        if (p) {
+          p.count++;
+          if (p.keepRows) p.rows.push(dataRowText(b, start));
+        }
+        return;
+      case Backend.ReadyForQuery:
+        if (this.startup) {
+          const s = this.startup;
+          this.startup = undefined;
+          s.resolve();
+        } else if (p) {
+          this.pending = undefined;
+          if (p.error) p.reject(p.error);
+          else p.resolve({ count: p.count, affected: p.affected, ...(p.keepRows ? { rows: p.rows } : {}) });
+        }
+        return;
+      case Backend.ErrorResponse: {
+        const err = serverError(errorFields(b, start, end));
+        if (this.startup) return this.fail(err); // the server closes the connection after a startup error
+        if (p) {
+          p.error ??= err;
+          if (p.parsing !== undefined) this.parsed.delete(p.parsing);
+        }
+        return;
+      }
+      case Backend.CommandComplete:
+        if (p) p.affected = commandRows(b, start, end);
+        return;
+      case Backend.ParseComplete:
+        if (p) p.parsing = undefined;
+        return;
+      case Backend.Authentication:
+        return void this.authenticate(b, start, end).catch((e: Error) => this.fail(e));
+      default:
+        return; // ParseComplete, BindComplete, CommandComplete, notices, parameter status...
+    }
+  }
+
+  private async authenticate(b: Buffer, start: number, end: number): Promise<void> {
+    const code = b.readInt32BE(start);
+    if (code === 0) return; // AuthenticationOk
+    const st = this.startup;
+    if (!st) throw new Error('authentication request outside start-up');
+    if (code === 3) this.sock.write(message('p', await this.password()));
+    else if (code === 5) {
+      const salt = Buffer.from(b.subarray(start + 4, start + 8));
+      this.sock.write(
+        message('p', await md5.postgresMd5PasswordHash(this.s.user, await this.password(), salt)),
+      );
+    } else if (code === 10) {
+      st.password = await this.password();
+      st.session = sasl.startSession(cStrings(b, start + 4, end));
+      const response = Buffer.from(st.session.response, 'utf8');
+      this.sock.write(message('p', st.session.mechanism, int32(response.length), response));
+    } else if (code === 11) {
+      const session = st.session!;
+      await sasl.continueSession(session, st.password!, b.toString('utf8', start + 4, end));
+      this.sock.write(message('p', Buffer.from(session.response, 'utf8')));
+    } else if (code === 12) sasl.finalizeSession(st.session!, b.toString('utf8', start + 4, end));
+    else throw new Error(`authentication method ${code} is not supported by the lean client`);
+  }
+
+  private async password(): Promise<string> {
+    const p = this.s.password;
+    const v =
+      typeof p === 'function'
+        ? await p()
+        : (p ?? (await new Promise<string | undefined>((resolve) => pgPass(this.s, resolve))));
+    if (typeof v !== 'string' || v === '')
+      throw new Error('the server asked for a password and none was given');
+    return v;
+  }
+
+  /** Say goodbye (Terminate) and close. */
+  async close(): Promise<void> {
+    if (this.broken) return;
+    this.broken = new Error('connection closed by the client');
+    await new Promise<void>((resolve) => {
+      this.sock.once('close', () => resolve());
+      this.sock.end(terminateMessage());
+      setTimeout(() => {
+        this.sock.destroy();
+        resolve();
+      }, 1000).unref();
+    });
+  }
+}
