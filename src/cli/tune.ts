@@ -8,8 +8,7 @@ import { renderTuneHtml } from '../report/html/tune.ts';
 import { renderTuneMarkdown, type TuneJson } from '../tune/render.ts';
 import { runTuneModel, scenarioWindows } from '../tune/model-run.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
-import { terminalProgress } from './progress.ts';
-import { abortOnSignals } from './signals.ts';
+import { interruptibleOutput } from './signals.ts';
 import { checkMeasurable, ENGINE_NOTES, measureMssql } from './tune-measure.ts';
 import {
   checkPostgisMeasurable,
@@ -92,15 +91,9 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     const json: TuneJson = { ...run.json };
     if (note) json.engine = { name: engine, gridModelApplies: false, note };
     if (measure || measurePg) {
-      const progress = terminalProgress({
-        enabled: flags.progress !== false,
-        quiet: !!flags.quiet,
-        stream: human,
-      });
-      const { signal, dispose } = abortOnSignals(() =>
-        say(
-          'interrupted: finishing the current step and restoring the original index (Ctrl-C again to exit at once)',
-        ),
+      const { progress, signal, dispose } = interruptibleOutput(
+        flags,
+        'interrupted: finishing the current step and restoring the original index (Ctrl-C again to exit at once)',
       );
       const common = { scenario: cfg.scenario, url: cfg.url, force: !!flags.force, reseed: !!flags.reseed };
       try {
