@@ -53,13 +53,18 @@ export interface MeasureContext {
   say: (line: string) => void;
 }
 
-/** Bad input for the sweep (exit 2), found before the model runs and before anything connects. */
-export function checkMeasurable(sc: Scenario, url: string | undefined, windows: number): void {
-  parseMssqlUrl(url);
+/** A measured sweep rebuilds the index: never on an attached deployment (exit 2). */
+export function refuseAttach(sc: Scenario): void {
   if (sc.attach)
     throw new UserError(
       'tune: attach mode is read-only and the measured sweep rebuilds the spatial index; use --model-only, or measure on a copy of the database without attach: true',
     );
+}
+
+/** Bad input for the sweep (exit 2), found before the model runs and before anything connects. */
+export function checkMeasurable(sc: Scenario, url: string | undefined, windows: number): void {
+  parseMssqlUrl(url);
+  refuseAttach(sc);
   if (windows === 0)
     throw new UserError(
       'tune: the workload mix has no spatial.pool, spatial.walk or spatial.dedup operation: no query windows to measure',

@@ -26,7 +26,7 @@ import { scenarioKnn, scenarioWindows } from '../tune/model-run.ts';
 import type { OptionQuerySet } from '../tune/options-sweep.ts';
 import { runOptionsSweep } from '../tune/options-sweep.ts';
 import { windowRequests } from '../tune/sweep-queries.ts';
-import { representativePool } from './tune-measure.ts';
+import { refuseAttach, representativePool } from './tune-measure.ts';
 
 export const POSTGIS_OPTIONS_FLAG = '--postgis-options';
 
@@ -61,10 +61,7 @@ export function postgisQuerySets(sc: Scenario, count: number): OptionQuerySet[] 
 
 export function checkPostgisMeasurable(sc: Scenario, url: string | undefined, sets: number): void {
   checkPostgresUrl(url);
-  if (sc.attach)
-    throw new UserError(
-      'tune: attach mode is read-only and the measured sweep rebuilds the spatial index; use --model-only, or measure on a copy of the database without attach: true',
-    );
+  refuseAttach(sc);
   if (sets === 0)
     throw new UserError(
       'tune: the workload mix has no spatial.pool, spatial.walk, spatial.dedup or spatial.knn operation: no queries to measure',
