@@ -9,6 +9,7 @@ import { MssqlTuneTarget } from '../engines/mssql/tune-target.ts';
 import { UserError } from '../errors.ts';
 import { ensureDataset } from '../run/dataset.ts';
 import { connectEngine, guard } from '../run/orchestrator.ts';
+import type { Engine } from '../engines/types.ts';
 import type { Progress } from '../run/progress.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { ParamDist, Scenario } from '../scenario/schema.ts';
@@ -43,8 +44,9 @@ export function representativePool(sc: Scenario): number {
 export interface MeasureContext {
   scenario: Scenario;
   url: string | undefined;
+  /** Connected, holding the scenario's dataset (openSweepEngine); the caller closes it. */
+  engine: Engine;
   force: boolean;
-  reseed: boolean;
   top: number;
   section: TuneSection;
   windows: QueryWindow[];
@@ -71,20 +73,31 @@ export function checkMeasurable(sc: Scenario, url: string | undefined, windows: 
     );
 }
 
+/**
+ * The engine a measured sweep runs on, holding the scenario's dataset (seeded first if missing or
+ * --reseed, like `run`). Opened before the model runs, so a dataset problem costs seconds, not the model's time.
+ */
+export async function openSweepEngine(
+  sc: Scenario,
+  url: string | undefined,
+  opts: { reseed: boolean; force: boolean; progress: Progress; signal: AbortSignal },
+): Promise<Engine> {
+  const engine = await connectEngine(sc.engine, sc, url);
+  try {
+    await guard(url, 'dataset', () => ensureDataset(engine, sc, opts));
+    return engine;
+  } catch (e) {
+    await engine.close().catch(() => undefined);
+    throw e;
+  }
+}
+
 export async function measureMssql(ctx: MeasureContext): Promise<TuneMeasured> {
   const sc = ctx.scenario;
   checkMeasurable(sc, ctx.url, ctx.windows.length);
-  const engine = await connectEngine('mssql', sc, ctx.url);
+  const engine = ctx.engine;
   let target: MssqlTuneTarget | undefined;
   try {
-    await guard(ctx.url, 'dataset', () =>
-      ensureDataset(engine, sc, {
-        reseed: ctx.reseed,
-        force: ctx.force,
-        progress: ctx.progress,
-        signal: ctx.signal,
-      }),
-    );
     target = new MssqlTuneTarget({
       url: ctx.url,
       names: resolveNames(sc.names.preset, sc.names.overrides),
@@ -108,6 +121,5 @@ export async function measureMssql(ctx: MeasureContext): Promise<TuneMeasured> {
     );
   } finally {
     await target?.close();
-    await engine.close().catch(() => undefined);
   }
 }

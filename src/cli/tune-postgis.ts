@@ -16,8 +16,8 @@ import {
 } from '../engines/postgis/index-options.ts';
 import { PostgisTuneTarget } from '../engines/postgis/tune-target.ts';
 import { UserError } from '../errors.ts';
-import { ensureDataset } from '../run/dataset.ts';
-import { connectEngine, guard } from '../run/orchestrator.ts';
+import { guard } from '../run/orchestrator.ts';
+import type { Engine } from '../engines/types.ts';
 import type { Progress } from '../run/progress.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -71,8 +71,8 @@ export function checkPostgisMeasurable(sc: Scenario, url: string | undefined, se
 export interface PostgisMeasureContext {
   scenario: Scenario;
   url: string | undefined;
-  force: boolean;
-  reseed: boolean;
+  /** Connected, holding the scenario's dataset (openSweepEngine); the caller closes it. */
+  engine: Engine;
   /** --postgis-options, or undefined for SWEEP_CONFIGS. */
   configs: PostgisIndexConfig[] | undefined;
   querySets: OptionQuerySet[];
@@ -89,17 +89,9 @@ export async function measurePostgis(ctx: PostgisMeasureContext): Promise<TuneMe
   const sc = ctx.scenario;
   const url = checkPostgresUrl(ctx.url);
   checkPostgisMeasurable(sc, url, ctx.querySets.length);
-  const engine = await connectEngine('postgis', sc, url);
+  const engine = ctx.engine;
   let target: PostgisTuneTarget | undefined;
   try {
-    await guard(url, 'dataset', () =>
-      ensureDataset(engine, sc, {
-        reseed: ctx.reseed,
-        force: ctx.force,
-        progress: ctx.progress,
-        signal: ctx.signal,
-      }),
-    );
     const fp = await guard(url, 'fingerprint', () => engine.fingerprint());
     target = new PostgisTuneTarget({ url, names: resolveNames(sc.names.preset, sc.names.overrides), engine });
     await guard(url, 'tune', () => target!.connect());
@@ -131,6 +123,5 @@ export async function measurePostgis(ctx: PostgisMeasureContext): Promise<TuneMe
     );
   } finally {
     await target?.close();
-    await engine.close().catch(() => undefined);
   }
 }

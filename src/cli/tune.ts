@@ -9,7 +9,7 @@ import { renderTuneMarkdown, type TuneJson } from '../tune/render.ts';
 import { runTuneModel, scenarioWindows } from '../tune/model-run.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
-import { checkMeasurable, ENGINE_NOTES, measureMssql } from './tune-measure.ts';
+import { checkMeasurable, ENGINE_NOTES, measureMssql, openSweepEngine } from './tune-measure.ts';
 import {
   checkPostgisMeasurable,
   measurePostgis,
@@ -80,23 +80,38 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     if (measurePg) checkPostgisMeasurable(cfg.scenario, cfg.url, pgSets.length);
     const note = flags.modelOnly ? undefined : ENGINE_NOTES[engine];
     if (note) say(`note: ${note}`);
-    const t0 = performance.now();
-    const run = runTuneModel(cfg.scenario, {
-      windows,
-      whatIfRadii,
-      cellsPerObject,
-      onProgress: flags.progress === false ? undefined : say,
-    });
-    say(`model ranked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const json: TuneJson = { ...run.json };
-    if (note) json.engine = { name: engine, gridModelApplies: false, note };
-    if (measure || measurePg) {
-      const { progress, signal, dispose } = interruptibleOutput(
-        flags,
-        'interrupted: finishing the current step and restoring the original index (Ctrl-C again to exit at once)',
-      );
-      const common = { scenario: cfg.scenario, url: cfg.url, force: !!flags.force, reseed: !!flags.reseed };
+    const sweeping = measure || measurePg;
+    // Ctrl-C: seeding keeps its committed batches; a sweep finishes its step and restores the index.
+    const out = sweeping
+      ? interruptibleOutput(
+          flags,
+          'interrupted: finishing the current step (a sweep then restores the original index; Ctrl-C again to exit at once)',
+        )
+      : undefined;
+    const json: TuneJson = await (async () => {
+      // The dataset first: a missing --reseed or a bad server costs seconds, not the model's time.
+      const server = out
+        ? await openSweepEngine(cfg.scenario, cfg.url, {
+            reseed: !!flags.reseed,
+            force: !!flags.force,
+            progress: out.progress,
+            signal: out.signal,
+          })
+        : undefined;
       try {
+        const t0 = performance.now();
+        const run = runTuneModel(cfg.scenario, {
+          windows,
+          whatIfRadii,
+          cellsPerObject,
+          onProgress: flags.progress === false ? undefined : say,
+        });
+        say(`model ranked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        const json: TuneJson = { ...run.json };
+        if (note) json.engine = { name: engine, gridModelApplies: false, note };
+        if (!server || !out) return json;
+        const common = { scenario: cfg.scenario, url: cfg.url, engine: server, force: !!flags.force, say };
+        const { progress, signal } = out;
         if (measurePg)
           json.measuredOptions = await measurePostgis({
             ...common,
@@ -104,7 +119,6 @@ export function tuneCommand(setExit: (code: number) => void): Command {
             querySets: pgSets,
             progress,
             signal,
-            say,
           });
         else
           json.measured = await measureMssql({
@@ -114,12 +128,12 @@ export function tuneCommand(setExit: (code: number) => void): Command {
             windows: sweepWindows,
             progress,
             signal,
-            say,
           });
+        return json;
       } finally {
-        dispose();
+        await server?.close().catch(() => undefined);
       }
-    }
+    })().finally(() => out?.dispose());
     const md = renderTuneMarkdown(json, { top });
     const dir = join(cfg.scenario.report.out, `${newRunId(new Date(), randomBytes(2).toString('hex'))}-tune`);
     await mkdir(dir, { recursive: true });
