@@ -3,8 +3,8 @@
  * stream machinery, no per-read allocation), the extended query protocol with named statements parsed
  * once, and results counted or read as text. Connection settings and authentication follow pg exactly
  * (pg's ConnectionParameters reads the URL and the PG* environment variables; its SCRAM and MD5 code
- * answers the server), so any URL pg accepts without TLS works here. Why not pg's Client: see
- * wire/README in src/engines/postgis/README.md ("The load's client").
+ * answers the server; TLS is negotiated as pg does it), so a URL pg accepts works here. Why not pg's
+ * Client: src/engines/postgis/README.md, "The load's client".
  */
 import { createRequire } from 'node:module';
 import net from 'node:net';
