@@ -138,24 +138,26 @@ function sameSizeFindings(m: TuneMeasuredOptions): string[] {
   return out;
 }
 
+/** One configuration against the current one: build time, size, latency of each query set. */
+function versusCurrent(c: MeasuredOption, cur: MeasuredOption, ops: readonly string[]): string {
+  const parts = [
+    `${c.label} builds in ${sec(c.buildMs)} vs ${sec(cur.buildMs)} for the current ${cur.label}`,
+  ];
+  if (c.indexSize && cur.indexSize)
+    parts.push(
+      `index ${mb(c.indexSize.bytes)} MB vs ${mb(cur.indexSize.bytes)} MB (${ratio(c.indexSize.bytes, cur.indexSize.bytes)})`,
+    );
+  parts.push(...latencyVs(c, cur, ops));
+  return `${parts.join('; ')}.`;
+}
+
 /** The plain-words findings: each configuration against the current one, then the index use. */
 export function optionFindings(m: TuneMeasuredOptions): string[] {
   const out: string[] = [];
   const cur = m.configs.find((c) => c.current && c.buildMs !== undefined);
   const ops = m.queries.map((q) => q.op);
-  for (const c of m.configs) {
-    if (c === cur || c.buildMs === undefined) continue;
-    if (!cur) continue;
-    const parts = [
-      `${c.label} builds in ${sec(c.buildMs)} vs ${sec(cur.buildMs)} for the current ${cur.label}`,
-    ];
-    if (c.indexSize && cur.indexSize)
-      parts.push(
-        `index ${mb(c.indexSize.bytes)} MB vs ${mb(cur.indexSize.bytes)} MB (${ratio(c.indexSize.bytes, cur.indexSize.bytes)})`,
-      );
-    parts.push(...latencyVs(c, cur, ops));
-    out.push(`${parts.join('; ')}.`);
-  }
+  if (cur)
+    for (const c of m.configs) if (c !== cur && c.buildMs !== undefined) out.push(versusCurrent(c, cur, ops));
   for (const c of m.configs)
     for (const p of c.plans)
       if (p.samples > 0 && p.usedIndex < p.samples)
@@ -181,7 +183,7 @@ export function optionFindings(m: TuneMeasuredOptions): string[] {
     out.push(`${lines.filter(Boolean).join('; ')}.`);
   }
   out.push(
-    'Each configuration was built and measured once, one query at a time on one connection, one after the other; on a busy machine the same index measured twice can differ by tens of percent at sub-millisecond latencies, so run tune again before acting on a small difference.',
+    'Each configuration was built and measured once: on a busy machine the same index measured twice can differ by tens of percent at sub-millisecond latencies, so run tune again before acting on a small difference.',
   );
   return out;
 }

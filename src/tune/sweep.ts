@@ -11,7 +11,7 @@ import type { MeasuredConfig, MeasuredFilter, MeasuredSize, TuneMeasured } from 
 import type { QueryWindow } from './predict.ts';
 import type { TuneSection } from './render.ts';
 import { message, runIndexSweep, type IndexSnapshot as Snapshot, type IndexTarget } from './sweep-loop.ts';
-import { planSweep, sameConfig, type SweepStep } from './sweep-plan.ts';
+import { planSweep, rowConfig, sameConfig, type SweepStep } from './sweep-plan.ts';
 import { windowRequests } from './sweep-queries.ts';
 
 /** The index as found before the sweep, with its grid configuration when it is one. */
@@ -115,7 +115,7 @@ export async function runSweep(target: SweepTarget, o: SweepOptions): Promise<Tu
   const filterSamples = Math.min(o.filterSamples ?? 5, o.windows.length);
   const loop = await runIndexSweep(target, {
     steps: steps.map((s) => ({
-      config: { boundingBox: s.row.boundingBox, grids: s.row.grids, cellsPerObject: s.row.cellsPerObject },
+      config: rowConfig(s.row),
       record: blank(s),
       label: `rank ${s.row.rank}${s.row.current ? ' (current)' : ''}`,
     })),

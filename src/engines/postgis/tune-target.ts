@@ -57,9 +57,13 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
     this.client = undefined;
   }
 
+  private get conn(): pg.Client {
+    if (!this.client) throw new Error('postgis tune target: connect() first');
+    return this.client;
+  }
+
   private async q<T extends pg.QueryResultRow>(what: string, text: string, values: unknown[] = []) {
-    const c = this.client;
-    if (!c) throw new Error('postgis tune target: connect() first');
+    const c = this.conn;
     return scrubbing(
       this.o.url,
       () => c.query<T>(text, values),
@@ -98,8 +102,7 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
 
   /** indexBuilt = 0 while the index may differ from the scenario's: a killed sweep makes the next run rebuild. */
   async begin(): Promise<void> {
-    const c = this.client;
-    if (!c) throw new Error('postgis tune target: connect() first');
+    const c = this.conn;
     await scrubbing(
       this.o.url,
       () => setMeta(c, this.o.names, { indexBuilt: '0' }),
@@ -108,8 +111,7 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
   }
 
   async end(): Promise<void> {
-    const c = this.client;
-    if (!c) throw new Error('postgis tune target: connect() first');
+    const c = this.conn;
     const entries: Record<string, string> = this.ddlNow
       ? { indexBuilt: '1', indexDdl: this.ddlNow }
       : { indexBuilt: '0' };

@@ -175,9 +175,15 @@ export function dataRowText(buf: Buffer, start: number): (string | null)[] {
 
 /** Rows a command affected, from its CommandComplete tag ("INSERT 0 5", "SELECT 10", "DELETE 3"). */
 export function commandRows(buf: Buffer, start: number, end: number): number | undefined {
-  const tag = buf.toString('latin1', start, buf[end - 1] === NUL ? end - 1 : end);
-  const m = /(\d+)$/.exec(tag);
-  return m ? Number(m[1]) : undefined;
+  let i = buf[end - 1] === NUL ? end - 1 : end;
+  let n = 0;
+  let scale = 1;
+  // The tag's last word, read backwards digit by digit (this runs once per query: no string, no regex).
+  while (i > start && buf[i - 1]! >= 0x30 && buf[i - 1]! <= 0x39) {
+    n += (buf[--i]! - 0x30) * scale;
+    scale *= 10;
+  }
+  return scale === 1 ? undefined : n;
 }
 
 /** The NUL-terminated strings of a body (SASL mechanism list). */
