@@ -1,0 +1,56 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compareResults } from '../../../src/compare/compare.ts';
+import { resolveGate } from '../../../src/compare/gate.ts';
+import { COMPARE_REPORTERS } from '../../../src/compare/reporters.ts';
+import type { RunResult } from '../../../src/report/model.ts';
+import { REPORTERS } from '../../../src/report/registry.ts';
+import { renderTuneHtml } from '../../../src/report/html/tune.ts';
+import { renderTuneMarkdown, type TuneJson } from '../../../src/tune/render.ts';
+
+/**
+ * Committed documents re-rendered byte for byte: result.json (a real `npm start` run) and tune.json (a
+ * real `tune --model-only`, its ranked rows cut to the first 40), and the comparison of the run with itself. A change to any renderer shows
+ * here first; `ATOMBENCH_UPDATE_GOLDEN=1` rewrites the expected files after a deliberate change.
+ */
+const dir = new URL('../../fixtures/golden/', import.meta.url);
+const read = (f: string) => readFileSync(new URL(f, dir), 'utf8');
+const update = process.env.ATOMBENCH_UPDATE_GOLDEN === '1';
+
+function expectGolden(file: string, actual: string): void {
+  if (update) writeFileSync(new URL(file, dir), actual);
+  expect(actual).toBe(read(file));
+}
+
+const result = JSON.parse(read('result.json')) as RunResult;
+const tune = JSON.parse(read('tune.json')) as TuneJson;
+
+describe('committed documents re-render byte for byte', () => {
+  it.each(['md', 'junit', 'csv', 'html'])('result.json as %s', (format) => {
+    const r = REPORTERS[format]!;
+    expectGolden(`expected/${r.fileName!}`, r.render(result));
+  });
+
+  it('result.json on the terminal', () => {
+    expectGolden('expected/terminal.txt', REPORTERS.terminal!.render(result, { color: false }));
+  });
+
+  it.each(['md', 'junit', 'json', 'html'])('the run compared with itself as %s', (format) => {
+    const { settings } = resolveGate(result.scenario.gate, {});
+    const cmp = compareResults({
+      baseline: result,
+      candidate: result,
+      settings,
+      labels: { baseline: 'a', candidate: 'a' },
+    });
+    const r = COMPARE_REPORTERS[format]!;
+    expectGolden(`expected/${r.fileName}`, r.render(cmp));
+  });
+
+  it.each([
+    ['tune.md', () => renderTuneMarkdown(tune)],
+    ['tune.html', () => renderTuneHtml(tune)],
+  ])('tune.json as %s', (file, render) => {
+    expectGolden(`expected/${file}`, render());
+  });
+});
