@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { renderHealthReport, runHealthCheck } from '../engines/mssql/healthcheck.ts';
+import { renderHealthReport, runHealthCheck } from '../engines/mssql/check/healthcheck.ts';
 import { UserError } from '../errors.ts';
 import { resolveNames } from '../scenario/names.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { compareResults } from '../compare/compare.ts';
 import { checkComparable, describeDifferences } from '../compare/fingerprint.ts';
-import { resolveGate, type GateOverrides } from '../compare/gate.ts';
-import { renderCompareMarkdown } from '../compare/markdown.ts';
+import { resolveGate, type GateOverrides } from '../scenario/gate.ts';
+import { renderCompareMarkdown } from '../report/compare/markdown.ts';
 import type { CompareResult } from '../compare/model.ts';
-import { COMPARE_FORMATS, COMPARE_REPORTERS, compareFormats } from '../compare/reporters.ts';
+import { COMPARE_FORMATS, COMPARE_REPORTERS, compareFormats } from '../report/compare/reporters.ts';
 import { UserError } from '../errors.ts';
-import type { RunResult } from '../report/model.ts';
+import type { RunResult } from '../model/result.ts';
 import { DEFAULT_BASELINES_DIR, readResultFile, resolveResultRef } from '../run/baselines.ts';
 
 /**

@@ -2,14 +2,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { COMPARE_SCHEMA, type CompareResult } from '../compare/model.ts';
-import { COMPARE_REPORTERS } from '../compare/reporters.ts';
+import { COMPARE_REPORTERS } from '../report/compare/reporters.ts';
 import { UserError } from '../errors.ts';
-import { renderCompareHtml } from '../report/html/compare.ts';
-import { renderTuneHtml } from '../report/html/tune.ts';
-import { RESULT_SCHEMA, type RunResult } from '../report/model.ts';
+import { renderCompareHtml } from '../report/compare/html.ts';
+import { renderTuneHtml } from '../report/tune/html.ts';
+import { RESULT_SCHEMA, type RunResult } from '../model/result.ts';
 import { REPORTERS } from '../report/registry.ts';
 import { renderReports } from '../report/write.ts';
-import { renderTuneMarkdown, TUNE_SCHEMA, type TuneJson } from '../tune/render.ts';
+import { renderTuneMarkdown, TUNE_SCHEMA, type TuneJson } from '../report/tune/markdown.ts';
 
 async function readJson(file: string): Promise<unknown> {
   let text: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { renderCompareMarkdown } from '../compare/markdown.ts';
-import { COMPARE_FORMATS } from '../compare/reporters.ts';
+import { renderCompareMarkdown } from '../report/compare/markdown.ts';
+import { COMPARE_FORMATS } from '../report/compare/reporters.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { writeReports, newRunId } from '../report/write.ts';
 import { reporterFor } from '../report/registry.ts';

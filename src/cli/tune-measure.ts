@@ -5,7 +5,7 @@
  * ENGINE_NOTES says, on postgis and sqlite, that the GEOMETRY_GRID model does not apply to them.
  */
 import { parseMssqlUrl } from '../engines/mssql/connection-url.ts';
-import { MssqlTuneTarget } from '../engines/mssql/tune-target.ts';
+import { MssqlTuneTarget } from '../engines/mssql/tune/tune-target.ts';
 import { UserError } from '../errors.ts';
 import { ensureDataset } from '../run/dataset.ts';
 import { connectEngine, guard } from '../run/orchestrator.ts';
@@ -15,7 +15,7 @@ import { resolveNames } from '../scenario/names.ts';
 import type { ParamDist, Scenario } from '../scenario/schema.ts';
 import type { TuneMeasured } from '../tune/measured.ts';
 import type { QueryWindow } from '../tune/predict.ts';
-import type { TuneSection } from '../tune/render.ts';
+import type { TuneSection } from '../report/tune/markdown.ts';
 import { runSweep } from '../tune/sweep.ts';
 
 /** What `tune` says on engines the GEOMETRY_GRID model does not describe (no final period). */

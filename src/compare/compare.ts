@@ -1,8 +1,8 @@
 import { TOTAL_OP } from '../metrics/operation-stats.ts';
-import type { RunResult } from '../report/model.ts';
-import { isIgnoredMetric, type GateSettings } from './gate.ts';
+import type { RunResult } from '../model/result.ts';
+import { isIgnoredMetric, type GateSettings } from '../scenario/gate.ts';
 import { decide, gatherEvidence } from './judge.ts';
-import { METRIC_DEFS, OPERATION_METRICS, RUN_METRICS, type GateMetric } from './metrics.ts';
+import { METRIC_DEFS, OPERATION_METRICS, RUN_METRICS, type GateMetric } from '../scenario/gate-metrics.ts';
 import {
   COMPARE_SCHEMA,
   type CompareResult,

@@ -1,4 +1,4 @@
-import type { RunFingerprint, RunResult } from '../report/model.ts';
+import type { RunFingerprint, RunResult } from '../model/result.ts';
 import type { FingerprintDifference } from './model.ts';
 
 /**

@@ -1,11 +1,11 @@
-import type { RunResult, TrialResult } from '../report/model.ts';
-import { bootstrapLogRatio, histogramSource, summarizeReplicates } from './bootstrap.ts';
-import type { GateSettings } from './gate.ts';
-import { poissonLogRateRatio, proportionDifference, type Interval } from './intervals.ts';
-import { hodgesLehmann, mannWhitney, P_EPSILON } from './mann-whitney.ts';
-import type { MetricDef } from './metrics.ts';
+import type { RunResult, TrialResult } from '../model/result.ts';
+import { bootstrapLogRatio, histogramSource, summarizeReplicates } from './stats/bootstrap.ts';
+import type { GateSettings } from '../scenario/gate.ts';
+import { poissonLogRateRatio, proportionDifference, type Interval } from './stats/intervals.ts';
+import { hodgesLehmann, mannWhitney, P_EPSILON } from './stats/mann-whitney.ts';
+import type { MetricDef } from '../scenario/gate-metrics.ts';
 import type { ChangeVerdict, CompareMethod } from './model.ts';
-import { streamSeed, uniform } from './prng.ts';
+import { streamSeed, uniform } from './stats/prng.ts';
 import { resultOp, trialOp } from './trial-view.ts';
 import {
   errorsAndAttempts,

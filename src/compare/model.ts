@@ -1,4 +1,4 @@
-import type { EffectScale, GateMetric, MetricDef } from './metrics.ts';
+import type { EffectScale, GateMetric, MetricDef } from '../scenario/gate-metrics.ts';
 
 /**
  * compare.json, schema id `atombench/compare@1`: a plain JSON object that every compare reporter (and

@@ -5,7 +5,7 @@ import type {
   RunResult,
   TrialOperationStats,
   TrialResult,
-} from '../report/model.ts';
+} from '../model/result.ts';
 
 /**
  * The trials of a result as compare reads them. A multi-trial run lists them in `trials`; a single run

@@ -1,5 +1,5 @@
-import type { RunResult, TrialResult } from '../report/model.ts';
-import type { GateMetric } from './metrics.ts';
+import type { RunResult, TrialResult } from '../model/result.ts';
+import type { GateMetric } from '../scenario/gate-metrics.ts';
 import { maxQueueDepthOf, resultOp, trialOp } from './trial-view.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
-import type { ClientHealth } from '../report/model.ts';
+import type { ClientHealth } from '../model/result.ts';
 
 /**
  * The client checks itself: when the harness, not the database, limited the run, the numbers

@@ -4,7 +4,7 @@ import {
   encodeIntoCompressedBase64,
   type Histogram,
 } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/model.ts';
+import type { LatencySummary } from '../model/result.ts';
 
 /**
  * Every use of hdr-histogram-js lives in this file, so the rest of atombench depends on five functions,

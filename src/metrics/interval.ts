@@ -1,4 +1,4 @@
-import type { TimeSeriesPoint } from '../report/model.ts';
+import type { TimeSeriesPoint } from '../model/result.ts';
 import {
   createGaugeHistogram,
   createLatencyHistogram,

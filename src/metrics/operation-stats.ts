@@ -1,4 +1,4 @@
-import type { OperationStats } from '../report/model.ts';
+import type { OperationStats } from '../model/result.ts';
 import { countOf, encodeHistogram, mergeInto, summarize, createLatencyHistogram } from './histogram.ts';
 import type { OperationTotals } from './interval.ts';
 

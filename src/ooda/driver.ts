@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorClassOf } from '../errors.ts';
 import type { QueueDriver, QueueMessage } from '../engines/types.ts';
 import { createLatencyHistogram, recordMicros, summarize, type HdrHistogram } from '../metrics/histogram.ts';
-import type { LatencySummary, OodaSummary } from '../report/model.ts';
+import type { LatencySummary, OodaSummary } from '../model/result.ts';
 import { PHASES, type Phase } from '../scenario/names.ts';
 import type { Clock } from '../load/clock.ts';
 

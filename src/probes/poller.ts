@@ -1,6 +1,6 @@
 import type { Capabilities, Engine, OperationRequest, ProbeSample } from '../engines/types.ts';
 import { errorClassOf } from '../errors.ts';
-import type { Measured, ProbeSummary } from '../report/model.ts';
+import type { Measured, ProbeSummary } from '../model/result.ts';
 import type { Phase } from '../scenario/names.ts';
 
 /** Primary filter samples kept per operation over a run (each costs a scan of the candidates). */

@@ -1,4 +1,4 @@
-import type { Measured, TargetResult } from './model.ts';
+import type { Measured, TargetResult } from '../model/result.ts';
 
 /**
  * Number formatting shared by the human-readable reporters (markdown, terminal, junit messages), so a

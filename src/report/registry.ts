@@ -1,11 +1,11 @@
 import { UserError } from '../errors.ts';
-import { renderCsv } from './csv.ts';
-import { renderRunHtml } from './html/run.ts';
-import { renderJson } from './json.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
-import type { RunResult } from './model.ts';
-import { renderTerminal } from './terminal.ts';
+import { renderCsv } from './run/csv.ts';
+import { renderRunHtml } from './run/html.ts';
+import { renderJson } from './run/json.ts';
+import { renderJunit } from './run/junit.ts';
+import { renderMarkdown } from './run/markdown.ts';
+import type { RunResult } from '../model/result.ts';
+import { renderTerminal } from './run/terminal.ts';
 
 /**
  * Every reporter, by name, in one explicit table (no registration by import side effect). To add one:

@@ -1,6 +1,6 @@
 import { mkdir, rm, symlink, writeFile, cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunResult } from './model.ts';
+import type { RunResult } from '../model/result.ts';
 import { reporterFor } from './registry.ts';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { RESULT_SCHEMA, type RunResult } from '../report/model.ts';
+import { RESULT_SCHEMA, type RunResult } from '../model/result.ts';
 
 /**
  * Named baselines: result.json files kept in a folder (default `.atombench/baselines/NAME.json`), so CI

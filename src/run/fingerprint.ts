@@ -1,6 +1,6 @@
 import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import type { EngineFingerprint } from '../engines/types.ts';
-import type { RunFingerprint } from '../report/model.ts';
+import type { RunFingerprint } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /**

@@ -8,7 +8,7 @@ import type {
   OperationStats,
   ProbeSummary,
   RunResult,
-} from '../report/model.ts';
+} from '../model/result.ts';
 
 /**
  * Merge the results of N trials (same data, same scenario) into one: counts add up, latency histograms

@@ -3,7 +3,7 @@ import { createEngine } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
 import { RuntimeFailure, UserError } from '../errors.ts';
 import { realClock, type Clock } from '../load/clock.ts';
-import type { RunResult } from '../report/model.ts';
+import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, type DatasetOutcome } from './dataset.ts';
@@ -11,7 +11,7 @@ import { measure, poolSize, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
-import { scrubSecrets } from './redact.ts';
+import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
 
 export interface RunOptions {

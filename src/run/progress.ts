@@ -1,4 +1,4 @@
-import type { TimeSeriesPoint } from '../report/model.ts';
+import type { TimeSeriesPoint } from '../model/result.ts';
 
 /** What long work reports; the CLI renders it (bar, status line, or nothing). */
 export interface Progress {

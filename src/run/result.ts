@@ -2,13 +2,13 @@ import type { EngineFingerprint } from '../engines/types.ts';
 import { summarize, countOf } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
 import { evaluateClientHealth } from '../load/self-check.ts';
-import { RESULT_SCHEMA, type OperationStats, type RunResult } from '../report/model.ts';
+import { RESULT_SCHEMA, type OperationStats, type RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import type { DatasetOutcome } from './dataset.ts';
 import type { Measurement } from './measure.ts';
-import { redactScenario } from './redact.ts';
+import { redactScenario } from '../redact.ts';
 
 export interface ResultInput {
   runId: string;

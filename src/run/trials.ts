@@ -1,4 +1,4 @@
-import type { RunResult, TimeSeriesPoint, TrialResult } from '../report/model.ts';
+import type { RunResult, TimeSeriesPoint, TrialResult } from '../model/result.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { maxQueueDepthOf, trialOperation } from '../compare/trial-view.ts';

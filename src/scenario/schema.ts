@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NAME_PRESETS } from './names.ts';
-import { GATE_DEFAULTS, parseMinEffect } from '../compare/gate.ts';
+import { GATE_DEFAULTS, parseMinEffect } from './gate.ts';
 
 /**
  * The scenario file. Every field has its default here, beside its definition; units are in the names.

@@ -1,4 +1,4 @@
-import type { TargetResult } from '../report/model.ts';
+import type { TargetResult } from '../model/result.ts';
 import { observedUnit, type Comparator } from './grammar.ts';
 import { resolveMetric, type MeasuredResult, type Reading } from './metrics.ts';
 import type { TargetSpec } from './runbook.ts';

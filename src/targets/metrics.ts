@@ -1,6 +1,6 @@
 import { decodeHistogram, mergeInto, createLatencyHistogram, summarize } from '../metrics/histogram.ts';
 import { errorCount } from '../metrics/operation-stats.ts';
-import type { LatencySummary, Measured, OperationStats, RunResult } from '../report/model.ts';
+import type { LatencySummary, Measured, OperationStats, RunResult } from '../model/result.ts';
 import { OPERATION_NAMES } from '../scenario/schema.ts';
 import type { Comparator, MetricKind, TargetExpression } from './grammar.ts';
 

@@ -5,7 +5,7 @@
  * whether EXPLAIN shows the index used; with plain-words findings. Pure: options-sweep.ts fills it,
  * render.ts and the HTML page show it.
  */
-import type { LatencySummary } from '../report/model.ts';
+import type { LatencySummary } from '../model/result.ts';
 import { num } from './findings.ts';
 import { restoreNotes } from './measured.ts';
 import type { SweepRecord } from './sweep-loop.ts';

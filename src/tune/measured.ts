@@ -3,7 +3,7 @@
  * stays atombench/tune@1, the fields are additive) and its Markdown table. Pure: sweep.ts fills it,
  * render.ts and the HTML page show it.
  */
-import type { LatencySummary } from '../report/model.ts';
+import type { LatencySummary } from '../model/result.ts';
 import { boxText, int, num, pct } from './findings.ts';
 import type { BoundingBox, Grids } from './grid.ts';
 

@@ -14,7 +14,7 @@ import { buildFindings, type WhatIf } from './findings.ts';
 import type { GridConfig } from './grid.ts';
 import { createPredictor, type QueryWindow } from './predict.ts';
 import { candidateBoxes, rankConfigurations, type Ranking } from './rank.ts';
-import { tuneJson, type TuneJson } from './render.ts';
+import { tuneJson, type TuneJson } from '../report/tune/markdown.ts';
 
 export interface ModelRunOptions {
   /** Query windows drawn from the workload (default 200). */

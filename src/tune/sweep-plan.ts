@@ -3,7 +3,7 @@
  * ones and the current one, last. Pure.
  */
 import type { GridConfig } from './grid.ts';
-import type { TuneRow, TuneSection } from './render.ts';
+import type { TuneRow, TuneSection } from '../report/tune/markdown.ts';
 
 export interface SweepStep {
   row: TuneRow;

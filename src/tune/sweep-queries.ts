@@ -5,7 +5,7 @@
  */
 import { errorClassOf } from '../errors.ts';
 import { createLatencyHistogram, recordNanos, summarize } from '../metrics/histogram.ts';
-import type { LatencySummary } from '../report/model.ts';
+import type { LatencySummary } from '../model/result.ts';
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
 import type { QueryWindow } from './predict.ts';
 

@@ -9,7 +9,7 @@
 import type { GridConfig } from './grid.ts';
 import type { MeasuredConfig, MeasuredFilter, MeasuredSize, TuneMeasured } from './measured.ts';
 import type { QueryWindow } from './predict.ts';
-import type { TuneSection } from './render.ts';
+import type { TuneSection } from '../report/tune/markdown.ts';
 import { message, runIndexSweep, type IndexSnapshot as Snapshot, type IndexTarget } from './sweep-loop.ts';
 import { planSweep, rowConfig, sameConfig, type SweepStep } from './sweep-plan.ts';
 import { windowRequests } from './sweep-queries.ts';

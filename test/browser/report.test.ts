@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderCompareHtml } from '../../src/report/html/compare.ts';
-import { renderRunHtml } from '../../src/report/html/run.ts';
-import { renderTuneHtml } from '../../src/report/html/tune.ts';
+import { renderCompareHtml } from '../../src/report/compare/html.ts';
+import { renderRunHtml } from '../../src/report/run/html.ts';
+import { renderTuneHtml } from '../../src/report/tune/html.ts';
 import { makeResult } from '../fixtures/result.ts';
 import { makeCompare, makePostgisTune, makeTune } from '../unit/report/html-fixtures.ts';
 

@@ -6,11 +6,11 @@ import type sql from 'mssql';
 import { UserError } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { DatasetState, EngineFingerprint } from '../types.ts';
-import { existsQuery, rowCountQuery } from './catalog.ts';
-import { FINGERPRINT_SQL, QUERY_STORE_SQL } from './dialect-probes.ts';
-import { deployedIndexDdl } from './index-build.ts';
-import { createSpatialIndexDdl, mainIndexSpec, type IndexConfig } from './index-ddl.ts';
-import { exec, rows } from './statement.ts';
+import { existsQuery, rowCountQuery } from './sql/catalog.ts';
+import { FINGERPRINT_SQL, QUERY_STORE_SQL } from './sql/dialect-probes.ts';
+import { deployedIndexDdl } from './seed/index-build.ts';
+import { createSpatialIndexDdl, mainIndexSpec, type IndexConfig } from './sql/index-ddl.ts';
+import { exec, rows } from './sql/statement.ts';
 
 export interface FingerprintContext {
   names: ObjectNames;

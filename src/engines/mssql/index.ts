@@ -26,23 +26,23 @@ import type {
   SeedOutcome,
   SeedProgress,
 } from '../types.ts';
-import { MssqlQueueDriver } from './broker.ts';
-import { updateMetaQuery } from './catalog.ts';
+import { MssqlQueueDriver } from './broker/queue-driver.ts';
+import { updateMetaQuery } from './sql/catalog.ts';
 import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { MssqlPools } from './pools.ts';
-import { queryWindow } from './dialect.ts';
-import { resetIngestedQuery } from './dialect-ingest.ts';
-import { enableBroker, type Sessions } from './enable-broker.ts';
+import { queryWindow } from './sql/dialect.ts';
+import { resetIngestedQuery } from './sql/dialect-ingest.ts';
+import { enableBroker, type Sessions } from './broker/enable-broker.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
-import { buildSpatialIndexes } from './index-build.ts';
+import { buildSpatialIndexes } from './seed/index-build.ts';
 import { MssqlOperations } from './operations.ts';
-import { samplePrimaryFilter, type PrimaryFilterStats } from './primary-filter.ts';
-import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './probes.ts';
-import { prepareSchema } from './schema.ts';
-import { SEED_MODES, type SeedMode } from './seed-rows.ts';
-import { seedBatches } from './seeding.ts';
-import { exec, rows } from './statement.ts';
+import { samplePrimaryFilter, type PrimaryFilterStats } from './plan/primary-filter.ts';
+import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
+import { prepareSchema } from './seed/schema.ts';
+import { SEED_MODES, type SeedMode } from './seed/seed-rows.ts';
+import { seedBatches } from './seed/seeding.ts';
+import { exec, rows } from './sql/statement.ts';
 
 export interface MssqlEngineOptions {
   url: string | undefined;

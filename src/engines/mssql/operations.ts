@@ -15,13 +15,13 @@ import {
   spatialIdents,
   walkStepQuery,
   type SpatialIdents,
-} from './dialect.ts';
-import { ingestQuery } from './dialect-ingest.ts';
+} from './sql/dialect.ts';
+import { ingestQuery } from './sql/dialect-ingest.ts';
 import { operationError } from './error-class.ts';
-import { parseShowplan, planSummary, showplansFrom, usesSpatialIndex } from './plan-xml.ts';
+import { parseShowplan, planSummary, showplansFrom, usesSpatialIndex } from './plan/plan-xml.ts';
 import type { Redactor } from './redact.ts';
-import type { SeedMode } from './seed-rows.ts';
-import { batch, exec, rows, type RequestSource, type SqlStatement } from './statement.ts';
+import type { SeedMode } from './seed/seed-rows.ts';
+import { batch, exec, rows, type RequestSource, type SqlStatement } from './sql/statement.ts';
 
 export interface OperationsOptions {
   names: ObjectNames;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { RuntimeFailure, UserError } from '../../errors.ts';
-import { redactUrl, scrubSecrets } from '../../run/redact.ts';
+import { redactUrl, scrubSecrets } from '../../redact.ts';
 
 /** Connections say who they are in pg_stat_activity (unless the URL sets application_name). */
 export const APPLICATION_NAME = 'atombench';

@@ -7,7 +7,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-const BOOT = new URL('../worker-boot.mjs', import.meta.url);
+const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 const ENTRY = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /** One worker thread with a request/response channel. */

@@ -8,7 +8,7 @@ import sql from 'mssql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { UserError } from '../../../src/errors.ts';
-import { runHealthCheck } from '../../../src/engines/mssql/healthcheck.ts';
+import { runHealthCheck } from '../../../src/engines/mssql/check/healthcheck.ts';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import {

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestRecordFactory, createRecordFactory } from '../../../src/dataset/records.ts';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { OperationError } from '../../../src/errors.ts';
-import { knnQuery, spatialIdents } from '../../../src/engines/mssql/dialect.ts';
-import { quoteName } from '../../../src/engines/mssql/identifiers.ts';
+import { knnQuery, spatialIdents } from '../../../src/engines/mssql/sql/dialect.ts';
+import { quoteName } from '../../../src/engines/mssql/sql/identifiers.ts';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
-import { parseShowplan, showplansFrom, usesSpatialIndex } from '../../../src/engines/mssql/plan-xml.ts';
-import { exec } from '../../../src/engines/mssql/statement.ts';
+import { parseShowplan, showplansFrom, usesSpatialIndex } from '../../../src/engines/mssql/plan/plan-xml.ts';
+import { exec } from '../../../src/engines/mssql/sql/statement.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import {
   containerRuntime,

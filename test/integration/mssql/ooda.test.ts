@@ -7,7 +7,7 @@ import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { OperationError } from '../../../src/errors.ts';
-import type { MssqlQueueDriver } from '../../../src/engines/mssql/broker.ts';
+import type { MssqlQueueDriver } from '../../../src/engines/mssql/broker/queue-driver.ts';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { realClock } from '../../../src/load/clock.ts';
 import { OodaDriver } from '../../../src/ooda/driver.ts';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
-import { MssqlTuneTarget } from '../../../src/engines/mssql/tune-target.ts';
+import { MssqlTuneTarget } from '../../../src/engines/mssql/tune/tune-target.ts';
 import { UserError } from '../../../src/errors.ts';
 import { ensureDataset } from '../../../src/run/dataset.ts';
 import { silentProgress } from '../../../src/run/progress.ts';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../../src/compare/compare.ts';
-import { resolveGate } from '../../../src/compare/gate.ts';
+import { resolveGate } from '../../../src/scenario/gate.ts';
 import type { CompareResult, MetricComparison } from '../../../src/compare/model.ts';
-import type { RunResult } from '../../../src/report/model.ts';
+import type { RunResult } from '../../../src/model/result.ts';
 import { synthRun } from './synthetic.ts';
 
 const settings = resolveGate(undefined).settings;

@@ -6,7 +6,7 @@ import {
   flatten,
   isIgnoredField,
 } from '../../../src/compare/fingerprint.ts';
-import type { RunFingerprint, RunResult } from '../../../src/report/model.ts';
+import type { RunFingerprint, RunResult } from '../../../src/model/result.ts';
 import { makeResult } from '../../fixtures/result.ts';
 
 const FP: RunFingerprint = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide, samplesNeeded, type Evidence } from '../../../src/compare/judge.ts';
-import { METRIC_DEFS } from '../../../src/compare/metrics.ts';
+import { METRIC_DEFS } from '../../../src/scenario/gate-metrics.ts';
 
 function ev(
   change: number,

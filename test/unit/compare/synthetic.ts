@@ -1,8 +1,8 @@
-import { normal, uniform } from '../../../src/compare/prng.ts';
+import { normal, uniform } from '../../../src/compare/stats/prng.ts';
 import { createLatencyHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { OperationTotals } from '../../../src/metrics/interval.ts';
 import { toOperationStats, totalOperationStats } from '../../../src/metrics/operation-stats.ts';
-import type { RunResult } from '../../../src/report/model.ts';
+import type { RunResult } from '../../../src/model/result.ts';
 import { mergeTrialRuns } from '../../../src/run/trials.ts';
 import { makeResult } from '../../fixtures/result.ts';
 

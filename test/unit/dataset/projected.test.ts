@@ -12,12 +12,7 @@ import {
   projectedWithinClusterSigma,
   type ProjectedParams,
 } from '../../../src/dataset/projected.ts';
-import {
-  createExplicitModel,
-  explicitAtom,
-  explicitPoint,
-  projectVector,
-} from '../../../src/dataset/projectedExplicit.ts';
+import { createExplicitModel, explicitAtom, explicitPoint, projectVector } from './projected-explicit.ts';
 import { axes, ksCritical, ksTwoSample, norm, pooledSigma, withinGroupShare } from './stats.ts';
 
 const params = (over: Partial<ProjectedParams> = {}): ProjectedParams => ({

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../../src/compare/compare.ts';
-import { resolveGate } from '../../../src/compare/gate.ts';
-import { COMPARE_REPORTERS } from '../../../src/compare/reporters.ts';
-import type { RunResult } from '../../../src/report/model.ts';
+import { resolveGate } from '../../../src/scenario/gate.ts';
+import { COMPARE_REPORTERS } from '../../../src/report/compare/reporters.ts';
+import type { RunResult } from '../../../src/model/result.ts';
 import { REPORTERS } from '../../../src/report/registry.ts';
-import { renderTuneHtml } from '../../../src/report/html/tune.ts';
-import { renderTuneMarkdown, type TuneJson } from '../../../src/tune/render.ts';
+import { renderTuneHtml } from '../../../src/report/tune/html.ts';
+import { renderTuneMarkdown, type TuneJson } from '../../../src/report/tune/markdown.ts';
 
 /**
  * Committed documents re-rendered byte for byte: result.json (a real `npm start` run) and tune.json (a

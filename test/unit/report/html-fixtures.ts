@@ -1,17 +1,17 @@
 import { compareResults } from '../../../src/compare/compare.ts';
-import { resolveGate } from '../../../src/compare/gate.ts';
+import { resolveGate } from '../../../src/scenario/gate.ts';
 import type { CompareResult } from '../../../src/compare/model.ts';
 import { createLatencyHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { OperationTotals } from '../../../src/metrics/interval.ts';
 import { toOperationStats, totalOperationStats } from '../../../src/metrics/operation-stats.ts';
-import type { LatencySummary, RunResult } from '../../../src/report/model.ts';
+import type { LatencySummary, RunResult } from '../../../src/model/result.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import { buildFindings } from '../../../src/tune/findings.ts';
 import type { GridConfig } from '../../../src/tune/grid.ts';
 import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/measured-options.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { tuneJson, type TuneJson } from '../../../src/tune/render.ts';
+import { tuneJson, type TuneJson } from '../../../src/report/tune/markdown.ts';
 import { MEASURED_SEC, makeResult, RAW_US } from '../../fixtures/result.ts';
 
 /**

@@ -9,7 +9,7 @@ import {
   summarize,
 } from '../../../src/metrics/histogram.ts';
 import { errorCount } from '../../../src/metrics/operation-stats.ts';
-import type { RunResult } from '../../../src/report/model.ts';
+import type { RunResult } from '../../../src/model/result.ts';
 import { mergeClient, mergeOoda, mergeSummariesUpper } from '../../../src/run/merge-trials.ts';
 import { mergeTrialRuns } from '../../../src/run/trials.ts';
 import { resolveTargets } from '../../../src/targets/runbook.ts';

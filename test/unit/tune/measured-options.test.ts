@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTuneHtml } from '../../../src/report/html/tune.ts';
+import { renderTuneHtml } from '../../../src/report/tune/html.ts';
 import { esc } from '../../../src/report/html/markup.ts';
 import {
   optionFindings,
@@ -9,7 +9,7 @@ import {
   renderOptionsMarkdown,
 } from '../../../src/tune/measured-options.ts';
 import { planOptions } from '../../../src/tune/options-sweep.ts';
-import { renderTuneMarkdown } from '../../../src/tune/render.ts';
+import { renderTuneMarkdown } from '../../../src/report/tune/markdown.ts';
 import { makeMeasuredOptions, makePostgisTune } from '../report/html-fixtures.ts';
 
 describe('measured index options', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderTuneHtml } from '../../../src/report/html/tune.ts';
+import { renderTuneHtml } from '../../../src/report/tune/html.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import type { GridConfig } from '../../../src/tune/grid.ts';
 import { measuredNotes, renderMeasuredMarkdown, type TuneMeasured } from '../../../src/tune/measured.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { renderTuneMarkdown, tuneJson, type TuneJson } from '../../../src/tune/render.ts';
+import { renderTuneMarkdown, tuneJson, type TuneJson } from '../../../src/report/tune/markdown.ts';
 
 const CURRENT: GridConfig = {
   boundingBox: [-1000, -1000, 1000, 1000],

@@ -5,7 +5,7 @@ import { collectPoints } from '../../../src/tune/buckets.ts';
 import type { GridConfig } from '../../../src/tune/grid.ts';
 import { createPredictor, type QueryWindow } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { tuneJson, type TuneSection } from '../../../src/tune/render.ts';
+import { tuneJson, type TuneSection } from '../../../src/report/tune/markdown.ts';
 import { runSweep, sumFilter, type IndexSnapshot, type SweepTarget } from '../../../src/tune/sweep.ts';
 import { needsRestore } from '../../../src/tune/sweep-loop.ts';
 import { planSweep, rowConfig, sameConfig } from '../../../src/tune/sweep-plan.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuntimeFailure, UserError } from '../../../../src/errors.ts';
 import { MssqlEngine } from '../../../../src/engines/mssql/index.ts';
-import { runHealthCheck } from '../../../../src/engines/mssql/healthcheck.ts';
+import { runHealthCheck } from '../../../../src/engines/mssql/check/healthcheck.ts';
 import { NAME_PRESETS } from '../../../../src/scenario/names.ts';
 import { scenarioSchema } from '../../../../src/scenario/schema.ts';
 

@@ -1,0 +1,119 @@
+/**
+ * Read-only probe queries. Server-wide DMVs need VIEW SERVER STATE (SQL Server 2022: VIEW SERVER
+ * PERFORMANCE STATE is enough); without it the metric is n/a with the reason, never 0.
+ */
+import type { ObjectNames } from '../../../scenario/names.ts';
+import { likeLiteral } from './identifiers.ts';
+import { brokerServices } from './object-names.ts';
+import { param, type SqlStatement } from './statement.ts';
+
+/**
+ * Permissions that decide the capabilities (SD:docs/t-sql/functions/has-perms-by-name-transact-sql.md;
+ * a permission name unknown to the server, like VIEW SERVER PERFORMANCE STATE before 2022, gives NULL).
+ */
+export const PERMISSIONS_SQL = `SELECT
+  HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW SERVER STATE') AS ViewServerState,
+  HAS_PERMS_BY_NAME(NULL, NULL, 'VIEW SERVER PERFORMANCE STATE') AS ViewServerPerformanceState,
+  HAS_PERMS_BY_NAME(DB_NAME(), 'DATABASE', 'SHOWPLAN') AS Showplan;`;
+
+/**
+ * Buffer cache hit ratio, an instant ratio over recent page accesses
+ * (SD:docs/relational-databases/performance-monitor/sql-server-buffer-manager-object.md). Counter names
+ * are nchar(128), padded: compared after RTRIM. Zero rows = counters disabled.
+ */
+export const BUFFER_CACHE_SQL = `SELECT 100.0 * a.cntr_value / NULLIF(b.cntr_value, 0) AS buffer_cache_hit_pct
+FROM sys.dm_os_performance_counters AS a
+JOIN sys.dm_os_performance_counters AS b ON b.object_name = a.object_name
+WHERE a.object_name LIKE N'%Buffer Manager%'
+  AND RTRIM(a.counter_name) = N'Buffer cache hit ratio'
+  AND RTRIM(b.counter_name) = N'Buffer cache hit ratio base';`;
+
+/**
+ * The runbook's "Spatial Query Performance" query with the mapped table name (a LIKE pattern as a
+ * parameter, wildcards escaped). Its averages are the runbook's: the mean of per-statement averages.
+ * Totals are returned too, so the probe can take deltas over a run. Times are microseconds.
+ */
+export function queryStatsQuery(names: ObjectNames): SqlStatement {
+  return {
+    text: `SELECT
+    AVG(CAST(total_elapsed_time AS FLOAT) / execution_count / 1000) AS AvgDurationMs,
+    AVG(CAST(total_logical_reads AS FLOAT) / execution_count) AS AvgLogicalReads,
+    SUM(execution_count) AS Executions,
+    SUM(CAST(total_elapsed_time AS FLOAT)) AS TotalElapsedUs,
+    SUM(CAST(total_logical_reads AS FLOAT)) AS TotalLogicalReads
+FROM sys.dm_exec_query_stats qs
+CROSS APPLY sys.dm_exec_sql_text(qs.sql_handle) st
+WHERE st.text LIKE N'%' + @table + N'%' ESCAPE N'\\'
+    AND st.text LIKE N'%STIntersects%';`,
+    params: [param('table', 'nvarchar', likeLiteral(names.embeddingsTable))],
+  };
+}
+
+function serviceParams(names: ObjectNames) {
+  return brokerServices(names).map((s, i) => param(`s${i}`, 'nvarchar', s));
+}
+const serviceList = (names: ObjectNames) =>
+  brokerServices(names)
+    .map((_, i) => `@s${i}`)
+    .join(', ');
+
+/**
+ * Conversation endpoints of the loop's services by state: anything but CD (closed) that stays is a
+ * leaked conversation (SD:docs/relational-databases/system-catalog-views/sys-conversation-endpoints-transact-sql.md).
+ */
+export function conversationStatesQuery(names: ObjectNames): SqlStatement {
+  return {
+    text: `SELECT ce.state AS state, COUNT(*) AS n
+FROM sys.conversation_endpoints AS ce
+JOIN sys.services AS s ON s.service_id = ce.service_id
+WHERE s.name IN (${serviceList(names)})
+GROUP BY ce.state;`,
+    params: serviceParams(names),
+  };
+}
+
+/** Messages stuck in sys.transmission_queue for the loop's services (transmission_status says why). */
+export function transmissionQueueQuery(names: ObjectNames): SqlStatement {
+  return {
+    text: `SELECT COUNT(*) AS n FROM sys.transmission_queue
+WHERE from_service_name IN (${serviceList(names)}) OR to_service_name IN (${serviceList(names)});`,
+    params: serviceParams(names),
+  };
+}
+
+/** Queues disabled by poison-message handling (is_receive_enabled = 0) among the loop's queues. */
+export function disabledQueuesQuery(names: ObjectNames): SqlStatement {
+  const queues = [
+    names.analyzeQueue,
+    names.hypothesizeQueue,
+    names.actQueue,
+    names.learnQueue,
+    names.initiatorQueue,
+  ];
+  return {
+    text: `SELECT COUNT(*) AS n FROM sys.service_queues
+WHERE schema_id = SCHEMA_ID(@schema) AND name IN (${queues.map((_, i) => `@q${i}`).join(', ')}) AND is_receive_enabled = 0;`,
+    params: [param('schema', 'sysname', names.schema), ...queues.map((q, i) => param(`q${i}`, 'sysname', q))],
+  };
+}
+
+/** What the fingerprint records: version, edition and the settings that change results. */
+export const FINGERPRINT_SQL = `SELECT
+    CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS ProductVersion,
+    CAST(SERVERPROPERTY('ProductLevel') AS nvarchar(128)) AS ProductLevel,
+    CAST(SERVERPROPERTY('ProductUpdateLevel') AS nvarchar(128)) AS ProductUpdateLevel,
+    CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS Edition,
+    d.name AS DatabaseName,
+    d.compatibility_level AS CompatibilityLevel,
+    d.is_broker_enabled AS BrokerEnabled,
+    d.is_read_committed_snapshot_on AS ReadCommittedSnapshot,
+    d.snapshot_isolation_state_desc AS SnapshotIsolation,
+    d.recovery_model_desc AS RecoveryModel,
+    (SELECT CAST(value_in_use AS int) FROM sys.configurations WHERE name = N'max degree of parallelism') AS MaxDop,
+    (SELECT CAST(value_in_use AS int) FROM sys.configurations WHERE name = N'cost threshold for parallelism') AS CostThreshold,
+    (SELECT CAST(value_in_use AS bigint) FROM sys.configurations WHERE name = N'max server memory (MB)') AS MaxServerMemoryMb
+FROM sys.databases AS d WHERE d.database_id = DB_ID();`;
+
+/** Query Store state (default ON for new databases in 2022); may need VIEW DATABASE STATE. */
+export const QUERY_STORE_SQL =
+  'SELECT actual_state_desc AS QueryStore FROM sys.database_query_store_options;';

@@ -1,0 +1,32 @@
+import { stringify } from 'csv-stringify/sync';
+import type { RunResult, TimeSeriesPoint } from '../../model/result.ts';
+
+/**
+ * timeseries.csv: one row per interval, for spreadsheets and plotting. The column set is fixed (open-loop
+ * and queue columns stay, empty when not measured) so files from different runs line up.
+ */
+
+export const TIMESERIES_COLUMNS = [
+  'tSec',
+  'warmup',
+  'ops',
+  'errors',
+  'p50Ms',
+  'p95Ms',
+  'p99Ms',
+  'queueDepth',
+  'scheduleLagP99Ms',
+  'dropped',
+] as const satisfies readonly (keyof TimeSeriesPoint)[];
+
+export function renderCsv(result: RunResult): string {
+  const rows = result.timeseries.map((p) =>
+    TIMESERIES_COLUMNS.map((c) => {
+      const v = p[c];
+      // Spelled out: csv-stringify would write booleans as "1" / "".
+      if (typeof v === 'boolean') return v ? 'true' : 'false';
+      return v === undefined ? '' : String(v);
+    }),
+  );
+  return stringify(rows, { header: true, columns: [...TIMESERIES_COLUMNS], record_delimiter: 'unix' });
+}

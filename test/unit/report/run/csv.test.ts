@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { renderCsv, TIMESERIES_COLUMNS } from '../../../../src/report/run/csv.ts';
+import { makeResult } from '../../../fixtures/result.ts';
+
+describe('csv reporter', () => {
+  it('writes a header and one line per point', () => {
+    const r = makeResult();
+    const lines = renderCsv(r).trimEnd().split('\n');
+    expect(lines[0]).toBe(TIMESERIES_COLUMNS.join(','));
+    expect(lines).toHaveLength(1 + r.timeseries.length);
+    const p = r.timeseries[17]!;
+    expect(lines[18]).toBe(`18,false,${p.ops},2,${p.p50Ms},${p.p95Ms},${p.p99Ms},${p.queueDepth},,`);
+    expect(lines[1]!.split(',')[1]).toBe('true');
+  });
+
+  it('fills open-loop columns when present', () => {
+    const r = makeResult();
+    r.timeseries = [
+      {
+        tSec: 1,
+        warmup: false,
+        ops: 10,
+        errors: 0,
+        p50Ms: 1,
+        p95Ms: 2,
+        p99Ms: 3,
+        scheduleLagP99Ms: 0.5,
+        dropped: 4,
+      },
+    ];
+    expect(renderCsv(r).split('\n')[1]).toBe('1,false,10,0,1,2,3,,0.5,4');
+  });
+
+  it('writes only the header for an empty series', () => {
+    const r = makeResult();
+    r.timeseries = [];
+    expect(renderCsv(r)).toBe(`${TIMESERIES_COLUMNS.join(',')}\n`);
+  });
+});
