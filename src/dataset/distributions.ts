@@ -6,7 +6,7 @@
  * run and the atoms a run ingests share one shape (same centres) but never the same numbers.
  */
 import type { z } from 'zod';
-import type { datasetSchema, distributionSchema } from '../scenario/schema.ts';
+import type { datasetSchema, distributionSchema } from './schema.ts';
 import type { Point3 } from './types.ts';
 import { drawUniform, drawUniform53, rowState, streamKey, STREAMS } from './prng.ts';
 import {

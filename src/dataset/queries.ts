@@ -6,7 +6,7 @@
  * N(0, (queryJitter * s)^2) per axis, s = characteristicScale (sigma for projected, the radius for sphere,
  * the half side for uniform). Counter-based, so query i of a run is reproducible on its own.
  */
-import type { ParamDist } from '../scenario/schema.ts';
+import type { ParamDist } from './schema.ts';
 import type { Point3 } from './types.ts';
 import { characteristicScale, createPointGenerator, type DatasetConfig } from './distributions.ts';
 import { drawNormal, drawNormalPair, rowState, streamKey, STREAMS } from './prng.ts';

@@ -7,7 +7,8 @@ import { checkPostgresUrl } from './postgis/connection.ts';
 import { PostgisEngine, postgisEnvOptions } from './postgis/index.ts';
 import { MssqlEngine } from './mssql/index.ts';
 import { SqliteEngine } from './sqlite/index.ts';
-import type { Engine, EngineName } from './types.ts';
+import type { Engine } from './types.ts';
+import type { EngineName } from '../model/engine.ts';
 
 export interface EngineContext {
   scenario: Scenario;

@@ -1,8 +1,7 @@
 import type { Point3, SeedBatch } from '../dataset/types.ts';
 import type { ObjectNames, Phase } from '../scenario/names.ts';
 import type { Scenario } from '../scenario/schema.ts';
-
-export type EngineName = 'sqlite' | 'postgis' | 'mssql';
+import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 
 /** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
 export interface Capability {
@@ -17,15 +16,6 @@ export interface Capabilities {
   serverQueryStats: Capability;
   /** Grid tessellation options (GRIDS, CELLS_PER_OBJECT) apply to this engine's index. */
   gridIndex: Capability;
-}
-
-export interface EngineFingerprint {
-  engine: EngineName;
-  serverVersion: string;
-  /** Settings that change results (page cache size, journal mode, shared_buffers, compat level...). */
-  settings: Record<string, string>;
-  /** The DDL of the spatial index as the engine would create it. */
-  indexDdl: string;
 }
 
 /** Where the engine stands before seeding: how many dataset rows are stored, and whether atombench owns it. */

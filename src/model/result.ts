@@ -1,4 +1,4 @@
-import type { EngineFingerprint } from '../engines/types.ts';
+import type { EngineFingerprint } from './engine.ts';
 
 /** result.json, schema id `atombench/result@1`. Everything a reporter renders comes from here alone. */
 export const RESULT_SCHEMA = 'atombench/result@1';

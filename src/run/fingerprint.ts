@@ -1,5 +1,5 @@
 import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
-import type { EngineFingerprint } from '../engines/types.ts';
+import type { EngineFingerprint } from '../model/engine.ts';
 import type { RunFingerprint } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 

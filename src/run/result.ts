@@ -1,4 +1,4 @@
-import type { EngineFingerprint } from '../engines/types.ts';
+import type { EngineFingerprint } from '../model/engine.ts';
 import { summarize, countOf } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
 import { evaluateClientHealth } from '../load/self-check.ts';

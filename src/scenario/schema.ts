@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { NAME_PRESETS } from './names.ts';
 import { GATE_DEFAULTS, parseMinEffect } from './gate.ts';
+import { datasetSchema, paramDist } from '../dataset/schema.ts';
+import { GRID_DENSITIES, SPATIAL_INDEX_SCHEMES } from '../model/index-config.ts';
 
 /**
  * The scenario file. Every field has its default here, beside its definition; units are in the names.
@@ -11,61 +13,7 @@ import { GATE_DEFAULTS, parseMinEffect } from './gate.ts';
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 const ratio = z.number().min(0).max(1);
-
-/** A workload parameter: a fixed number, a uniform range, a weighted choice, or a normal (clamped at min). */
-export const paramDist = z.union([
-  z.number(),
-  z
-    .object({ min: z.number(), max: z.number() })
-    .strict()
-    .superRefine((v, ctx) => {
-      if (!(v.max > v.min))
-        ctx.addIssue({ code: 'custom', path: ['max'], message: 'must be greater than min' });
-    }),
-  z
-    .object({ values: z.array(z.number()).min(1), weights: z.array(positive).optional() })
-    .strict()
-    .superRefine((v, ctx) => {
-      if (v.weights && v.weights.length !== v.values.length)
-        ctx.addIssue({ code: 'custom', path: ['weights'], message: 'must have one weight per value' });
-    }),
-  z.object({ mean: z.number(), sd: nonNegative, min: z.number().optional() }).strict(),
-]);
-export type ParamDist = z.infer<typeof paramDist>;
-
-const GRID = z.enum(['LOW', 'MEDIUM', 'HIGH']);
-
-export const distributionSchema = z
-  .object({
-    /** projected: Hartonomous-like clustered unit vectors projected on 3 fixed directions. */
-    kind: z.enum(['projected', 'sphere', 'uniform']).default('projected'),
-    /** Multiplies every coordinate (e.g. 100 for the radius-100 code path). */
-    scale: positive.default(1),
-    /** projected: number of semantic clusters. */
-    clusters: z.number().int().min(1).max(10_000).default(32),
-    /** projected: dimension of the simulated embeddings (Hartonomous uses 1998). */
-    dimensions: z.number().int().min(3).max(4096).default(256),
-    /** projected: spread of atoms around their cluster centre, relative to the centre (0..1). */
-    clusterSpread: ratio.default(0.35),
-    /** uniform: half the side of the cube the points fill. */
-    halfExtent: positive.default(1000),
-  })
-  .strict();
-
-export const datasetSchema = z
-  .object({
-    atoms: z.number().int().min(1).max(100_000_000).default(100_000),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(42),
-    distribution: distributionSchema.default(() => distributionSchema.parse({})),
-    /** Rows per seeding batch (one transaction / COPY chunk / bulk load each). */
-    batchSize: z.number().int().min(1).max(1_000_000).default(10_000),
-  })
-  .strict();
+const GRID = z.enum(GRID_DENSITIES);
 
 /**
  * PostGIS's own index options (index.postgis; SQL Server's grid fields above do not apply there).
@@ -98,7 +46,7 @@ export type PostgisIndexOptions = z.infer<typeof postgisIndexSchema>;
 
 export const indexSchema = z
   .object({
-    scheme: z.enum(['GEOMETRY_GRID', 'GEOMETRY_AUTO_GRID']).default('GEOMETRY_GRID'),
+    scheme: z.enum(SPATIAL_INDEX_SCHEMES).default('GEOMETRY_GRID'),
     boundingBox: z
       .tuple([z.number(), z.number(), z.number(), z.number()])
       .default([-1000, -1000, 1000, 1000])

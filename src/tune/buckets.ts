@@ -8,16 +8,8 @@
  * (Z-order) code of its 16-bit cell; sorted, the points of any cell of any configuration are one contiguous
  * run of codes, found with two binary searches.
  */
-import {
-  type BoundingBox,
-  type Cell,
-  type GridGeometry,
-  type Rect,
-  MAX_BITS,
-  normX,
-  normY,
-  quantize,
-} from './grid.ts';
+import { type Cell, type GridGeometry, type Rect, MAX_BITS, normX, normY, quantize } from './grid.ts';
+import { type BoundingBox } from '../model/index-config.ts';
 
 export interface XY {
   x: number;

@@ -3,7 +3,8 @@
  * reads, whether any setting can help, and what a fitted bounding box changes. Every number comes from the
  * offline model (predict.ts); the last finding says so and what to measure next.
  */
-import { type BoundingBox, type GridConfig, cellSize, gridGeometry } from './grid.ts';
+import { cellSize, gridGeometry } from './grid.ts';
+import { type BoundingBox, type GridConfig } from '../model/index-config.ts';
 import type { RankRow, Ranking } from './rank.ts';
 
 export interface WhatIf {

@@ -12,24 +12,11 @@
  * 2^bits[L-1] cells per side in the whole box. The same arithmetic locates a point at any level, which is what
  * lets predict.ts bucket a million points once per box and reuse the buckets for all 81 GRIDS combinations.
  */
+import type { BoundingBox, GridConfig, GridDensity, Grids } from '../model/index-config.ts';
 
-export type GridDensity = 'LOW' | 'MEDIUM' | 'HIGH';
-export const GRID_DENSITIES: readonly GridDensity[] = ['LOW', 'MEDIUM', 'HIGH'];
 /** Cells per side for each keyword (overview page, "Grid Density" table). */
 export const CELLS_PER_SIDE: Readonly<Record<GridDensity, number>> = { LOW: 4, MEDIUM: 8, HIGH: 16 };
 const BITS_PER_SIDE: Readonly<Record<GridDensity, number>> = { LOW: 2, MEDIUM: 3, HIGH: 4 };
-
-export type Grids = readonly [GridDensity, GridDensity, GridDensity, GridDensity];
-/** BOUNDING_BOX = (xmin, ymin, xmax, ymax); xmax > xmin and ymax > ymin. */
-export type BoundingBox = readonly [number, number, number, number];
-
-/** The three GEOMETRY_GRID settings the tuner varies. */
-export interface GridConfig {
-  boundingBox: BoundingBox;
-  grids: Grids;
-  /** CELLS_PER_OBJECT, 1..8192 (default 16 for GEOMETRY_GRID). */
-  cellsPerObject: number;
-}
 
 export type Level = 0 | 1 | 2 | 3 | 4;
 /** One cell; level 0 is the outside of the box (ix = iy = 0). */

@@ -5,7 +5,7 @@
  */
 import type { LatencySummary } from '../model/result.ts';
 import { boxText, int, num, pct } from './findings.ts';
-import type { BoundingBox, Grids } from './grid.ts';
+import type { BoundingBox, Grids } from '../model/index-config.ts';
 
 /** What the model predicted for a configuration, copied from its TuneRow. */
 export interface PredictedFigures {

@@ -11,7 +11,7 @@ import type { OperationRequest } from '../engines/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { collectPoints } from './buckets.ts';
 import { buildFindings, type WhatIf } from './findings.ts';
-import type { GridConfig } from './grid.ts';
+import type { GridConfig } from '../model/index-config.ts';
 import { createPredictor, type QueryWindow } from './predict.ts';
 import { candidateBoxes, rankConfigurations, type Ranking } from './rank.ts';
 import { tuneJson, type TuneJson } from '../report/tune/markdown.ts';

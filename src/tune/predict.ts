@@ -26,7 +26,8 @@ import {
   countInCell,
   occupancy,
 } from './buckets.ts';
-import { type BoundingBox, type GridConfig, type GridGeometry, gridGeometry } from './grid.ts';
+import { type GridGeometry, gridGeometry } from './grid.ts';
+import { type BoundingBox, type GridConfig } from '../model/index-config.ts';
 import { type CellOrder, type TessellatedCell, pointDepth, tessellate } from './tessellate.ts';
 
 export interface QueryWindow {

@@ -3,7 +3,8 @@
  * combinations x a CELLS_PER_OBJECT list x candidate bounding boxes (the scenario's, and boxes fitted to the
  * data). Pure: the caller brings the predictor (predict.ts), which caches the expensive parts.
  */
-import { type BoundingBox, type GridConfig, type Grids, type Rect, GRID_DENSITIES } from './grid.ts';
+import { type Rect } from './grid.ts';
+import { type BoundingBox, type GridConfig, type Grids, GRID_DENSITIES } from '../model/index-config.ts';
 import type { ModelOptions, Prediction, Predictor } from './predict.ts';
 
 /**

@@ -2,7 +2,7 @@
  * Which GEOMETRY_GRID configurations the measured sweep rebuilds (SQL Server): the model's best distinct
  * ones and the current one, last. Pure.
  */
-import type { GridConfig } from './grid.ts';
+import type { GridConfig } from '../model/index-config.ts';
 import type { TuneRow, TuneSection } from '../report/tune/markdown.ts';
 
 export interface SweepStep {

@@ -6,7 +6,7 @@
  * the index size and restores the original index in a `finally`; this file adds the primary filter on
  * sample windows and the prediction beside each measurement.
  */
-import type { GridConfig } from './grid.ts';
+import type { GridConfig } from '../model/index-config.ts';
 import type { MeasuredConfig, MeasuredFilter, MeasuredSize, TuneMeasured } from './measured.ts';
 import type { QueryWindow } from './predict.ts';
 import type { TuneSection } from '../report/tune/markdown.ts';

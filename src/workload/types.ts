@@ -1,6 +1,7 @@
 import type { Point3 } from '../dataset/types.ts';
 import type { OperationRequest } from '../engines/types.ts';
-import type { OperationName, OperationSpec, ParamDist } from '../scenario/schema.ts';
+import type { ParamDist } from '../dataset/schema.ts';
+import type { OperationName, OperationSpec } from '../scenario/schema.ts';
 
 /** What an operation needs to turn its scenario spec into one concrete request. */
 export interface BuildContext {

@@ -5,7 +5,8 @@
 import type sql from 'mssql';
 import { UserError } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
-import type { DatasetState, EngineFingerprint } from '../types.ts';
+import type { DatasetState } from '../types.ts';
+import type { EngineFingerprint } from '../../model/engine.ts';
 import { existsQuery, rowCountQuery } from './sql/catalog.ts';
 import { FINGERPRINT_SQL, QUERY_STORE_SQL } from './sql/dialect-probes.ts';
 import { deployedIndexDdl } from './seed/index-build.ts';

@@ -2,7 +2,7 @@
  * tune.json (schema id `atombench/tune@1`) and tune.md: the ranking of `atombench tune --model-only` as data
  * and as a Markdown table with the findings. Pure: the CLI writes the files.
  */
-import type { BoundingBox, GridConfig, Grids } from '../../tune/grid.ts';
+import type { BoundingBox, GridConfig, Grids } from '../../model/index-config.ts';
 import { boxText, int, num, pct, radiusText } from '../../tune/findings.ts';
 import { renderMeasuredMarkdown, type TuneMeasured } from '../../tune/measured.ts';
 import { renderOptionsMarkdown, type TuneMeasuredOptions } from '../../tune/measured-options.ts';

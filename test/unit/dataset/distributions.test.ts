@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { datasetSchema, distributionSchema } from '../../../src/scenario/schema.ts';
+import { datasetSchema, distributionSchema } from '../../../src/dataset/schema.ts';
 import {
   boundingHalfExtent,
   characteristicScale,

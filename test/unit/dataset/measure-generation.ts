@@ -2,7 +2,7 @@
  * Micro-measurement, not a test: rows/s for generating and checksumming a dataset.
  *   node --import tsx test/unit/dataset/measure-generation.ts [atoms] [kind]
  */
-import { datasetSchema } from '../../../src/scenario/schema.ts';
+import { datasetSchema } from '../../../src/dataset/schema.ts';
 import { createRecordFactory } from '../../../src/dataset/records.ts';
 import { createPointGenerator, datasetPointKey } from '../../../src/dataset/distributions.ts';
 import { Checksummer, datasetBatches } from '../../../src/dataset/stream.ts';

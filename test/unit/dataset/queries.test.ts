@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { datasetSchema, paramDist, type ParamDist } from '../../../src/scenario/schema.ts';
+import { datasetSchema, paramDist, type ParamDist } from '../../../src/dataset/schema.ts';
 import { createQuerySource, drawIntParam, drawParam } from '../../../src/dataset/queries.ts';
 import { characteristicScale, expectedAxisSigma } from '../../../src/dataset/distributions.ts';
 import { makeRecord } from '../../../src/dataset/records.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { datasetSchema } from '../../../src/scenario/schema.ts';
+import { datasetSchema } from '../../../src/dataset/schema.ts';
 import {
   contentHashOf,
   createIngestRecordFactory,

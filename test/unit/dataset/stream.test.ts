@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { datasetSchema } from '../../../src/scenario/schema.ts';
+import { datasetSchema } from '../../../src/dataset/schema.ts';
 import type { SeedBatch } from '../../../src/dataset/types.ts';
 import { createRecordFactory } from '../../../src/dataset/records.ts';
 import {

@@ -7,7 +7,7 @@ import { toOperationStats, totalOperationStats } from '../../../src/metrics/oper
 import type { LatencySummary, RunResult } from '../../../src/model/result.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import { buildFindings } from '../../../src/tune/findings.ts';
-import type { GridConfig } from '../../../src/tune/grid.ts';
+import type { GridConfig } from '../../../src/model/index-config.ts';
 import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/measured-options.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';

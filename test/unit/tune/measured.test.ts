@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTuneHtml } from '../../../src/report/tune/html.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
-import type { GridConfig } from '../../../src/tune/grid.ts';
+import type { GridConfig } from '../../../src/model/index-config.ts';
 import { measuredNotes, renderMeasuredMarkdown, type TuneMeasured } from '../../../src/tune/measured.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';

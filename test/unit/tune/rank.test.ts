@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import { buildFindings } from '../../../src/tune/findings.ts';
-import type { GridConfig } from '../../../src/tune/grid.ts';
+import type { GridConfig } from '../../../src/model/index-config.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { allGrids, candidateBoxes, fitBoundingBox, rankConfigurations } from '../../../src/tune/rank.ts';
 import { TUNE_SCHEMA, renderTuneMarkdown, tuneJson, withClause } from '../../../src/report/tune/markdown.ts';

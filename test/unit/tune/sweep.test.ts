@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationRequest } from '../../../src/engines/types.ts';
 import { OperationError } from '../../../src/errors.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
-import type { GridConfig } from '../../../src/tune/grid.ts';
+import type { GridConfig } from '../../../src/model/index-config.ts';
 import { createPredictor, type QueryWindow } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
 import { tuneJson, type TuneSection } from '../../../src/report/tune/markdown.ts';

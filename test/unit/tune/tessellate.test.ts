@@ -8,7 +8,8 @@
  * a level-2 cell 16 x 16 and a level-1 cell 64 x 64.
  */
 import { describe, expect, it } from 'vitest';
-import { type Grids, formatCellPath, gridGeometry } from '../../../src/tune/grid.ts';
+import { formatCellPath, gridGeometry } from '../../../src/tune/grid.ts';
+import { type Grids } from '../../../src/model/index-config.ts';
 import type { Shape } from '../../../src/tune/shapes.ts';
 import { hilbertIndex, tessellate, tessellatePoint } from '../../../src/tune/tessellate.ts';
 

@@ -8,17 +8,17 @@
  * is an error, so it is never emitted. The table needs a clustered primary key (it has one).
  */
 import type { ObjectNames } from '../../../scenario/names.ts';
-import type { Scenario } from '../../../scenario/schema.ts';
+import {
+  GRID_DENSITIES,
+  gridIndexProblems,
+  SPATIAL_INDEX_SCHEMES,
+  type GridIndexConfig,
+} from '../../../model/index-config.ts';
 import { qualifiedName, quoteName, sqlKeyword, sqlNumber } from './identifiers.ts';
 import { secondaryIndexName } from './object-names.ts';
 
-export type IndexConfig = Pick<
-  Scenario['index'],
-  'scheme' | 'boundingBox' | 'grids' | 'cellsPerObject' | 'padIndex'
->;
-
-const GRID_SIZES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-const SCHEMES = ['GEOMETRY_GRID', 'GEOMETRY_AUTO_GRID'] as const;
+/** The index as SQL Server builds it (src/model/index-config.ts). */
+export type IndexConfig = GridIndexConfig;
 
 export interface SpatialIndexSpec {
   name: string;
@@ -26,21 +26,33 @@ export interface SpatialIndexSpec {
   config: IndexConfig;
 }
 
-export function createSpatialIndexDdl(names: ObjectNames, spec: SpatialIndexSpec): string {
+/** CREATE SPATIAL INDEX options: DROP_EXISTING = ON replaces an existing index in one statement. */
+export interface CreateIndexOptions {
+  dropExisting?: boolean;
+}
+
+/**
+ * Every option once (the page's Remarks: a duplicate is an error); never ONLINE (ON is an error for
+ * spatial indexes) or MAXDOP (ignored). GEOMETRY_AUTO_GRID takes no GRIDS clause.
+ */
+export function createSpatialIndexDdl(
+  names: ObjectNames,
+  spec: SpatialIndexSpec,
+  o: CreateIndexOptions = {},
+): string {
   const c = spec.config;
-  const scheme = sqlKeyword(c.scheme, SCHEMES);
+  const scheme = sqlKeyword(c.scheme, SPATIAL_INDEX_SCHEMES);
+  const problems = gridIndexProblems(c);
+  if (problems.length) throw new RangeError(problems.join('; '));
   const [xmin, ymin, xmax, ymax] = c.boundingBox;
-  if (!(xmax > xmin) || !(ymax > ymin))
-    throw new RangeError('BOUNDING_BOX: xmax must exceed xmin and ymax must exceed ymin');
-  if (!Number.isInteger(c.cellsPerObject) || c.cellsPerObject < 1 || c.cellsPerObject > 8192)
-    throw new RangeError('CELLS_PER_OBJECT must be an integer in 1..8192');
   const options = [`BOUNDING_BOX = (${[xmin, ymin, xmax, ymax].map(sqlNumber).join(', ')})`];
   if (scheme === 'GEOMETRY_GRID') {
-    const levels = c.grids.map((g, i) => `LEVEL_${i + 1} = ${sqlKeyword(g, GRID_SIZES)}`);
+    const levels = c.grids.map((g, i) => `LEVEL_${i + 1} = ${sqlKeyword(g, GRID_DENSITIES)}`);
     options.push(`GRIDS = (${levels.join(', ')})`);
   }
   options.push(`CELLS_PER_OBJECT = ${sqlNumber(c.cellsPerObject)}`);
   options.push(`PAD_INDEX = ${c.padIndex ? 'ON' : 'OFF'}`);
+  if (o.dropExisting) options.push('DROP_EXISTING = ON');
   return [
     `CREATE SPATIAL INDEX ${quoteName(spec.name)}`,
     `    ON ${qualifiedName(names.schema, names.embeddingsTable)} (${quoteName(spec.column)})`,

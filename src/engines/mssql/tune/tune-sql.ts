@@ -28,11 +28,8 @@
  */
 import type { ObjectNames } from '../../../scenario/names.ts';
 import { qualifiedName, quoteName, sqlKeyword, sqlNumber } from '../sql/identifiers.ts';
-import type { IndexConfig } from '../sql/index-ddl.ts';
+import { createSpatialIndexDdl, mainIndexSpec, type IndexConfig } from '../sql/index-ddl.ts';
 import { param, type SqlStatement } from '../sql/statement.ts';
-
-const GRID_SIZES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-const SCHEMES = ['GEOMETRY_GRID', 'GEOMETRY_AUTO_GRID'] as const;
 
 export const PAGE_BYTES = 8192;
 
@@ -41,33 +38,9 @@ export interface RebuildOptions {
   dropExisting: boolean;
 }
 
-/**
- * CREATE SPATIAL INDEX <main index> ... WITH (BOUNDING_BOX, [GRIDS,] CELLS_PER_OBJECT, PAD_INDEX
- * [, DROP_EXISTING = ON]). Every option once (the page's Remarks: a duplicate is an error); never ONLINE
- * (ON is an error for spatial indexes) or MAXDOP (ignored).
- */
+/** CREATE SPATIAL INDEX <main index> with configuration `c` (index-ddl.ts builds and checks it). */
 export function rebuildSpatialIndexDdl(names: ObjectNames, c: IndexConfig, o: RebuildOptions): string {
-  const scheme = sqlKeyword(c.scheme, SCHEMES);
-  const [xmin, ymin, xmax, ymax] = c.boundingBox;
-  if (!(xmax > xmin) || !(ymax > ymin))
-    throw new RangeError('BOUNDING_BOX: xmax must exceed xmin and ymax must exceed ymin');
-  if (!Number.isInteger(c.cellsPerObject) || c.cellsPerObject < 1 || c.cellsPerObject > 8192)
-    throw new RangeError('CELLS_PER_OBJECT must be an integer in 1..8192');
-  const options = [`BOUNDING_BOX = (${[xmin, ymin, xmax, ymax].map(sqlNumber).join(', ')})`];
-  // GEOMETRY_AUTO_GRID takes no GRIDS clause.
-  if (scheme === 'GEOMETRY_GRID')
-    options.push(
-      `GRIDS = (${c.grids.map((g, i) => `LEVEL_${i + 1} = ${sqlKeyword(g, GRID_SIZES)}`).join(', ')})`,
-    );
-  options.push(`CELLS_PER_OBJECT = ${sqlNumber(c.cellsPerObject)}`);
-  options.push(`PAD_INDEX = ${c.padIndex ? 'ON' : 'OFF'}`);
-  if (o.dropExisting) options.push('DROP_EXISTING = ON');
-  return [
-    `CREATE SPATIAL INDEX ${quoteName(names.spatialIndex)}`,
-    `    ON ${qualifiedName(names.schema, names.embeddingsTable)} (${quoteName(names.geometryColumn)})`,
-    `    USING ${scheme}`,
-    `    WITH (${options.join(',\n          ')});`,
-  ].join('\n');
+  return createSpatialIndexDdl(names, mainIndexSpec(names, c), o);
 }
 
 /** One row: IndexId (NULL when there is no such spatial index), IndexRows, ReservedPages, UsedPages. */

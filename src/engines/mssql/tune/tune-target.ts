@@ -10,7 +10,7 @@ import type sql from 'mssql';
 import { RuntimeFailure, UserError } from '../../../errors.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
 import type { Scenario } from '../../../scenario/schema.ts';
-import type { GridConfig } from '../../../tune/grid.ts';
+import type { GridConfig } from '../../../model/index-config.ts';
 import type { MeasuredSize } from '../../../tune/measured.ts';
 import type { QueryWindow } from '../../../tune/predict.ts';
 import type { FilterSample, IndexSnapshot, SweepTarget } from '../../../tune/sweep.ts';

@@ -9,7 +9,7 @@ import {
   pointZHex,
   pointZText,
 } from '../../../../src/engines/postgis/copy-encode.ts';
-import { datasetSchema } from '../../../../src/scenario/schema.ts';
+import { datasetSchema } from '../../../../src/dataset/schema.ts';
 
 const records = Array.from({ length: 3 }, (_, i) =>
   createRecordFactory(datasetSchema.parse({ atoms: 10, seed: 4 }))(i),
