@@ -10,7 +10,21 @@ import type { SeedBatch } from '../../dataset/types.ts';
 import { RuntimeFailure, UserError } from '../../errors.ts';
 import { resolveNames, type ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { Capabilities, DatasetState, Engine, IndexBuildOutcome, OperationRequest, OperationResult, PlanInfo, PrepareOptions, ProbeSample, QueueDriver, SchemaPlan, SeedOutcome, SeedProgress } from '../types.ts';
+import type {
+  Capabilities,
+  DatasetState,
+  Engine,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { MssqlQueueDriver } from './broker/queue-driver.ts';
 import { updateMetaQuery } from './sql/catalog.ts';

@@ -4,7 +4,22 @@ import type { SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import type { Capabilities, Capability, DatasetState, Engine, IndexBuildOutcome, OperationRequest, OperationResult, PlanInfo, PrepareOptions, ProbeSample, QueueDriver, SchemaPlan, SeedOutcome, SeedProgress } from '../types.ts';
+import type {
+  Capabilities,
+  Capability,
+  DatasetState,
+  Engine,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';

@@ -6,7 +6,21 @@ import { UserError } from '../../errors.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
-import type { Capabilities, DatasetState, Engine, IndexBuildOutcome, OperationRequest, OperationResult, PlanInfo, PrepareOptions, ProbeSample, QueueDriver, SchemaPlan, SeedOutcome, SeedProgress } from '../types.ts';
+import type {
+  Capabilities,
+  DatasetState,
+  Engine,
+  IndexBuildOutcome,
+  OperationRequest,
+  OperationResult,
+  PlanInfo,
+  PrepareOptions,
+  ProbeSample,
+  QueueDriver,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
 import {

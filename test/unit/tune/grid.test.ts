@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ancestorAt, cellFromPath, cellPath, cellRect, cellSize, formatCellPath, gridGeometry, isAncestorOrSelf, locatePoint } from '../../../src/tune/grid.ts';
+import {
+  ancestorAt,
+  cellFromPath,
+  cellPath,
+  cellRect,
+  cellSize,
+  formatCellPath,
+  gridGeometry,
+  isAncestorOrSelf,
+  locatePoint,
+} from '../../../src/tune/grid.ts';
 import { type Grids, GRID_DENSITIES } from '../../../src/model/index-config.ts';
 
 const MEDIUM4: Grids = ['MEDIUM', 'MEDIUM', 'MEDIUM', 'MEDIUM'];

@@ -6,7 +6,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketByBox, collectPoints, occupancy, pointTable } from '../../../src/tune/buckets.ts';
 import { gridGeometry, isAncestorOrSelf } from '../../../src/tune/grid.ts';
-import { type BoundingBox, type GridConfig, GRID_DENSITIES, type Grids } from '../../../src/model/index-config.ts';
+import {
+  type BoundingBox,
+  type GridConfig,
+  GRID_DENSITIES,
+  type Grids,
+} from '../../../src/model/index-config.ts';
 import { type QueryWindow, createPredictor } from '../../../src/tune/predict.ts';
 import { shapeContains } from '../../../src/tune/shapes.ts';
 import { type CellOrder, tessellate, tessellatePoint } from '../../../src/tune/tessellate.ts';
