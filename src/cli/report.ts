@@ -9,7 +9,8 @@ import { renderTuneHtml } from '../report/tune/html.ts';
 import { RESULT_SCHEMA, type RunResult } from '../model/result.ts';
 import { REPORTERS } from '../report/registry.ts';
 import { renderReports } from '../report/write.ts';
-import { renderTuneMarkdown, TUNE_SCHEMA, type TuneJson } from '../report/tune/markdown.ts';
+import { renderTuneMarkdown } from '../report/tune/markdown.ts';
+import { TUNE_SCHEMA, type TuneJson } from '../tune/document.ts';
 
 async function readJson(file: string): Promise<unknown> {
   let text: string;

@@ -5,18 +5,14 @@ import { Command } from 'commander';
 import { RuntimeFailure, UserError } from '../errors.ts';
 import { newRunId } from '../report/write.ts';
 import { renderTuneHtml } from '../report/tune/html.ts';
-import { renderTuneMarkdown, type TuneJson } from '../report/tune/markdown.ts';
-import { runTuneModel, scenarioWindows } from '../tune/model-run.ts';
+import { renderTuneMarkdown } from '../report/tune/markdown.ts';
+import { type TuneJson } from '../tune/document.ts';
+import type { IndexTuning } from '../engines/types.ts';
+import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
+import { checkMeasurable, measureIndex } from '../tune/measure.ts';
+import { runTuneModel } from '../tune/model-run.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
-import { checkMeasurable, ENGINE_NOTES, measureMssql, openSweepEngine } from './tune-measure.ts';
-import {
-  checkPostgisMeasurable,
-  measurePostgis,
-  POSTGIS_OPTIONS_FLAG,
-  postgisOptionsFlag,
-  postgisQuerySets,
-} from './tune-postgis.ts';
 
 interface TuneFlags extends CommonFlags {
   modelOnly?: boolean;
@@ -37,8 +33,25 @@ function numberList(flag: string, text: string | undefined, integer: boolean): n
   return xs;
 }
 
-/** Configurations rebuilt on mssql when --top is not given: every rebuild locks the table for its whole build. */
+/** Grid configurations rebuilt when --top is not given: every rebuild locks the table for its whole build. */
 const SWEEP_TOP = 3;
+
+const INDEX_OPTIONS_FLAG = '--postgis-options';
+
+/** --postgis-options: only where the engine has index options to choose, and only when measuring. */
+function indexOptionsFlag(
+  flags: TuneFlags,
+  engine: string,
+  tuning: IndexTuning | undefined,
+): unknown[] | undefined {
+  const text = flags.postgisOptions;
+  if (text === undefined) return undefined;
+  if (flags.modelOnly)
+    throw new UserError(`${INDEX_OPTIONS_FLAG}: --model-only measures nothing; drop one of the two`);
+  if (tuning?.kind !== 'options' || tuning.flag !== INDEX_OPTIONS_FLAG)
+    throw new UserError(`${INDEX_OPTIONS_FLAG}: applies to --engine postgis only (engine: ${engine})`);
+  return tuning.parseConfigs(text);
+}
 
 export function tuneCommand(setExit: (code: number) => void): Command {
   const cmd = new Command('tune')
@@ -59,30 +72,28 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     )
     .option('--cells-per-object <list>', 'CELLS_PER_OBJECT values to rank (default 1,8,16,64,1024)')
     .option(
-      `${POSTGIS_OPTIONS_FLAG} <list>`,
+      `${INDEX_OPTIONS_FLAG} <list>`,
       'postgis: index configurations to build and measure, method[:key=value...] with fillfactor (ff) 10..100 and buffering auto|on|off (GiST only), e.g. gist,gist:buffering=on:ff=100,spgist (default: gist, gist:buffering=on, gist:buffering=on:ff=100, gist:buffering=on:ff=70, spgist; plus the current one)',
     );
   addCommonOptions(cmd).action(async (file: string, flags: TuneFlags) => {
     const cfg = await resolveConfig(file, flags);
+    const sc = cfg.scenario;
     const top = numberList('--top', flags.top, true)![0]!;
     const windows = numberList('--windows', flags.windows, true)![0]!;
     const whatIfRadii = numberList('--what-if-radius', flags.whatIfRadius, false);
     const cellsPerObject = numberList('--cells-per-object', flags.cellsPerObject, true);
-    const engine = cfg.scenario.engine;
     const human = flags.json ? process.stderr : process.stdout;
     const say = (s: string) => !flags.quiet && human.write(`${s}\n`);
-    const measure = !flags.modelOnly && engine === 'mssql';
-    const sweepWindows = measure ? scenarioWindows(cfg.scenario, windows).windows : [];
-    if (measure) checkMeasurable(cfg.scenario, cfg.url, sweepWindows.length);
-    const pgConfigs = postgisOptionsFlag(flags.postgisOptions, { engine, modelOnly: !!flags.modelOnly });
-    const measurePg = !flags.modelOnly && engine === 'postgis';
-    const pgSets = measurePg ? postgisQuerySets(cfg.scenario, windows) : [];
-    if (measurePg) checkPostgisMeasurable(cfg.scenario, cfg.url, pgSets.length);
-    const note = flags.modelOnly ? undefined : ENGINE_NOTES[engine];
+    // The engine, not connected: what it can rebuild decides what is measured (and a bad URL fails here).
+    const engine = flags.modelOnly ? undefined : await newEngine(sc.engine, sc, cfg.url);
+    const tuning = engine?.tuning;
+    const configs = indexOptionsFlag(flags, sc.engine, tuning);
+    const measure = tuning !== undefined && tuning.kind !== 'none';
+    if (measure) checkMeasurable(tuning, sc, windows);
+    const note = tuning && tuning.kind !== 'grid' ? tuning.note : undefined;
     if (note) say(`note: ${note}`);
-    const sweeping = measure || measurePg;
     // Ctrl-C: seeding keeps its committed batches; a sweep finishes its step and restores the index.
-    const out = sweeping
+    const out = measure
       ? interruptibleOutput(
           flags,
           'interrupted: finishing the current step (a sweep then restores the original index; Ctrl-C again to exit at once)',
@@ -90,17 +101,16 @@ export function tuneCommand(setExit: (code: number) => void): Command {
       : undefined;
     const json: TuneJson = await (async () => {
       // The dataset first: a missing --reseed or a bad server costs seconds, not the model's time.
-      const server = out
-        ? await openSweepEngine(cfg.scenario, cfg.url, {
-            reseed: !!flags.reseed,
-            force: !!flags.force,
-            progress: out.progress,
-            signal: out.signal,
-          })
-        : undefined;
+      if (engine && out)
+        await openWithDataset(engine, sc, cfg.url, {
+          reseed: !!flags.reseed,
+          force: !!flags.force,
+          progress: out.progress,
+          signal: out.signal,
+        });
       try {
         const t0 = performance.now();
-        const run = runTuneModel(cfg.scenario, {
+        const run = runTuneModel(sc, {
           windows,
           whatIfRadii,
           cellsPerObject,
@@ -108,30 +118,24 @@ export function tuneCommand(setExit: (code: number) => void): Command {
         });
         say(`model ranked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         const json: TuneJson = { ...run.json };
-        if (note) json.engine = { name: engine, gridModelApplies: false, note };
-        if (!server || !out) return json;
-        const common = { scenario: cfg.scenario, url: cfg.url, engine: server, force: !!flags.force, say };
-        const { progress, signal } = out;
-        if (measurePg)
-          json.measuredOptions = await measurePostgis({
-            ...common,
-            configs: pgConfigs,
-            querySets: pgSets,
-            progress,
-            signal,
-          });
-        else
-          json.measured = await measureMssql({
-            ...common,
+        if (note && engine) json.engine = { name: engine.name, gridModelApplies: false, note };
+        if (!engine || !out) return json;
+        const measured = await guard(cfg.url, 'tune sweep', () =>
+          measureIndex({
+            scenario: sc,
+            engine,
+            force: !!flags.force,
             top: cmd.getOptionValueSource('top') === 'default' ? SWEEP_TOP : top,
             section: run.json.sections[0]!,
-            windows: sweepWindows,
-            progress,
-            signal,
-          });
-        return json;
+            windows,
+            configs,
+            signal: out.signal,
+            say,
+          }),
+        );
+        return { ...json, ...measured };
       } finally {
-        await server?.close().catch(() => undefined);
+        await engine?.close().catch(() => undefined);
       }
     })().finally(() => out?.dispose());
     const md = renderTuneMarkdown(json, { top });

@@ -37,14 +37,43 @@ export async function connectEngine(
   scenario: Scenario,
   url: string | undefined,
 ): Promise<Engine> {
-  const engine = await createEngine(name, { scenario, url, runNonce: randomBytes(6).toString('hex') });
+  const engine = await newEngine(name, scenario, url);
+  await connect(engine, url);
+  return engine;
+}
+
+/** The engine, not connected yet (its capabilities can be read; a bad URL is a UserError here). */
+export function newEngine(name: string, scenario: Scenario, url: string | undefined): Promise<Engine> {
+  return createEngine(name, { scenario, url, runNonce: randomBytes(6).toString('hex') });
+}
+
+/** Connect, with connection errors as RuntimeFailure (exit 3) and secrets scrubbed. */
+export async function connect(engine: Engine, url: string | undefined): Promise<void> {
   try {
     await engine.connect();
   } catch (e) {
     if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
-    throw new RuntimeFailure(`cannot connect to ${name}: ${scrubSecrets((e as Error).message, url)}`);
+    throw new RuntimeFailure(`cannot connect to ${engine.name}: ${scrubSecrets((e as Error).message, url)}`);
   }
-  return engine;
+}
+
+/**
+ * Connect and make sure the scenario's dataset is stored (seeded first if missing, or with --reseed,
+ * like `run`): what a measured `tune` needs before it rebuilds anything.
+ */
+export async function openWithDataset(
+  engine: Engine,
+  sc: Scenario,
+  url: string | undefined,
+  opts: { reseed: boolean; force: boolean; progress: Progress; signal: AbortSignal },
+): Promise<void> {
+  try {
+    await connect(engine, url);
+    await guard(url, 'dataset', () => ensureDataset(engine, sc, opts));
+  } catch (e) {
+    await engine.close().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Server errors during a run become RuntimeFailure (exit 3) with secrets scrubbed. */

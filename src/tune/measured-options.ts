@@ -5,18 +5,10 @@
  * whether EXPLAIN shows the index used; with plain-words findings. Pure: options-sweep.ts fills it,
  * render.ts and the HTML page show it.
  */
+import type { OptionIndexSize } from '../engines/types.ts';
 import type { LatencySummary } from '../model/result.ts';
 import { num } from './findings.ts';
-import { restoreNotes } from './measured.ts';
 import type { SweepRecord } from './sweep-loop.ts';
-
-export interface OptionIndexSize {
-  /** pg_relation_size of the index. */
-  bytes: number;
-  pages: number;
-  /** Index entries as the build counted them (pg_class.reltuples). */
-  tuples: number;
-}
 
 /** The latency of one query set on one configuration. */
 export interface OptionQueries {
@@ -61,37 +53,15 @@ export interface TuneMeasuredOptions {
   notes: string[];
 }
 
-const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : num(x));
+export const ms = (x: number | undefined): string =>
+  x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : num(x);
 export const mb = (bytes: number | undefined): string =>
   bytes === undefined ? 'n/a' : num(bytes / 1024 / 1024);
-const sec = (x: number | undefined): string => (x === undefined ? 'n/a' : `${(x / 1000).toFixed(2)} s`);
-
-export function optionHeaders(m: TuneMeasuredOptions): string[] {
-  const h = ['configuration', 'build', 'index MB'];
-  for (const q of m.queries) h.push(`${q.op} p50 ms`, `${q.op} p95 ms`, `${q.op} p99 ms`);
-  h.push('errors', 'index used (EXPLAIN)');
-  return h;
-}
+export const sec = (x: number | undefined): string =>
+  x === undefined ? 'n/a' : `${(x / 1000).toFixed(2)} s`;
 
 function opOf(c: MeasuredOption, op: string): OptionQueries | undefined {
   return c.ops.find((o) => o.op === op);
-}
-
-export function optionRows(m: TuneMeasuredOptions): string[][] {
-  return m.configs.map((c) => {
-    const row = [`${c.label}${c.current ? ' (current)' : ''}`, sec(c.buildMs), mb(c.indexSize?.bytes)];
-    for (const q of m.queries) {
-      const l = opOf(c, q.op)?.latencyMs;
-      row.push(ms(l?.p50), ms(l?.p95), ms(l?.p99));
-    }
-    const errors = c.ops.reduce((a, o) => a + o.errors, 0);
-    const queries = c.ops.reduce((a, o) => a + o.queries, 0);
-    row.push(`${errors}/${queries}`);
-    row.push(
-      c.plans.map((p) => `${p.op} ${p.samples ? `${p.usedIndex}/${p.samples}` : 'n/a'}`).join(', ') || 'n/a',
-    );
-    return row;
-  });
 }
 
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
@@ -186,29 +156,4 @@ export function optionFindings(m: TuneMeasuredOptions): string[] {
     'Each configuration was built and measured once: on a busy machine the same index measured twice can differ by tens of percent at sub-millisecond latencies, so run tune again before acting on a small difference.',
   );
   return out;
-}
-
-export function optionNotes(m: TuneMeasuredOptions): string[] {
-  const out = restoreNotes(m);
-  for (const c of m.configs) for (const p of c.problems) out.push(`${c.label}: ${p}`);
-  out.push(...m.notes);
-  return out;
-}
-
-export function renderOptionsMarkdown(m: TuneMeasuredOptions): string[] {
-  const what = m.queries.map((q) => `${q.count} ${q.op} (${q.detail})`).join(', ');
-  const headers = optionHeaders(m);
-  const lines = [
-    `## Index options measured on ${m.engine} (${what} per configuration after ${m.warmupQueries} warm-up, one at a time; EXPLAIN of ${m.planSamples} per query set)`,
-    '',
-    `| ${headers.join(' | ')} |`,
-    `|${headers.map((_, i) => (i === 0 || i === headers.length - 1 ? '---' : '---:')).join('|')}|`,
-  ];
-  for (const r of optionRows(m)) lines.push(`| ${r.join(' | ')} |`);
-  lines.push('', '### Findings', '');
-  for (const f of m.findings) lines.push(`- ${f}`);
-  lines.push('');
-  for (const n of optionNotes(m)) lines.push(`- ${n}`);
-  if (m.restore.error) lines.push('', '```sql', m.original.ddl, '```');
-  return lines;
 }

@@ -12,9 +12,10 @@ import type { Scenario } from '../scenario/schema.ts';
 import { collectPoints } from './buckets.ts';
 import { buildFindings, type WhatIf } from './findings.ts';
 import type { GridConfig } from '../model/index-config.ts';
-import { createPredictor, type QueryWindow } from './predict.ts';
+import { createPredictor } from './predict.ts';
+import { type QueryWindow } from '../engines/types.ts';
 import { candidateBoxes, rankConfigurations, type Ranking } from './rank.ts';
-import { tuneJson, type TuneJson } from '../report/tune/markdown.ts';
+import { tuneJson, type TuneJson } from './document.ts';
 
 export interface ModelRunOptions {
   /** Query windows drawn from the workload (default 200). */

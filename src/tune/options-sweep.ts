@@ -5,20 +5,14 @@
  * original index in a `finally`; this file adds an EXPLAIN of the first requests of each set (is the
  * spatial index read at all?) and turns the records into tune.json's `measuredOptions` with findings.
  */
-import type { OperationRequest, PlanInfo } from '../engines/types.ts';
+import type { OperationRequest, OptionsIndexTarget } from '../engines/types.ts';
 import {
   optionFindings,
   type MeasuredOption,
-  type OptionIndexSize,
   type PlanCheck,
   type TuneMeasuredOptions,
 } from './measured-options.ts';
-import { message, runIndexSweep, type IndexTarget, type LoopStep } from './sweep-loop.ts';
-
-export interface OptionsTarget<C> extends IndexTarget<C, OptionIndexSize> {
-  /** EXPLAIN of a request as the workload issues it. */
-  explain(req: OperationRequest): Promise<PlanInfo>;
-}
+import { message, runIndexSweep, type LoopStep } from './sweep-loop.ts';
 
 export interface OptionQuerySet {
   op: string;
@@ -61,7 +55,7 @@ export function planOptions<C>(
 }
 
 async function checkPlans<C>(
-  target: OptionsTarget<C>,
+  target: OptionsIndexTarget<C>,
   r: MeasuredOption,
   sets: readonly OptionQuerySet[],
   samples: number,
@@ -86,7 +80,7 @@ async function checkPlans<C>(
 }
 
 export async function runOptionsSweep<C>(
-  target: OptionsTarget<C>,
+  target: OptionsIndexTarget<C>,
   o: OptionsSweepOptions<C>,
 ): Promise<TuneMeasuredOptions> {
   const planSamples = o.planSamples ?? 3;

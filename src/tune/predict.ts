@@ -18,6 +18,7 @@
  * 1024 in the plan, while the 2012 spatial white paper says 512 for geometry
  * (https://www.sqlskills.com/blogs/bobb/new-spatial-query-hint-when-using-indexing/); 1024 is used, UNCONFIRMED.
  */
+import type { QueryWindow } from '../engines/types.ts';
 import {
   type BoxBuckets,
   type Occupancy,
@@ -29,12 +30,6 @@ import {
 import { type GridGeometry, gridGeometry } from './grid.ts';
 import { type BoundingBox, type GridConfig } from '../model/index-config.ts';
 import { type CellOrder, type TessellatedCell, pointDepth, tessellate } from './tessellate.ts';
-
-export interface QueryWindow {
-  x: number;
-  y: number;
-  radius: number;
-}
 
 export interface ModelOptions {
   /** SPATIAL_WINDOW_MAX_CELLS used for the query windows; default 1024 (see above). */

@@ -10,30 +10,8 @@
  * Callers put the current configuration last, so in the usual case (the index holds the current
  * configuration) the last rebuild already restores it and no extra build is needed.
  */
-import type { OperationRequest, OperationResult } from '../engines/types.ts';
+import type { IndexSnapshot, IndexTarget, OperationRequest } from '../engines/types.ts';
 import { timeQueries, type QueryFigures } from './sweep-queries.ts';
-
-/** The index as found before the sweep. */
-export interface IndexSnapshot<C> {
-  existed: boolean;
-  /** The statement that recreates it (for the report, and for a person if restoring fails). */
-  ddl: string;
-  /** The configuration `rebuild` would reproduce it with exactly, when it is one. */
-  config?: C;
-}
-
-/** What the loop needs from an engine. Errors it throws must already be redacted. */
-export interface IndexTarget<C, S> {
-  snapshot(): Promise<IndexSnapshot<C>>;
-  /** Before the first rebuild (e.g. mark the index stale so a killed sweep is noticed by the next run). */
-  begin?(): Promise<void>;
-  rebuild(cfg: C): Promise<{ ddl: string }>;
-  restore(s: IndexSnapshot<C>): Promise<{ ddl: string }>;
-  /** After the restore succeeded. */
-  end?(): Promise<void>;
-  run(req: OperationRequest): Promise<OperationResult>;
-  indexSize(): Promise<S | undefined>;
-}
 
 /** The per-configuration record the loop fills (callers extend it). */
 export interface SweepRecord<S> {

@@ -3,7 +3,7 @@
  * ones and the current one, last. Pure.
  */
 import type { GridConfig } from '../model/index-config.ts';
-import type { TuneRow, TuneSection } from '../report/tune/markdown.ts';
+import type { TuneRow, TuneSection } from './document.ts';
 
 export interface SweepStep {
   row: TuneRow;

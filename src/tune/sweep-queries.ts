@@ -7,7 +7,7 @@ import { errorClassOf } from '../errors.ts';
 import { createLatencyHistogram, recordNanos, summarize } from '../metrics/histogram.ts';
 import type { LatencySummary } from '../model/result.ts';
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
-import type { QueryWindow } from './predict.ts';
+import type { QueryWindow } from '../engines/types.ts';
 
 export interface QueryFigures {
   /** Timed requests issued (after the warm-up). */

@@ -6,30 +6,12 @@
  * the index size and restores the original index in a `finally`; this file adds the primary filter on
  * sample windows and the prediction beside each measurement.
  */
-import type { GridConfig } from '../model/index-config.ts';
-import type { MeasuredConfig, MeasuredFilter, MeasuredSize, TuneMeasured } from './measured.ts';
-import type { QueryWindow } from './predict.ts';
-import type { TuneSection } from '../report/tune/markdown.ts';
-import { message, runIndexSweep, type IndexSnapshot as Snapshot, type IndexTarget } from './sweep-loop.ts';
+import type { FilterSample, GridIndexTarget, QueryWindow } from '../engines/types.ts';
+import type { TuneSection } from './document.ts';
+import type { MeasuredConfig, MeasuredFilter, TuneMeasured } from './measured.ts';
+import { message, runIndexSweep } from './sweep-loop.ts';
 import { planSweep, rowConfig, sameConfig, type SweepStep } from './sweep-plan.ts';
 import { windowRequests } from './sweep-queries.ts';
-
-/** The index as found before the sweep, with its grid configuration when it is one. */
-export type IndexSnapshot = Snapshot<GridConfig>;
-
-/** One primary-filter reading for one window (sp_help_spatial_geometry_index on SQL Server). */
-export interface FilterSample {
-  candidates: number;
-  output: number;
-  internalFiltered?: number;
-  efficiencyPercent?: number;
-  indexRowsPerBaseRow?: number;
-}
-
-/** What the grid sweep needs from an engine. Errors it throws must already be redacted. */
-export interface SweepTarget extends IndexTarget<GridConfig, MeasuredSize> {
-  primaryFilter(w: QueryWindow): Promise<FilterSample | undefined>;
-}
 
 export interface SweepOptions {
   engine: string;
@@ -94,7 +76,7 @@ export function sumFilter(samples: readonly FilterSample[]): MeasuredFilter | un
   return out;
 }
 
-async function measureFilter(target: SweepTarget, c: MeasuredConfig, o: SweepOptions): Promise<void> {
+async function measureFilter(target: GridIndexTarget, c: MeasuredConfig, o: SweepOptions): Promise<void> {
   const samples: FilterSample[] = [];
   for (const w of o.windows.slice(0, o.filterSamples ?? 5)) {
     if (o.signal?.aborted) break;
@@ -109,7 +91,7 @@ async function measureFilter(target: SweepTarget, c: MeasuredConfig, o: SweepOpt
   c.primaryFilter = sumFilter(samples);
 }
 
-export async function runSweep(target: SweepTarget, o: SweepOptions): Promise<TuneMeasured> {
+export async function runSweep(target: GridIndexTarget, o: SweepOptions): Promise<TuneMeasured> {
   const steps = planSweep(o.section, o.top);
   const reqs = windowRequests(o.windows, o.pool);
   const filterSamples = Math.min(o.filterSamples ?? 5, o.windows.length);

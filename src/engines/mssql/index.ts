@@ -24,6 +24,7 @@ import type {
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
+  IndexTuning,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { MssqlQueueDriver } from './broker/queue-driver.ts';
@@ -42,6 +43,7 @@ import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts'
 import { prepareSchema } from './seed/schema.ts';
 import { SEED_MODES, type SeedMode } from './seed/seed-rows.ts';
 import { seedBatches } from './seed/seeding.ts';
+import { mssqlTuning } from './tune/tune-target.ts';
 import { exec, rows } from './sql/statement.ts';
 
 export interface MssqlEngineOptions {
@@ -78,6 +80,7 @@ export class MssqlEngine implements Engine {
   private driver: MssqlQueueDriver | undefined;
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
+  readonly tuning: IndexTuning;
 
   constructor(private readonly o: MssqlEngineOptions) {
     this.target = parseMssqlUrl(o.url);
@@ -88,6 +91,14 @@ export class MssqlEngine implements Engine {
     this.mode = seedModeOf(o);
     this.capabilities = defaultCapabilities(o.scenario.ooda.enabled);
     this.ops = this.makeOps();
+    this.tuning = mssqlTuning({
+      url: o.url,
+      names: this.names,
+      index: this.index,
+      engine: this,
+      attach: this.scenario.attach,
+      openPool: (n) => this.openPool(n),
+    });
   }
 
   private get attach(): boolean {

@@ -19,6 +19,7 @@ import type {
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
+  IndexTuning,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
@@ -30,6 +31,7 @@ import { PostgisQueueDriver } from './queue-driver.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
+import { postgisTuning } from './tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
 
@@ -88,9 +90,18 @@ export class PostgisEngine implements Engine {
   private statStatements: Capability = { supported: false, reason: 'not connected yet' };
   private flushSupported = false;
 
+  readonly tuning: IndexTuning;
+
   constructor(private readonly opts: PostgisEngineOptions) {
     this.names = opts.names;
     this.variant = opts.poolVariant ?? 'knn-dwithin';
+    this.tuning = postgisTuning({
+      url: opts.url,
+      names: opts.names,
+      engine: this,
+      current: () => this.indexOptions,
+      openPool: (n) => this.openPool(n),
+    });
   }
 
   get capabilities(): Capabilities {

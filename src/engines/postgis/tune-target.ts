@@ -1,5 +1,5 @@
 /**
- * The PostGIS side of the measured index-options sweep (src/tune/options-sweep.ts): rebuilds of the
+ * The PostGIS side of the measured index-options sweep (`atombench tune`): rebuilds of the
  * spatial index with a method / fillfactor / buffering, its size, the snapshot and restore, on a
  * connection of its own (no statement timeout: a build of 1M rows takes a while). The queries and their
  * EXPLAIN go through the engine, exactly as a benchmark run issues them. Every error leaving here is
@@ -12,16 +12,29 @@
  */
 import type pg from 'pg';
 import type { ObjectNames } from '../../scenario/names.ts';
-import type { OptionIndexSize } from '../../tune/measured-options.ts';
-import type { OptionsTarget } from '../../tune/options-sweep.ts';
-import type { IndexSnapshot } from '../../tune/sweep-loop.ts';
-import type { Engine, OperationRequest, OperationResult, PlanInfo } from '../types.ts';
+import type {
+  Engine,
+  IndexSnapshot,
+  IndexTuning,
+  OperationRequest,
+  OperationResult,
+  OptionIndexSize,
+  OptionsIndexTarget,
+  OptionsPlan,
+  PlanInfo,
+} from '../types.ts';
 import { displayUrl, openClient, scrubbing } from './connection.ts';
 import { postgisIds } from './dialect.ts';
 import {
   configFromCatalog,
+  configLabel,
+  DEFAULT_INDEX_CONFIG,
+  effective,
   indexDdlFor,
   OPCLASS,
+  parseOptionList,
+  sameIndexConfig,
+  SWEEP_CONFIGS,
   type IndexCatalogRow,
   type IndexMethod,
   type PostgisIndexConfig,
@@ -33,10 +46,12 @@ export interface PostgisTuneTargetOptions {
   url: string;
   names: ObjectNames;
   /** The connected engine (pool opened): the sweep's queries and plans go through it. */
-  engine: Pick<Engine, 'run' | 'explain'>;
+  engine: Pick<Engine, 'run' | 'explain' | 'fingerprint'>;
+  /** The scenario's index.postgis: measured last, so its build usually restores the index. */
+  current: PostgisIndexConfig | undefined;
 }
 
-export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
+export class PostgisTuneTarget implements OptionsIndexTarget<PostgisIndexConfig> {
   private client: pg.Client | undefined;
   private readonly ids;
   private readonly sql;
@@ -155,6 +170,32 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
     return this.o.engine.run(req);
   }
 
+  same(a: PostgisIndexConfig, b: PostgisIndexConfig): boolean {
+    return sameIndexConfig(a, b);
+  }
+
+  describe(c: PostgisIndexConfig): { label: string; options: Record<string, string | number> } {
+    return { label: configLabel(c), options: { ...effective(c) } };
+  }
+
+  /** The requested configurations or SWEEP_CONFIGS, and what this server's operator classes can do. */
+  async plan(requested: readonly PostgisIndexConfig[] | undefined): Promise<OptionsPlan<PostgisIndexConfig>> {
+    const fp = await this.o.engine.fingerprint();
+    const configs = requested ?? SWEEP_CONFIGS;
+    const current = this.o.current ?? DEFAULT_INDEX_CONFIG;
+    const ordering = await this.orderingSupport();
+    const notes = [
+      `${fp.serverVersion}; spatial.pool runs as the engine runs it (pool variant ${fp.settings['atombench.poolVariant'] ?? 'n/a'}), build = DROP + CREATE INDEX in one transaction, size = pg_relation_size of the index.`,
+      'GiST buffering: auto (the default) and off build sorted when the operator class can sort (PostgreSQL 14+ with PostGIS 3.1+), on forces the buffered build. fillfactor is the percent of each page filled at build, the rest left free for later inserts (defaults: GiST 90, SP-GiST 80); the sorted GiST build ignores it and fills every page.',
+    ];
+    for (const m of ['gist', 'spgist'] as const)
+      if (!ordering[m] && [...configs, current].some((c) => c.method === m))
+        notes.push(
+          `${m}: this server's operator class for it has no ordering operator (<->), so ORDER BY geom <-> q (spatial.knn, and spatial.pool under the knn-dwithin variant) cannot be answered from a ${m} index: the planner reads the whole table and sorts.`,
+        );
+    return { configs, current, notes };
+  }
+
   explain(req: OperationRequest): Promise<PlanInfo> {
     return this.o.engine.explain(req);
   }
@@ -168,4 +209,38 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
     const row = r.rows[0];
     return row && { bytes: Number(row.bytes), pages: Number(row.pages), tuples: Number(row.tuples) };
   }
+}
+
+export const POSTGIS_OPTIONS_FLAG = '--postgis-options';
+
+/** What `tune` says on PostGIS (no final period). */
+const POSTGIS_TUNE_NOTE =
+  "PostGIS's index is not a grid: GRIDS, CELLS_PER_OBJECT and BOUNDING_BOX do not apply, and the GEOMETRY_GRID model below is SQL Server's; it does not apply to PostGIS and is shown for planning only. PostGIS's own options (index.postgis: method gist or spgist, fillfactor, GiST buffering) are built and measured on the server instead (--postgis-options picks them)";
+
+export interface PostgisTuningOptions extends Omit<PostgisTuneTargetOptions, 'current'> {
+  /** The scenario's index.postgis as prepare() saw it. */
+  current(): PostgisIndexConfig | undefined;
+  /** Size the engine's load pool (the sweep's queries run one at a time). */
+  openPool(size: number): Promise<void>;
+}
+
+/** The PostGIS engine's `tuning`: its own index options, chosen with --postgis-options. */
+export function postgisTuning(o: PostgisTuningOptions): IndexTuning {
+  return {
+    kind: 'options',
+    note: POSTGIS_TUNE_NOTE,
+    flag: POSTGIS_OPTIONS_FLAG,
+    parseConfigs: (text) => parseOptionList(POSTGIS_OPTIONS_FLAG, text),
+    open: async () => {
+      const target = new PostgisTuneTarget({ ...o, current: o.current() });
+      try {
+        await target.connect();
+        await o.openPool(1);
+        return target;
+      } catch (e) {
+        await target.close();
+        throw e;
+      }
+    },
+  };
 }

@@ -20,6 +20,7 @@ import type {
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
+  IndexTuning,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
@@ -67,6 +68,10 @@ export interface SqliteEngineOptions {
 export class SqliteEngine implements Engine {
   readonly name = 'sqlite' as const;
   readonly capabilities = SQLITE_CAPABILITIES;
+  readonly tuning: IndexTuning = {
+    kind: 'none',
+    note: "SQLite's R*Tree has no index options (no grid, no fill factor, no build method to choose), so tune measures nothing on sqlite: there is nothing to sweep. The GEOMETRY_GRID model below is SQL Server's; it does not apply to SQLite and is shown for planning only",
+  };
   private db: Database.Database | undefined;
   private names: ObjectNames | undefined;
   private pool: SqliteWorkerPool | undefined;

@@ -1,4 +1,4 @@
-import type { TuneRow, TuneSection } from './markdown.ts';
+import type { TuneRow, TuneSection } from '../../tune/document.ts';
 import type { ChartColor, ChartSpec } from '../html/chart-spec.ts';
 
 /**

@@ -1,9 +1,5 @@
-import {
-  optionHeaders,
-  optionNotes,
-  optionRows,
-  type TuneMeasuredOptions,
-} from '../../tune/measured-options.ts';
+import { type TuneMeasuredOptions } from '../../tune/measured-options.ts';
+import { optionHeaders, optionNotes, optionRows } from './options.ts';
 import { esc, pre, section, table } from '../html/markup.ts';
 
 /**

@@ -1,6 +1,8 @@
 import { boxText, int, num, pct } from '../../tune/findings.ts';
-import { MEASURED_HEADERS, measuredNotes, measuredRows, type TuneMeasured } from '../../tune/measured.ts';
-import { TUNE_SCHEMA, withClause, type TuneJson, type TuneRow, type TuneSection } from './markdown.ts';
+import { type TuneMeasured } from '../../tune/measured.ts';
+import { MEASURED_HEADERS, measuredNotes, measuredRows } from './measured.ts';
+import { withClause } from './markdown.ts';
+import { TUNE_SCHEMA, type TuneJson, type TuneRow, type TuneSection } from '../../tune/document.ts';
 import { figureHtml } from '../html/chart-spec.ts';
 import { esc, facts, pre, section, table } from '../html/markup.ts';
 import { renderPage } from '../html/page.ts';

@@ -144,6 +144,7 @@ describe('atombench CLI', () => {
     expect(r.out).toContain('fall into 4 level-4 cells');
   }, 60_000);
 
+  const PG_URL = 'postgres://u@127.0.0.1:1/db';
   it('tune on sqlite says there is nothing to sweep; a bad --postgis-options is exit 2 with one line naming the flag', () => {
     writeFileSync(join(cwd, 'tiny.yaml'), TINY);
     const r = cli(
@@ -164,13 +165,13 @@ describe('atombench CLI', () => {
     );
     for (const [args, why] of [
       [
-        ['--engine', 'postgis', '--postgis-options', 'spgist:buffering=on'],
+        ['--engine', 'postgis', '--postgis-options', 'spgist:buffering=on', '--url', PG_URL],
         /buffering: applies to GiST only/,
       ],
-      [['--engine', 'postgis', '--postgis-options', 'gist:ff=5'], /fillfactor: Too small/],
+      [['--engine', 'postgis', '--postgis-options', 'gist:ff=5', '--url', PG_URL], /fillfactor: Too small/],
       [['--engine', 'sqlite', '--postgis-options', 'gist'], /applies to --engine postgis only/],
     ] as const) {
-      const bad = cli('tune', 'tiny.yaml', ...args, '--url', 'postgres://u@127.0.0.1:1/db');
+      const bad = cli('tune', 'tiny.yaml', ...args);
       expect(bad.code).toBe(2);
       expect(bad.err).toMatch(/^atombench: --postgis-options: /);
       expect(bad.err).toMatch(why);

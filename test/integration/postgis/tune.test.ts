@@ -9,7 +9,7 @@ import { ensureDataset, schemaPlan } from '../../../src/run/dataset.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import type { Scenario } from '../../../src/scenario/schema.ts';
-import type { TuneJson } from '../../../src/report/tune/markdown.ts';
+import type { TuneJson } from '../../../src/tune/document.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { contractScenario } from '../contract.ts';
 

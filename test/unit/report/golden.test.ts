@@ -6,7 +6,8 @@ import { COMPARE_REPORTERS } from '../../../src/report/compare/reporters.ts';
 import type { RunResult } from '../../../src/model/result.ts';
 import { REPORTERS } from '../../../src/report/registry.ts';
 import { renderTuneHtml } from '../../../src/report/tune/html.ts';
-import { renderTuneMarkdown, type TuneJson } from '../../../src/report/tune/markdown.ts';
+import { renderTuneMarkdown } from '../../../src/report/tune/markdown.ts';
+import { type TuneJson } from '../../../src/tune/document.ts';
 
 /**
  * Committed documents re-rendered byte for byte: result.json (a real `npm start` run) and tune.json (a

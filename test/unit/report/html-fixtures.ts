@@ -11,7 +11,7 @@ import type { GridConfig } from '../../../src/model/index-config.ts';
 import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/measured-options.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { tuneJson, type TuneJson } from '../../../src/report/tune/markdown.ts';
+import { tuneJson, type TuneJson } from '../../../src/tune/document.ts';
 import { MEASURED_SEC, makeResult, RAW_US } from '../../fixtures/result.ts';
 
 /**

@@ -12,7 +12,8 @@ import {
   GRID_DENSITIES,
   type Grids,
 } from '../../../src/model/index-config.ts';
-import { type QueryWindow, createPredictor } from '../../../src/tune/predict.ts';
+import { createPredictor } from '../../../src/tune/predict.ts';
+import { type QueryWindow } from '../../../src/engines/types.ts';
 import { shapeContains } from '../../../src/tune/shapes.ts';
 import { type CellOrder, tessellate, tessellatePoint } from '../../../src/tune/tessellate.ts';
 

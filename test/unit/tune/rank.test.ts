@@ -4,7 +4,8 @@ import { buildFindings } from '../../../src/tune/findings.ts';
 import type { GridConfig } from '../../../src/model/index-config.ts';
 import { createPredictor } from '../../../src/tune/predict.ts';
 import { allGrids, candidateBoxes, fitBoundingBox, rankConfigurations } from '../../../src/tune/rank.ts';
-import { TUNE_SCHEMA, renderTuneMarkdown, tuneJson, withClause } from '../../../src/report/tune/markdown.ts';
+import { renderTuneMarkdown, withClause } from '../../../src/report/tune/markdown.ts';
+import { TUNE_SCHEMA, tuneJson } from '../../../src/tune/document.ts';
 
 /** A small deterministic Hartonomous-like blob: N(0, 0.022^2) per axis (Box-Muller on a fixed LCG). */
 function blob(n: number, seed = 7) {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationRequest } from '../../../src/engines/types.ts';
 import { OperationError } from '../../../src/errors.ts';
 import { collectPoints } from '../../../src/tune/buckets.ts';
 import type { GridConfig } from '../../../src/model/index-config.ts';
-import { createPredictor, type QueryWindow } from '../../../src/tune/predict.ts';
+import { createPredictor } from '../../../src/tune/predict.ts';
+import type {
+  GridIndexTarget,
+  IndexSnapshot as Snapshot,
+  OperationRequest,
+  QueryWindow,
+} from '../../../src/engines/types.ts';
 import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { tuneJson, type TuneSection } from '../../../src/report/tune/markdown.ts';
-import { runSweep, sumFilter, type IndexSnapshot, type SweepTarget } from '../../../src/tune/sweep.ts';
+import { tuneJson, type TuneSection } from '../../../src/tune/document.ts';
+import { runSweep, sumFilter } from '../../../src/tune/sweep.ts';
 import { needsRestore } from '../../../src/tune/sweep-loop.ts';
 import { planSweep, rowConfig, sameConfig } from '../../../src/tune/sweep-plan.ts';
 import { windowRequests } from '../../../src/tune/sweep-queries.ts';
@@ -97,7 +102,9 @@ describe('pure helpers', () => {
   });
 });
 
-interface Fake extends SweepTarget {
+type IndexSnapshot = Snapshot<GridConfig>;
+
+interface Fake extends GridIndexTarget {
   calls: string[];
 }
 
@@ -130,6 +137,7 @@ function fakeTarget(o: { snap?: IndexSnapshot; failRebuild?: number; failRestore
     },
     primaryFilter: async () => (calls.push('filter'), { candidates: 8, output: 4 }),
     indexSize: async () => (calls.push('size'), { rows: 2000, reservedBytes: 81920, usedBytes: 65536 }),
+    close: async () => undefined,
   };
 }
 

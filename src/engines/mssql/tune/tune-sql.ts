@@ -27,7 +27,7 @@
  * sys.allocation_units page), so the target reads the size after the queries, not right after the build.
  */
 import type { ObjectNames } from '../../../scenario/names.ts';
-import { qualifiedName, quoteName, sqlKeyword, sqlNumber } from '../sql/identifiers.ts';
+import { qualifiedName } from '../sql/identifiers.ts';
 import { createSpatialIndexDdl, mainIndexSpec, type IndexConfig } from '../sql/index-ddl.ts';
 import { param, type SqlStatement } from '../sql/statement.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The SQL Server side of the measured tune sweep (src/tune/sweep.ts): rebuilds of the main spatial
+ * The SQL Server side of the measured tune sweep (`atombench tune`): rebuilds of the main spatial
  * index, the primary filter per sample window, the index size, on a pool of its own (no request
  * timeout: a rebuild of 1M rows takes minutes). The queries themselves go through the engine's run(),
  * exactly as a benchmark run issues them. Refuses to rebuild an index on a table atombench did not
@@ -11,10 +11,19 @@ import { RuntimeFailure, UserError } from '../../../errors.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
 import type { Scenario } from '../../../scenario/schema.ts';
 import type { GridConfig } from '../../../model/index-config.ts';
-import type { MeasuredSize } from '../../../tune/measured.ts';
-import type { QueryWindow } from '../../../tune/predict.ts';
-import type { FilterSample, IndexSnapshot, SweepTarget } from '../../../tune/sweep.ts';
-import type { Engine, OperationRequest, OperationResult } from '../../types.ts';
+import type {
+  Engine,
+  FilterSample,
+  GridIndexTarget,
+  IndexSnapshot as Snapshot,
+  IndexTuning,
+  MeasuredSize,
+  OperationRequest,
+  OperationResult,
+  QueryWindow,
+} from '../../types.ts';
+
+type IndexSnapshot = Snapshot<GridConfig>;
 import {
   configFromTessellation,
   existsQuery,
@@ -48,7 +57,7 @@ export interface MssqlTuneTargetOptions {
   engine: Pick<Engine, 'run'>;
 }
 
-export class MssqlTuneTarget implements SweepTarget {
+export class MssqlTuneTarget implements GridIndexTarget {
   private readonly target: MssqlTarget;
   private readonly pools: MssqlPools;
   private pool: sql.ConnectionPool | undefined;
@@ -206,4 +215,29 @@ export class MssqlTuneTarget implements SweepTarget {
     const s = spatialIndexSize(r[0]);
     return s && { rows: s.rows, reservedBytes: s.reservedBytes, usedBytes: s.usedBytes };
   }
+}
+
+export interface MssqlTuningOptions extends MssqlTuneTargetOptions {
+  attach: boolean;
+  /** Size the engine's load pool (the sweep's queries run one at a time). */
+  openPool(size: number): Promise<void>;
+}
+
+/** The SQL Server engine's `tuning`: the GEOMETRY_GRID model's configurations, rebuilt and measured. */
+export function mssqlTuning(o: MssqlTuningOptions): IndexTuning {
+  return {
+    kind: 'grid',
+    open: async ({ force }) => {
+      const target = new MssqlTuneTarget(o);
+      try {
+        await target.connect();
+        await target.checkRebuildAllowed({ force, attach: o.attach });
+        await o.openPool(1);
+        return target;
+      } catch (e) {
+        await target.close();
+        throw e;
+      }
+    },
+  };
 }
