@@ -3,6 +3,7 @@ import type { ObjectNames, Phase } from '../scenario/names.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { GridConfig } from '../model/index-config.ts';
+import type { HealthReport } from '../model/health.ts';
 
 /** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
 export interface Capability {
@@ -164,6 +165,11 @@ export interface Engine {
   primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
   /** What `tune` can rebuild and measure on the server. */
   readonly tuning: IndexTuning;
+  /**
+   * `atombench check`: the runbook's health checks, read-only, on the engine's own connection (opened
+   * and closed here, without connect()). Absent: the engine has none.
+   */
+  healthCheck?(): Promise<HealthReport>;
 }
 
 // ---- Measured index tuning (`atombench tune`): the engine-neutral sweeps in src/tune/ drive these. ----

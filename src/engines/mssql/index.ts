@@ -44,6 +44,8 @@ import { prepareSchema } from './seed/schema.ts';
 import { SEED_MODES, type SeedMode } from './seed/seed-rows.ts';
 import { seedBatches } from './seed/seeding.ts';
 import { mssqlTuning } from './tune/tune-target.ts';
+import { runHealthCheck } from './check/healthcheck.ts';
+import type { HealthReport } from '../../model/health.ts';
 import { exec, rows } from './sql/statement.ts';
 
 export interface MssqlEngineOptions {
@@ -114,6 +116,10 @@ export class MssqlEngine implements Engine {
       makeIngest,
       redactor: this.target.redactor,
     });
+  }
+
+  healthCheck(): Promise<HealthReport> {
+    return runHealthCheck(this.o.url, this.names);
   }
 
   /** Run setup work, turning server errors into RuntimeFailures (exit 3) with a redacted message. */

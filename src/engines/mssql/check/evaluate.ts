@@ -11,14 +11,7 @@
  * cache hit > 80 %, coherence > 0.7, > 3 paths, agreement > 0.5.
  * A check that could not run (missing table or column, missing permission) is N/A with the reason.
  */
-export type HealthStatus = 'Healthy' | 'WARNING' | 'FAILED' | 'N/A';
-
-export interface HealthRow {
-  section: 'Quick Health Check' | 'Monitoring Metrics';
-  component: string;
-  status: HealthStatus;
-  detail: string;
-}
+import type { HealthRow, HealthStatus } from '../../../model/health.ts';
 
 /** A measured number (null: the query returned no value), or why it could not be measured. */
 export type Observation = { value: number | null } | { error: string };
@@ -46,14 +39,6 @@ export interface HealthObservations {
   coherence: Observation;
   treeOfThought: Observation;
   reflexion: Observation;
-}
-
-export interface HealthReport {
-  database: string;
-  server: string;
-  rows: HealthRow[];
-  /** Any FAILED row: `atombench check` exits 1. */
-  failed: boolean;
 }
 
 const QUICK = 'Quick Health Check' as const;
@@ -231,24 +216,4 @@ export function evaluateHealth(o: HealthObservations): HealthRow[] {
     ),
   );
   return rows;
-}
-
-export function renderHealthReport(report: HealthReport): string {
-  const header = ['Section', 'Component', 'Status', 'Detail'];
-  const table = report.rows.map((r) => [r.section, r.component, r.status, r.detail]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  const counts = (['Healthy', 'WARNING', 'FAILED', 'N/A'] as const).map(
-    (s) => `${report.rows.filter((r) => r.status === s).length} ${s}`,
-  );
-  return [
-    `Hartonomous health check: ${report.database} on ${report.server}`,
-    '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...table.map(line),
-    '',
-    `${counts.join(', ')}${report.failed ? ' - FAILED' : ''}`,
-  ].join('\n');
 }

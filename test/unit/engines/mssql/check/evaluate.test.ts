@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateHealth,
-  renderHealthReport,
-  type HealthObservations,
-  type HealthRow,
-} from '../../../../../src/engines/mssql/check/evaluate.ts';
+import { evaluateHealth, type HealthObservations } from '../../../../../src/engines/mssql/check/evaluate.ts';
+import { renderHealthReport } from '../../../../../src/report/check/terminal.ts';
+import { type HealthRow } from '../../../../../src/model/health.ts';
 import { healthQueries } from '../../../../../src/engines/mssql/check/queries.ts';
 import { NAME_PRESETS, resolveNames } from '../../../../../src/scenario/names.ts';
 
