@@ -23,7 +23,7 @@ describe('runbook targets', () => {
   });
 
   // The quotes must be the runbook's own words, under the section they name. A missing fixture fails.
-  it('quote lines that exist verbatim in operations-runbook.md', () => {
+  it('quote lines that exist verbatim in the runbook', () => {
     const runbook = readFileSync(RUNBOOK_PATH, 'utf8');
     for (const t of RUNBOOK_TARGETS) {
       const m = /^Operations runbook › (.+): "(.+)"$/.exec(t.source);
