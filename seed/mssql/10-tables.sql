@@ -1,5 +1,5 @@
--- The Hartonomous tables atombench mirrors (../shared/reference/hartonomous-target.md, runbook-era
--- names by default, every name mappable). Rendered by src/engines/mssql/template.ts; each
+-- The Hartonomous tables atombench mirrors (AHartTN/Hartonomous-Sandbox; runbook-era names, commit 0ad3c9c,
+-- by default, every name mappable). Rendered by src/engines/mssql/template.ts; each
 -- `-- @object table <key>` block runs only when the table is missing, in one transaction with the
 -- row that records atombench's ownership of it.
 -- Spatial indexes are NOT here: they are built after the load (src/engines/mssql/index-ddl.ts).

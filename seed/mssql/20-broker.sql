@@ -1,4 +1,4 @@
--- Service Broker objects of the OODA loop with the deployment's names (hartonomous-target.md), all
+-- Service Broker objects of the OODA loop with the deployment's names (AHartTN/Hartonomous-Sandbox), all
 -- mappable. DDL per SD:docs/t-sql/statements/create-message-type-transact-sql.md,
 -- create-contract-transact-sql.md, create-queue-transact-sql.md, create-service-transact-sql.md.
 -- Validation is the scenario's ooda.validation: WELL_FORMED_XML as deployed, or NONE. It is applied

@@ -1,5 +1,5 @@
 -- atombench PostGIS schema. Mirrors dbo.Atoms / dbo.AtomEmbeddings / dbo.OODALoopMetrics of the runbook
--- era (../shared/reference/hartonomous-target.md) on PostgreSQL: bigint identity keys, bytea for
+-- era (AHartTN/Hartonomous-Sandbox at 0ad3c9c) on PostgreSQL: bigint identity keys, bytea for
 -- binary(32), text for nvarchar(max), and the point as geometry(PointZ, 0). Double-brace placeholders are
 -- quoted identifiers from the scenario's name mapping; other columns are unquoted (folded to lower case).
 -- The tables land in the connection's search_path (public by default; the mapping's `dbo` schema is a

@@ -1,5 +1,5 @@
 -- atombench embedded schema (SQLite). Mirrors dbo.Atoms / dbo.AtomEmbeddings of the runbook era
--- (../shared/reference/hartonomous-target.md). Double-brace placeholders are quoted identifiers.
+-- (AHartTN/Hartonomous-Sandbox at 0ad3c9c). Double-brace placeholders are quoted identifiers.
 -- The geometry is kept as X, Y, Z columns; the spatial index is an R*Tree over (X, Y), built after
 -- the load (index.sql), because SQL Server's and PostGIS's spatial indexes ignore Z as well.
 

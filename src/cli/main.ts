@@ -9,7 +9,7 @@ import { seedCommand } from './seed.ts';
 import { tuneCommand } from './tune.ts';
 import { VERSION } from './version.ts';
 
-/** Exit codes (DESIGN.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure. */
+/** Exit codes (README.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure. */
 export const EXIT = { ok: 0, targetFailed: 1, badInput: 2, runtime: 3 } as const;
 
 function printError(e: unknown): number {

@@ -1,7 +1,7 @@
 /**
  * Every database object name atombench uses, mappable per scenario (names.preset + names.overrides).
  * Defaults are the runbook era (2025-11-15 schema, plural names); `head` is the current code (singular
- * names). See ../shared/reference/hartonomous-target.md.
+ * names at HEAD dfdc861), both from AHartTN/Hartonomous-Sandbox (runbook era: commit 0ad3c9c).
  */
 export interface ObjectNames {
   schema: string;

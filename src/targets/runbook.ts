@@ -3,7 +3,8 @@ import { resolveMetric } from './metrics.ts';
 
 /**
  * The built-in targets, each traced to the line of the operations runbook it comes from
- * (reference/operations-runbook.md, "Monitoring Metrics"), and the merge with a scenario's own targets.
+ * (Hartonomous's, "Monitoring Metrics"; the lines are in test/fixtures/operations-runbook-targets.md),
+ * and the merge with a scenario's own targets.
  */
 
 export interface RunbookTarget {

@@ -2,7 +2,7 @@
  * Reading PostgreSQL's EXPLAIN (FORMAT JSON) output: pure functions, tested on recorded plans.
  *
  * - Seek: the plan reads the spatial index when a node of type Index Scan, Index Only Scan or Bitmap
- *   Index Scan names it (`Index Name`), as DESIGN.md defines the seek ratio for PostGIS.
+ *   Index Scan names it (`Index Name`): that is what the PostGIS seek ratio counts.
  * - Primary filter (EXPLAIN ANALYZE of the window count): the scan of the embeddings table outputs the
  *   rows passing the exact test (`Actual Rows`); its candidates are those plus the rows it removed
  *   (`Rows Removed by Filter`: the bounding box matched, the distance test did not; `Rows Removed by

@@ -3,29 +3,15 @@
  * checked against brute force over the generated dataset. Skipped, with the reason printed, where no
  * container runtime exists.
  */
-import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { engineContract } from '../contract.ts';
-import { containerRuntime, createDatabase, startMssql } from './container.ts';
+import { describeMssql } from './container.ts';
 
-const runtime = await containerRuntime();
-if (!runtime.ok)
-  console.warn(`[mssql integration] contract suite skipped: no container runtime (${runtime.reason})`);
+const suite = { name: 'contract suite', database: 'contract_it' };
 
-describe.skipIf(!runtime.ok)('mssql in a container', () => {
-  let c: StartedMSSQLServerContainer;
-  let url: string;
-  beforeAll(async () => {
-    c = await startMssql();
-    url = await createDatabase(c, 'contract_it');
-  }, 240_000);
-  afterAll(async () => {
-    await c?.stop();
-  });
-
+describeMssql(suite, 'mssql in a container', (server) => {
   engineContract(
     'mssql (tedious, spatial index, Service Broker)',
-    async (sc) => new MssqlEngine({ url, scenario: sc, runNonce: 'contract' }),
+    async (sc) => new MssqlEngine({ url: server.url, scenario: sc, runNonce: 'contract' }),
   );
 });

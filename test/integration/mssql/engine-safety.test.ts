@@ -3,34 +3,18 @@
  * mode, --reseed dropping only owned objects, refusing foreign tables, the staging seed path and the
  * HEAD names. Skipped, with the reason printed, where no container runtime exists.
  */
-import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
 import sql from 'mssql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { UserError } from '../../../src/errors.ts';
 import { runHealthCheck } from '../../../src/engines/mssql/check/healthcheck.ts';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
-import {
-  adoString,
-  containerRuntime,
-  createDatabase,
-  mssqlUrl,
-  planOf,
-  scalar,
-  seedRange,
-  startMssql,
-  testScenario,
-  withPool,
-} from './container.ts';
+import { describeMssql, planOf, seedRange, testScenario } from './container.ts';
 
-const runtime = await containerRuntime();
-if (!runtime.ok)
-  console.warn(`[mssql integration] safety suite skipped: no container runtime (${runtime.reason})`);
+const suite = { name: 'safety suite', database: 'atombench_it' };
 
-describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022', () => {
-  let c: StartedMSSQLServerContainer;
-  let url: string;
+describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server) => {
   const s = testScenario();
   const names = resolveNames('runbook', {});
   const key = datasetKey(s.dataset);
@@ -38,15 +22,13 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
   let engine: MssqlEngine;
 
   beforeAll(async () => {
-    c = await startMssql();
-    url = await createDatabase(c, 'atombench_it');
-    engine = new MssqlEngine({ url, scenario: s, runNonce: 'safety' });
+    engine = new MssqlEngine({ url: server.url, scenario: s, runNonce: 'safety' });
     await engine.connect();
     await engine.prepare(plan, { allowDestructive: false, force: false });
     await seedRange(engine, s, 0, s.dataset.atoms);
     await engine.markSeeded(key, s.dataset.atoms);
     await engine.buildIndex(plan);
-    await withPool(c, 'atombench_it', (p) =>
+    await server.withPool('atombench_it', (p) =>
       p
         .request()
         .batch(
@@ -57,11 +39,10 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
 
   afterAll(async () => {
     await engine?.close();
-    await c?.stop();
   });
 
   it('the runbook health check', async () => {
-    const report = await runHealthCheck(url, names);
+    const report = await runHealthCheck(server.url, names);
     const status = Object.fromEntries(report.rows.map((r) => [r.component, r.status]));
     expect(status['Service Broker']).toBe('Healthy');
     expect(status['Spatial Indexes']).toBe('Healthy');
@@ -72,7 +53,11 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
   });
 
   it('attach mode: read-only work on the same database', async () => {
-    const attached = new MssqlEngine({ url, scenario: { ...s, attach: true }, runNonce: 'attach' });
+    const attached = new MssqlEngine({
+      url: server.url,
+      scenario: { ...s, attach: true },
+      runNonce: 'attach',
+    });
     await attached.connect();
     try {
       const st = await attached.prepare(plan, { allowDestructive: false, force: false });
@@ -96,13 +81,12 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
     await expect(engine.prepare(other, { allowDestructive: false, force: false })).rejects.toThrow(
       /another dataset/,
     );
-    await withPool(c, 'atombench_it', (p) => p.request().batch('CREATE TABLE dbo.UserNotes (Id int);'));
+    await server.withPool('atombench_it', (p) => p.request().batch('CREATE TABLE dbo.UserNotes (Id int);'));
     const st = await engine.prepare(other, { allowDestructive: true, force: false });
     expect(st.seededRows).toBe(0);
-    expect(await scalar(c, 'atombench_it', 'SELECT COUNT(*) FROM dbo.Atoms')).toBe(0);
+    expect(await server.scalar('atombench_it', 'SELECT COUNT(*) FROM dbo.Atoms')).toBe(0);
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         "SELECT CASE WHEN OBJECT_ID(N'dbo.UserNotes') IS NULL THEN 0 ELSE 1 END",
       ),
@@ -110,8 +94,8 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
   });
 
   it('refuses a database holding tables it did not create, unless force', async () => {
-    const foreignUrl = await createDatabase(c, 'foreign_it', true);
-    await withPool(c, 'foreign_it', (p) =>
+    const foreignUrl = await server.createDatabase('foreign_it', true);
+    await server.withPool('foreign_it', (p) =>
       p.request().batch('CREATE TABLE dbo.Atoms (AtomId bigint PRIMARY KEY);'),
     );
     const e = new MssqlEngine({ url: foreignUrl, scenario: s, runNonce: 'f' });
@@ -121,38 +105,35 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
         /did not create.*\[dbo\]\.\[Atoms\]/,
       );
       expect(
-        await scalar(
-          c,
+        await server.scalar(
           'foreign_it',
           "SELECT CASE WHEN OBJECT_ID(N'dbo.AtomEmbeddings') IS NULL THEN 0 ELSE 1 END",
         ),
       ).toBe(0);
       // Refused before creating anything, even the bookkeeping tables.
       expect(
-        await scalar(
-          c,
+        await server.scalar(
           'foreign_it',
           "SELECT CASE WHEN OBJECT_ID(N'dbo.AtombenchMeta') IS NULL THEN 0 ELSE 1 END",
         ),
       ).toBe(0);
       const forced = await e.prepare(plan, { allowDestructive: false, force: true });
       expect(forced.seededRows).toBe(0);
-      expect(await scalar(c, 'foreign_it', 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(false);
+      expect(await server.scalar('foreign_it', 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(false);
     } finally {
       await e.close();
     }
   });
 
   it('creates nothing in a system database (a --url without a database lands in master)', async () => {
-    const e = new MssqlEngine({ url: mssqlUrl(c, 'master'), scenario: s, runNonce: 'm' });
+    const e = new MssqlEngine({ url: server.urlOf('master'), scenario: s, runNonce: 'm' });
     await e.connect();
     try {
       await expect(e.prepare(plan, { allowDestructive: true, force: true })).rejects.toThrow(
         /system database \[master\]/,
       );
       expect(
-        await scalar(
-          c,
+        await server.scalar(
           'master',
           "SELECT CASE WHEN OBJECT_ID(N'dbo.AtombenchObjects') IS NULL AND OBJECT_ID(N'dbo.Atoms') IS NULL THEN 0 ELSE 1 END",
         ),
@@ -164,26 +145,26 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
 
   it('--force on a database it does not own: ENABLE_BROKER WITH NO_WAIT, never rolling back another session', async () => {
     const db = 'forced_nobroker_it';
-    const forcedUrl = await createDatabase(c, db); // Service Broker disabled
-    await withPool(c, db, (p) => p.request().batch('CREATE TABLE dbo.UserNotes (Id int);'));
+    const forcedUrl = await server.createDatabase(db); // Service Broker disabled
+    await server.withPool(db, (p) => p.request().batch('CREATE TABLE dbo.UserNotes (Id int);'));
     const brokerEnabled = () =>
-      scalar<boolean>(c, db, 'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()');
+      server.scalar<boolean>(db, 'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()');
     const e = new MssqlEngine({ url: forcedUrl, scenario: s, runNonce: 'nw' });
     await e.connect();
-    const other = await new sql.ConnectionPool(adoString(c, db)).connect();
+    const other = await new sql.ConnectionPool(server.adoString(db)).connect();
     try {
       // Not empty when atombench came: not its database, so no ALTER DATABASE without --force.
       await expect(e.prepare(plan, { allowDestructive: false, force: false })).rejects.toThrow(
         /Service Broker is disabled/,
       );
-      expect(await scalar(c, db, 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(false);
+      expect(await server.scalar(db, 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(false);
       // Another session inside a transaction: NO_WAIT fails instead of rolling that work back.
       const tx = new sql.Transaction(other);
       await tx.begin();
       await new sql.Request(tx).batch('INSERT INTO dbo.UserNotes (Id) VALUES (1);');
       await expect(e.prepare(plan, { allowDestructive: false, force: true })).rejects.toThrow(/NO_WAIT/);
       await tx.commit();
-      expect(await scalar(c, db, 'SELECT COUNT(*) FROM dbo.UserNotes')).toBe(1);
+      expect(await server.scalar(db, 'SELECT COUNT(*) FROM dbo.UserNotes')).toBe(1);
       expect(await brokerEnabled()).toBe(false);
       // The engine reconnected after the failure; with the other session gone, NO_WAIT succeeds.
       await other.close();
@@ -204,7 +185,7 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
   });
 
   it('staging seed mode and HEAD names', async () => {
-    const headUrl = await createDatabase(c, 'head_it');
+    const headUrl = await server.createDatabase('head_it');
     const hs = testScenario({
       names: { preset: 'head', overrides: {} },
       index: { boundingBox: [-1, -1, 1, 1], grids: ['LOW', 'LOW', 'MEDIUM', 'HIGH'], secondaryIndexes: 0 },
@@ -219,11 +200,13 @@ describe.skipIf(!runtime.ok)('mssql engine safety and modes on SQL Server 2022',
       await seedRange(e, hs, 0, hs.dataset.atoms);
       await e.buildIndex(hp);
       expect(
-        await scalar(c, 'head_it', 'SELECT COUNT(*) FROM dbo.AtomEmbedding WHERE SpatialKey.STIsValid() = 1'),
+        await server.scalar(
+          'head_it',
+          'SELECT COUNT(*) FROM dbo.AtomEmbedding WHERE SpatialKey.STIsValid() = 1',
+        ),
       ).toBe(2000);
       expect(
-        await scalar(
-          c,
+        await server.scalar(
           'head_it',
           "SELECT COUNT(*) FROM sys.indexes WHERE name = N'SIX_AtomEmbedding_SpatialKey'",
         ),

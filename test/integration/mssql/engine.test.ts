@@ -3,9 +3,8 @@
  * every operation, plans, probes, the primary filter, the health check, attach mode. Skipped, with the
  * reason printed, where no container runtime exists.
  */
-import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
 import sql from 'mssql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createIngestRecordFactory, createRecordFactory } from '../../../src/dataset/records.ts';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { OperationError } from '../../../src/errors.ts';
@@ -15,24 +14,11 @@ import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { parseShowplan, showplansFrom, usesSpatialIndex } from '../../../src/engines/mssql/plan/plan-xml.ts';
 import { exec } from '../../../src/engines/mssql/sql/statement.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
-import {
-  containerRuntime,
-  createDatabase,
-  planOf,
-  scalar,
-  seedRange,
-  startMssql,
-  testScenario,
-  withPool,
-} from './container.ts';
+import { describeMssql, planOf, seedRange, testScenario } from './container.ts';
 
-const runtime = await containerRuntime();
-if (!runtime.ok)
-  console.warn(`[mssql integration] engine suite skipped: no container runtime (${runtime.reason})`);
+const suite = { name: 'engine suite', database: 'atombench_it' };
 
-describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
-  let c: StartedMSSQLServerContainer;
-  let url: string;
+describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
   const s = testScenario({
     workload: { mix: [{ op: 'spatial.pool' }] },
   });
@@ -42,26 +28,25 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
   let engine: MssqlEngine;
 
   beforeAll(async () => {
-    c = await startMssql();
-    url = await createDatabase(c, 'atombench_it');
-    engine = new MssqlEngine({ url, scenario: s, runNonce: 'it-run' });
+    engine = new MssqlEngine({ url: server.url, scenario: s, runNonce: 'it-run' });
     await engine.connect();
   }, 240_000);
 
   afterAll(async () => {
     await engine?.close();
-    await c?.stop();
   });
 
   it('prepare creates the schema, records ownership and enables Service Broker in the empty database', async () => {
     const state = await engine.prepare(plan, { allowDestructive: false, force: false });
     expect(state).toEqual({ seededRows: 0, datasetKey: undefined, indexBuilt: false });
     expect(
-      await scalar(c, 'atombench_it', 'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()'),
+      await server.scalar(
+        'atombench_it',
+        'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()',
+      ),
     ).toBe(true);
-    expect(await scalar(c, 'atombench_it', 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(true);
-    const owned = await withPool(
-      c,
+    expect(await server.scalar('atombench_it', 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(true);
+    const owned = await server.withPool(
       'atombench_it',
       async (p) => (await p.request().query('SELECT Kind, Name FROM dbo.AtombenchObjects')).recordset,
     );
@@ -75,21 +60,19 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
       ]),
     );
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         "SELECT RTRIM(validation) FROM sys.service_message_types WHERE name = N'//Hartonomous/AutonomousLoop/ActMessage'",
       ),
     ).toBe('X');
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         "SELECT COUNT(*) FROM sys.service_contract_usages u JOIN sys.services s ON s.service_id = u.service_id WHERE s.name = N'//Hartonomous/Service/Initiator'",
       ),
     ).toBe(4);
     // The CoherenceScore computed column reads the JSON.
-    await withPool(c, 'atombench_it', (p) =>
+    await server.withPool('atombench_it', (p) =>
       p
         .request()
         .batch(
@@ -97,7 +80,7 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
         ),
     );
     expect(
-      await scalar(c, 'atombench_it', 'SELECT AVG(CoherenceScore) FROM dbo.ReasoningChains'),
+      await server.scalar('atombench_it', 'SELECT AVG(CoherenceScore) FROM dbo.ReasoningChains'),
     ).toBeCloseTo(0.8);
     // A second prepare is a no-op.
     await expect(engine.prepare(plan, { allowDestructive: false, force: false })).resolves.toMatchObject({
@@ -112,25 +95,22 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     const out = await seedRange(engine, s, 1000, s.dataset.atoms);
     expect(out.rowsInserted).toBe(1000);
     await engine.markSeeded(key, s.dataset.atoms);
-    expect(await scalar(c, 'atombench_it', 'SELECT COUNT(*) FROM dbo.Atoms')).toBe(2000);
-    expect(await scalar(c, 'atombench_it', 'SELECT MAX(AtomId) FROM dbo.Atoms')).toBe('2000');
+    expect(await server.scalar('atombench_it', 'SELECT COUNT(*) FROM dbo.Atoms')).toBe(2000);
+    expect(await server.scalar('atombench_it', 'SELECT MAX(AtomId) FROM dbo.Atoms')).toBe('2000');
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         'SELECT COUNT(*) FROM dbo.AtomEmbeddings WHERE SpatialGeometry.STIsValid() = 1 AND SpatialGeometry.STSrid = 0',
       ),
     ).toBe(2000);
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         "SELECT is_not_trusted FROM sys.foreign_keys WHERE name = N'FK_AtomEmbeddings_Atoms'",
       ),
     ).toBe(false);
     const make = createRecordFactory(s.dataset);
-    const back = await withPool(
-      c,
+    const back = await server.withPool(
       'atombench_it',
       async (p) =>
         (
@@ -156,8 +136,7 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     const built = await engine.buildIndex(plan);
     expect(built.durationMs).toBeGreaterThan(0);
     expect(built.ddl).toContain('CREATE SPATIAL INDEX [IX_AtomEmbeddings_SpatialGeometry]');
-    const t = await withPool(
-      c,
+    const t = await server.withPool(
       'atombench_it',
       async (p) =>
         (
@@ -174,7 +153,7 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
       cells_per_object: 16,
     });
     expect(
-      await scalar(c, 'atombench_it', "SELECT COUNT(*) FROM sys.indexes WHERE type_desc = 'SPATIAL'"),
+      await server.scalar('atombench_it', "SELECT COUNT(*) FROM sys.indexes WHERE type_desc = 'SPATIAL'"),
     ).toBe(11);
     expect((await engine.prepare(plan, { allowDestructive: false, force: false })).indexBuilt).toBe(true);
   });
@@ -204,15 +183,13 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     // Native ingest converts the client's POINT Z bytes with CONVERT(geometry, varbinary): valid points,
     // SRID 0, Z kept, and the coordinates of the record (matched by its content hash).
     expect(
-      await scalar(
-        c,
+      await server.scalar(
         'atombench_it',
         'SELECT COUNT(*) FROM dbo.AtomEmbeddings WHERE AtomId > 2000 AND SpatialGeometry.STIsValid() = 1 AND SpatialGeometry.STSrid = 0 AND SpatialGeometry.HasZ = 1 AND SpatialCoarse.STIsValid() = 1',
       ),
     ).toBe(100);
     const first = createIngestRecordFactory(s.dataset, 'it-run')(0);
-    const ingested = await withPool(
-      c,
+    const ingested = await server.withPool(
       'atombench_it',
       async (p) =>
         (
@@ -226,21 +203,21 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     );
     expect(ingested).toEqual({ X: first.point.x, Y: first.point.y, Z: first.point.z });
     expect(
-      await scalar(c, 'atombench_it', 'SELECT COUNT(*) FROM dbo.AtomEmbeddings WHERE AtomId > 2000'),
+      await server.scalar('atombench_it', 'SELECT COUNT(*) FROM dbo.AtomEmbeddings WHERE AtomId > 2000'),
     ).toBe(100);
-    expect(await scalar(c, 'atombench_it', 'SELECT MIN(AtomId) FROM dbo.Atoms WHERE AtomId > 2000')).toBe(
+    expect(await server.scalar('atombench_it', 'SELECT MIN(AtomId) FROM dbo.Atoms WHERE AtomId > 2000')).toBe(
       '2001',
     );
     // The same atoms again: MERGE matches, no new embeddings.
     expect((await engine.run({ op: 'ingest', batchSize: 100, firstIngestIndex: 0 })).rows).toBe(0);
-    expect(await scalar(c, 'atombench_it', 'SELECT MAX(ReferenceCount) FROM dbo.Atoms')).toBe('2');
+    expect(await server.scalar('atombench_it', 'SELECT MAX(ReferenceCount) FROM dbo.Atoms')).toBe('2');
   });
 
   it("resetIngested removes the run's atoms and reseeds the identity", async () => {
     expect(await engine.resetIngested(2000)).toBe(100);
-    expect(await scalar(c, 'atombench_it', 'SELECT COUNT(*) FROM dbo.AtomEmbeddings')).toBe(2000);
+    expect(await server.scalar('atombench_it', 'SELECT COUNT(*) FROM dbo.AtomEmbeddings')).toBe(2000);
     await engine.run({ op: 'ingest', batchSize: 5, firstIngestIndex: 1000 });
-    expect(await scalar(c, 'atombench_it', 'SELECT MIN(AtomId) FROM dbo.Atoms WHERE AtomId > 2000')).toBe(
+    expect(await server.scalar('atombench_it', 'SELECT MIN(AtomId) FROM dbo.Atoms WHERE AtomId > 2000')).toBe(
       '2001',
     );
     expect(await engine.resetIngested(2000)).toBe(5);
@@ -264,7 +241,7 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     const q = knnQuery(spatialIdents(names), { x: 0.01, y: 0.01, z: 0 }, 10);
     const hinted = q.text.replace('AS e\n', `AS e WITH (INDEX(${quoteName(names.spatialIndex)}))\n`);
     expect(hinted).not.toBe(q.text);
-    const { plans, rowCount } = await withPool(c, 'atombench_it', async (p) => {
+    const { plans, rowCount } = await server.withPool('atombench_it', async (p) => {
       const tx = new sql.Transaction(p);
       await tx.begin();
       try {

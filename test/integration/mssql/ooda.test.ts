@@ -3,8 +3,7 @@
  * conversations ended on both sides (none leaked), rollback returning a message, and message validation
  * (WELL_FORMED_XML as deployed, or NONE). Skipped, with the reason printed, where no container runtime exists.
  */
-import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { datasetKey } from '../../../src/dataset/stream.ts';
 import { OperationError } from '../../../src/errors.ts';
 import type { MssqlQueueDriver } from '../../../src/engines/mssql/broker/queue-driver.ts';
@@ -12,38 +11,28 @@ import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { realClock } from '../../../src/load/clock.ts';
 import { OodaDriver } from '../../../src/ooda/driver.ts';
 import { PHASES, resolveNames } from '../../../src/scenario/names.ts';
-import { containerRuntime, createDatabase, planOf, scalar, startMssql, testScenario } from './container.ts';
+import { describeMssql, planOf, testScenario } from './container.ts';
 
-const runtime = await containerRuntime();
-if (!runtime.ok)
-  console.warn(`[mssql integration] OODA suite skipped: no container runtime (${runtime.reason})`);
+// No database of its own: every test creates the one it needs.
+const suite = { name: 'OODA suite' };
 
 const LEAKS = `SELECT COUNT(*) FROM sys.conversation_endpoints ce JOIN sys.services s ON s.service_id = ce.service_id
   WHERE s.name IN (N'AnalyzeService', N'HypothesizeService', N'ActService', N'LearnService', N'//Hartonomous/Service/Initiator') AND ce.state <> 'CD'`;
 
-describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', () => {
-  let c: StartedMSSQLServerContainer;
+describeMssql(suite, 'Service Broker OODA traffic on SQL Server 2022', (server) => {
   const names = resolveNames('runbook', {});
 
   const urls = new Map<string, string>();
 
   async function engineFor(db: string, validation: 'WELL_FORMED_XML' | 'NONE'): Promise<MssqlEngine> {
     const s = testScenario({ ooda: { validation }, index: { secondaryIndexes: 0 } });
-    const url = urls.get(db) ?? (await createDatabase(c, db));
+    const url = urls.get(db) ?? (await server.createDatabase(db));
     urls.set(db, url);
     const e = new MssqlEngine({ url, scenario: s, runNonce: db });
     await e.connect();
     await e.prepare(planOf(s, names, datasetKey(s.dataset)), { allowDestructive: false, force: false });
     return e;
   }
-
-  beforeAll(async () => {
-    c = await startMssql();
-  }, 240_000);
-
-  afterAll(async () => {
-    await c?.stop();
-  });
 
   it('one loop through the four phases: metric rows, depth from the server, no leaked conversations', async () => {
     const engine = await engineFor('ooda_it', 'WELL_FORMED_XML');
@@ -63,13 +52,13 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
       }
       expect(await q.receive('Analyze', 100)).toBeUndefined();
       expect(await q.depth()).toEqual({ Analyze: 0, Hypothesize: 0, Act: 0, Learn: 0 });
-      expect(await scalar(c, 'ooda_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics WHERE Success = 1')).toBe(
-        4,
-      );
+      expect(
+        await server.scalar('ooda_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics WHERE Success = 1'),
+      ).toBe(4);
       await new Promise((r) => setTimeout(r, 500));
       expect(await q.drainInitiator()).toBe(4);
-      expect(await scalar(c, 'ooda_it', LEAKS)).toBe(0);
-      expect(await scalar(c, 'ooda_it', 'SELECT COUNT(*) FROM sys.transmission_queue')).toBe(0);
+      expect(await server.scalar('ooda_it', LEAKS)).toBe(0);
+      expect(await server.scalar('ooda_it', 'SELECT COUNT(*) FROM sys.transmission_queue')).toBe(0);
       expect((await engine.probe()).gauges?.openConversations).toBe(0);
     } finally {
       await engine.close();
@@ -96,11 +85,14 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
         );
         expect(await q2.depth()).toEqual({ Analyze: 0, Hypothesize: 0, Act: 0, Learn: 0 });
         expect(
-          await scalar(c, 'ooda_fail_it', 'SELECT ErrorMessage FROM dbo.OODALoopMetrics WHERE Success = 0'),
+          await server.scalar(
+            'ooda_fail_it',
+            'SELECT ErrorMessage FROM dbo.OODALoopMetrics WHERE Success = 0',
+          ),
         ).toBe('simulated');
         await new Promise((r) => setTimeout(r, 500));
         await q2.drainInitiator();
-        expect(await scalar(c, 'ooda_fail_it', LEAKS)).toBe(0);
+        expect(await server.scalar('ooda_fail_it', LEAKS)).toBe(0);
         await expect(
           q2.complete(again!, { phase: 'Analyze', durationMs: 1, success: true }, undefined),
         ).rejects.toThrow(/already completed/);
@@ -152,7 +144,7 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
       }
       await new Promise((r) => setTimeout(r, 500));
       await q.drainInitiator();
-      expect(await scalar(c, 'ooda_xml_it', LEAKS)).toBe(0);
+      expect(await server.scalar('ooda_xml_it', LEAKS)).toBe(0);
     } finally {
       await engine.close();
     }
@@ -163,8 +155,7 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
     const q = (await engine.queues()) as MssqlQueueDriver;
     try {
       expect(
-        await scalar(
-          c,
+        await server.scalar(
           'ooda_none_it',
           "SELECT RTRIM(validation) FROM sys.service_message_types WHERE name = N'//Hartonomous/AutonomousLoop/AnalyzeMessage'",
         ),
@@ -175,7 +166,7 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
       await q.complete(msg!, { phase: 'Analyze', durationMs: 1, success: true }, undefined);
       await new Promise((r) => setTimeout(r, 500));
       await q.drainInitiator();
-      expect(await scalar(c, 'ooda_none_it', LEAKS)).toBe(0);
+      expect(await server.scalar('ooda_none_it', LEAKS)).toBe(0);
     } finally {
       await engine.close();
     }
@@ -203,15 +194,15 @@ describe.skipIf(!runtime.ok)('Service Broker OODA traffic on SQL Server 2022', (
       expect(summary.errors).toEqual({});
       await new Promise((r) => setTimeout(r, 1000));
       await (q as MssqlQueueDriver).drainInitiator();
-      expect(await scalar(c, 'ooda_driver_it', LEAKS)).toBe(0);
-      expect(await scalar(c, 'ooda_driver_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics')).toBe(
+      expect(await server.scalar('ooda_driver_it', LEAKS)).toBe(0);
+      expect(await server.scalar('ooda_driver_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics')).toBe(
         summary.phaseExecutions,
       );
       // Four other databases of this instance host services of the same names: every dialog was
       // pinned to its own database ('CURRENT DATABASE'), so nothing reached theirs.
-      expect(await scalar(c, 'ooda_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics')).toBe(4);
+      expect(await server.scalar('ooda_it', 'SELECT COUNT(*) FROM dbo.OODALoopMetrics')).toBe(4);
       for (const other of ['ooda_it', 'ooda_fail_it', 'ooda_xml_it', 'ooda_none_it'])
-        expect(await scalar(c, other, 'SELECT COUNT(*) FROM dbo.AnalyzeQueue')).toBe(0);
+        expect(await server.scalar(other, 'SELECT COUNT(*) FROM dbo.AnalyzeQueue')).toBe(0);
     } finally {
       await engine.close();
     }

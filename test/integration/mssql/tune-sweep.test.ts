@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { StartedMSSQLServerContainer } from '@testcontainers/mssqlserver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { MssqlTuneTarget } from '../../../src/engines/mssql/tune/tune-target.ts';
 import { UserError } from '../../../src/errors.ts';
@@ -19,19 +18,7 @@ import { silentProgress } from '../../../src/run/progress.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import { runTuneModel, scenarioWindows } from '../../../src/tune/model-run.ts';
 import { runSweep } from '../../../src/tune/sweep.ts';
-import {
-  containerRuntime,
-  createDatabase,
-  mssqlUrl,
-  scalar,
-  startMssql,
-  testScenario,
-  withPool,
-} from './container.ts';
-
-const runtime = await containerRuntime();
-if (!runtime.ok)
-  console.warn(`[mssql integration] tune sweep suite skipped: no container runtime (${runtime.reason})`);
+import { describeMssql, testScenario } from './container.ts';
 
 const DB = 'atombench_tune';
 const TESSELLATION = `SELECT t.tessellation_scheme AS scheme, t.bounding_box_xmin AS xmin, t.bounding_box_xmax AS xmax,
@@ -39,9 +26,7 @@ const TESSELLATION = `SELECT t.tessellation_scheme AS scheme, t.bounding_box_xmi
 FROM sys.spatial_index_tessellations AS t JOIN sys.indexes AS i ON i.object_id = t.object_id AND i.index_id = t.index_id
 WHERE i.name = N'IX_AtomEmbeddings_SpatialGeometry'`;
 
-describe.skipIf(!runtime.ok)('tune sweep on SQL Server 2022', () => {
-  let c: StartedMSSQLServerContainer;
-  let url: string;
+describeMssql({ name: 'tune sweep suite', database: DB }, 'tune sweep on SQL Server 2022', (server) => {
   const s = testScenario({
     index: { secondaryIndexes: 0 },
     ooda: { enabled: false },
@@ -51,27 +36,23 @@ describe.skipIf(!runtime.ok)('tune sweep on SQL Server 2022', () => {
   let engine: MssqlEngine;
   let target: MssqlTuneTarget;
   const tessellation = () =>
-    withPool(
-      c,
+    server.withPool(
       DB,
       async (p) => (await p.request().query(TESSELLATION)).recordset[0] as Record<string, unknown>,
     );
 
   beforeAll(async () => {
-    c = await startMssql();
-    url = await createDatabase(c, DB);
-    engine = new MssqlEngine({ url, scenario: s, runNonce: 'tune' });
+    engine = new MssqlEngine({ url: server.url, scenario: s, runNonce: 'tune' });
     await engine.connect();
     await ensureDataset(engine, s, { reseed: false, force: false, progress: silentProgress });
     await engine.openPool(1);
-    target = new MssqlTuneTarget({ url, names, index: s.index, engine });
+    target = new MssqlTuneTarget({ url: server.url, names, index: s.index, engine });
     await target.connect();
   }, 300_000);
 
   afterAll(async () => {
     await target?.close();
     await engine?.close();
-    await c?.stop();
   });
 
   it('allows the rebuild on its own table and refuses attach mode', async () => {
@@ -115,11 +96,11 @@ describe.skipIf(!runtime.ok)('tune sweep on SQL Server 2022', () => {
     // the last build was the current configuration, so no extra restore was needed
     expect(m.restore).toEqual({ rebuilt: false });
     expect(await tessellation()).toEqual(before);
-    expect(await scalar(c, DB, 'SELECT IndexBuilt FROM dbo.AtombenchMeta')).toBe(true);
+    expect(await server.scalar(DB, 'SELECT IndexBuilt FROM dbo.AtombenchMeta')).toBe(true);
   }, 300_000);
 
   it('restores a GEOMETRY_AUTO_GRID original (a scheme change: DROP, then CREATE)', async () => {
-    await withPool(c, DB, (p) =>
+    await server.withPool(DB, (p) =>
       p.request().batch(`DROP INDEX [IX_AtomEmbeddings_SpatialGeometry] ON [dbo].[AtomEmbeddings];
 CREATE SPATIAL INDEX [IX_AtomEmbeddings_SpatialGeometry] ON [dbo].[AtomEmbeddings] ([SpatialGeometry])
   USING GEOMETRY_AUTO_GRID WITH (BOUNDING_BOX = (-1000, -1000, 1000, 1000), CELLS_PER_OBJECT = 8, PAD_INDEX = ON);`),
@@ -144,8 +125,8 @@ CREATE SPATIAL INDEX [IX_AtomEmbeddings_SpatialGeometry] ON [dbo].[AtomEmbedding
   }, 300_000);
 
   it('refuses a table atombench did not create unless --force', async () => {
-    const foreign = await createDatabase(c, 'foreign_db');
-    await withPool(c, 'foreign_db', (p) =>
+    const foreign = await server.createDatabase('foreign_db');
+    await server.withPool('foreign_db', (p) =>
       p
         .request()
         .batch('CREATE TABLE dbo.AtomEmbeddings (EmbeddingId bigint PRIMARY KEY, SpatialGeometry geometry);'),
@@ -189,7 +170,7 @@ workload: { mix: [ { op: spatial.pool, radius: 0.01, pool: 100 } ] }
           'out',
           '--no-progress',
         ],
-        { cwd, encoding: 'utf8', env: { ...process.env, ATOMBENCH_URL: mssqlUrl(c, DB) } },
+        { cwd, encoding: 'utf8', env: { ...process.env, ATOMBENCH_URL: server.urlOf(DB) } },
       );
       expect(r.status, r.stderr).toBe(0);
       const path = /wrote (\S+tune\.json)/.exec(r.stdout)![1]!;

@@ -1,6 +1,6 @@
 /**
  * Pure evaluation of the runbook's health check: measured values in, one row per check out, with the
- * runbook's own verdicts (operations-runbook.md):
+ * runbook's own verdicts (Hartonomous's operations runbook, "Quick Health Check"):
  *   Service Broker      is_broker_enabled = 1 -> Healthy, else FAILED
  *   OODA Loop           rows in the last hour > 0 -> Healthy, else FAILED
  *   Spatial Indexes     COUNT(*) >= 10 -> Healthy, else WARNING

@@ -1,5 +1,5 @@
 /**
- * The runbook's Quick Health Check and Monitoring Metrics queries (operations-runbook.md), read-only,
+ * The runbook's Quick Health Check and Monitoring Metrics queries (Hartonomous's runbook), read-only,
  * with the mapped names. Differences from the runbook text, and why:
  *  - `USE Hartonomous` / `WHERE name = 'Hartonomous'` become the current database (DB_NAME()): the
  *    database is the one in --url, which is the deployment being checked whatever it is called.

@@ -2,8 +2,8 @@
  * Read showplan XML (namespace http://schemas.microsoft.com/sqlserver/2004/07/showplan) without a DOM:
  * which operators ran, on which objects, and whether the spatial index was one of them.
  *
- * The seek-ratio test is the XPath `//Object[@IndexKind="Spatial"]` (sqlserver-facts.md, "Did a query use
- * the spatial index?"): a spatial index is an internal table (sys.extended_index_<objid>_<indexid>) and
+ * The seek-ratio test is the XPath `//Object[@IndexKind="Spatial"]` (the showplan schema, below): a
+ * spatial index is an internal table (sys.extended_index_<objid>_<indexid>) and
  * its access is an IndexScan whose Object carries IndexKind="Spatial" — a value of the showplan schema's
  * IndexKindType enumeration (Heap, Clustered, NonClustered, ..., Spatial). As a second, name-based test
  * the Object's Index attribute is compared with the mapped index name ([IX_...]). The PhysicalOp label

@@ -1,7 +1,7 @@
 /**
  * SQL Server's native geometry serialization for a single point, written from [MS-SSCLRT] section 2.1
  * ("Microsoft SQL Server CLR Types Serialization Formats", 2.1.1 GEOGRAPHY and GEOMETRY Structure).
- * tedious cannot send a geometry UDT (sqlserver-facts.md fact 2), so seeding bulk-loads these bytes into
+ * tedious cannot send a geometry UDT (tedious src/data-types/udt.ts), so seeding bulk-loads these bytes into
  * the geometry column as varbinary(max) (MS-TDS 2.2.6.1 sends UDTs as binary), and ingest converts them
  * with CONVERT(geometry, varbinary).
  *
@@ -19,7 +19,7 @@
  *   MValues             float64      8 bytes   only with M, after the Z values
  * So POINT (x y) is 22 bytes (props 0x0C = V|P) and POINT Z (x y z) is 30 bytes (props 0x0D = V|P|Z).
  *
- * The 2-D layout is the one in sqlserver-facts.md. The Z layout (Z values after the point block, one
+ * The 2-D layout is the one in MS-SSCLRT 2.1. The Z layout (Z values after the point block, one
  * per point) is MS-SSCLRT 2.1.1; the full spec text was not reachable from this machine, so the bytes are
  * also checked against independently published vectors (NetTopologySuite.IO.SqlServerBytes tests:
  * POINT Z(1 2 3) = 00000000 01 0D 000000000000F03F 0000000000000040 0000000000000840). The

@@ -54,7 +54,7 @@ export const BROKER_ENABLED_SQL =
  * is refused server-side too. QUOTENAME(@db) quotes the name server-side; the name is a parameter.
  * UNCONFIRMED: that page's "Setting Options" table lists <service_broker_option> as not taking
  * WITH <termination>, while SET ENABLE_BROKER WITH ROLLBACK IMMEDIATE is the documented-by-practice form
- * (sqlserver-facts.md); test/integration/mssql covers both terminations against SQL Server 2022.
+ * (seen in scripts); test/integration/mssql covers both terminations against SQL Server 2022.
  */
 export function enableBrokerSql(rollbackImmediate: boolean): string {
   const termination = rollbackImmediate ? 'ROLLBACK IMMEDIATE' : 'NO_WAIT';

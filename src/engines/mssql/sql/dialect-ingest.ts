@@ -1,6 +1,6 @@
 /**
  * The ingest batch as Hartonomous runs it: MERGE the atoms on ContentHash, one embedding row per NEW
- * atom (hartonomous-target.md, "Spatial queries" 5). The batch travels as one JSON parameter read with
+ * atom (AHartTN/Hartonomous-Sandbox's ingest path). The batch travels as one JSON parameter read with
  * OPENJSON ... WITH (SD:docs/t-sql/functions/openjson-transact-sql.md; needs compatibility level >= 130,
  * which every SQL Server 2019/2022 database created new has; the fingerprint records the level).
  * The whole batch is one transaction (XACT_ABORT ON: any error rolls it back).

@@ -1,9 +1,9 @@
 /**
- * T-SQL for the spatial workload, as Hartonomous runs it (hartonomous-target.md, "Spatial queries").
+ * T-SQL for the spatial workload, as Hartonomous runs it (AHartTN/Hartonomous-Sandbox's spatial queries).
  * Pure builders: text + parameter list, unit-tested; the engine only binds and runs them.
  *
  * The query geometry is built in T-SQL from numeric parameters, because tedious cannot send a geometry
- * value (sqlserver-facts.md fact 2): `geometry::Point(@x, @y, 0)` (SD:docs/t-sql/spatial-geometry/point-geometry-data-type.md).
+ * value (tedious src/data-types/udt.ts): `geometry::Point(@x, @y, 0)` (SD:docs/t-sql/spatial-geometry/point-geometry-data-type.md).
  * It is 2-D: spatial indexes, STIntersects and STDistance ignore Z, and SRID 0 matches the data (a
  * mismatched SRID makes every predicate NULL). Predicates keep the forms the index serves
  * (SD:docs/relational-databases/spatial/spatial-indexes-overview.md): `geom.STIntersects(w) = 1` and

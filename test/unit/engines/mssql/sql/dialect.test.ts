@@ -21,7 +21,7 @@ const head = NAME_PRESETS.head!;
 const ids = spatialIdents(runbook);
 const q = { x: 0.01, y: -0.02, z: 0.03 };
 
-describe('spatial statements (hartonomous-target.md "Spatial queries")', () => {
+describe('spatial statements (the queries Hartonomous runs)', () => {
   it('candidate pool: TOP (@pool), index hint, STIntersects(@q.STBuffer(@radius)) = 1, ORDER BY STDistance', () => {
     const s = poolQuery(ids, true, q, 10, 1000);
     expect(s.text).toBe(

@@ -72,7 +72,7 @@ describe('seed/mssql templates', () => {
     expect(at('table:embeddingsTable')).toBeLessThan(at('table:atomsTable'));
   });
 
-  it('the runbook tables as hartonomous-target.md lists them', () => {
+  it('the runbook tables as Hartonomous deployed them', () => {
     const sql = templateBlocks('10-tables.sql', templateVars(runbook))
       .map((b) => b.sql)
       .join('\n');
