@@ -62,8 +62,8 @@ function mtimeMs(path: string): number {
 
 /**
  * The launcher's runtime classpath when a build newer than its sources exists, with every jar present.
- * The class is compared with the source and the classpath file with the pom: Maven rewrites the
- * classpath file only when the dependencies change.
+ * The class is compared with the source (the compiler skips it when only the pom changed) and the
+ * classpath file with the pom (the pom makes Maven write it at every build).
  */
 function builtClasspath(): string | undefined {
   if (mtimeMs(join(CLASSES, 'atombench', 'Neo4jLauncher.class')) < mtimeMs(SOURCE)) return undefined;
