@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { gateResults } from '../compare/gate-runs.ts';
+import { verdictLine } from '../report/compare/format.ts';
 import { renderCompareMarkdown } from '../report/compare/markdown.ts';
-import { COMPARE_FORMATS } from '../report/compare/reporters.ts';
+import { formatNames, reporterFor } from '../report/registry.ts';
+import { newRunId, writeDocument, writeReports } from '../report/write.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
-import { writeReports, newRunId } from '../report/write.ts';
-import { reporterFor } from '../report/registry.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
-import {
-  addGateOptions,
-  gateResults,
-  loadResultRef,
-  verdictLine,
-  writeCompareReports,
-  type GateFlags,
-} from './compare.ts';
+import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
@@ -65,7 +59,8 @@ export function runCommand(setExit: (code: number) => void): Command {
         });
         const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        if (!flags.quiet) human.write(reporterFor('terminal').render(result, { color: !!human.isTTY }));
+        if (!flags.quiet)
+          human.write(reporterFor('run', 'terminal').render(result, { color: !!human.isTTY }));
         human.write(
           `verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`,
         );
@@ -79,8 +74,8 @@ export function runCommand(setExit: (code: number) => void): Command {
         }
         if (baseline) {
           const labels = { baseline: flags.baseline!, candidate: join(dir, 'result.json') };
-          const cmp = gateResults(baseline, result, labels, flags);
-          await writeCompareReports(cmp, dir, COMPARE_FORMATS);
+          const cmp = gateResults(baseline, result, labels, gateOverrides(flags));
+          await writeDocument('compare', cmp, dir, formatNames('compare'));
           if (!flags.quiet) human.write(renderCompareMarkdown(cmp));
           human.write(verdictLine(cmp));
           if (cmp.verdict === 'fail') setExit(1);

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { RuntimeFailure, UserError } from '../errors.ts';
-import { newRunId } from '../report/write.ts';
-import { renderTuneHtml } from '../report/tune/html.ts';
-import { renderTuneMarkdown } from '../report/tune/markdown.ts';
+import { newRunId, writeDocument } from '../report/write.ts';
+import { formatNames, reporterFor } from '../report/registry.ts';
 import { type TuneJson } from '../tune/document.ts';
 import type { IndexTuning } from '../engines/types.ts';
 import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
@@ -138,12 +136,9 @@ export function tuneCommand(setExit: (code: number) => void): Command {
         await engine?.close().catch(() => undefined);
       }
     })().finally(() => out?.dispose());
-    const md = renderTuneMarkdown(json, { top });
+    const md = reporterFor('tune', 'md').render(json, { top });
     const dir = join(cfg.scenario.report.out, `${newRunId(new Date(), randomBytes(2).toString('hex'))}-tune`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'tune.json'), `${JSON.stringify(json, null, 2)}\n`);
-    await writeFile(join(dir, 'tune.md'), md);
-    await writeFile(join(dir, 'tune.html'), renderTuneHtml(json));
+    await writeDocument('tune', json, dir, formatNames('tune'), { top });
     if (flags.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     else if (!flags.quiet) human.write(md);
     say(`wrote ${join(dir, 'tune.json')} tune.md and tune.html`);

@@ -1,7 +1,32 @@
-import { mkdir, rm, symlink, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../model/result.ts';
-import { reporterFor } from './registry.ts';
+import { reporterFor, type DocumentKind, type Documents, type ReporterOptions } from './registry.ts';
+
+/**
+ * The one writer of reports: a document rendered in the chosen formats into a folder. A file is written
+ * to a temporary name and renamed, so an interrupted write never leaves half a report behind.
+ */
+export async function writeDocument<K extends DocumentKind>(
+  kind: K,
+  doc: Documents[K],
+  dir: string,
+  formats: readonly string[],
+  options?: ReporterOptions,
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const f of formats) {
+    const reporter = reporterFor(kind, f);
+    if (!reporter.fileName) continue; // a terminal reporter prints, it writes no file
+    const file = join(dir, reporter.fileName);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, reporter.render(doc, options));
+    await rename(tmp, file);
+    files.push(file);
+  }
+  return files;
+}
 
 /**
  * Write the run's reports into <outRoot>/<runId>/ and point <outRoot>/latest at it. result.json is
@@ -13,9 +38,7 @@ export async function writeReports(
   formats: readonly string[],
 ): Promise<string> {
   const dir = join(outRoot, result.runId);
-  await mkdir(dir, { recursive: true });
-  const all = new Set(['json', ...formats]);
-  await renderReports(result, dir, [...all]);
+  await writeDocument('run', result, dir, [...new Set(['json', ...formats])]);
   await pointLatest(outRoot, result.runId);
   return dir;
 }
@@ -29,23 +52,6 @@ async function pointLatest(outRoot: string, runId: string): Promise<void> {
   } catch {
     await cp(resolve(outRoot, runId), latest, { recursive: true });
   }
-}
-
-/** Re-render reports from a result.json alone into `dir`. */
-export async function renderReports(
-  result: RunResult,
-  dir: string,
-  formats: readonly string[],
-): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  for (const f of formats) {
-    const reporter = reporterFor(f);
-    if (!reporter.fileName) continue; // a terminal reporter prints, it writes no file
-    await writeFile(join(dir, reporter.fileName), reporter.render(result));
-    files.push(join(dir, reporter.fileName));
-  }
-  return files;
 }
 
 /** A run id that sorts by time and is unique enough for one machine: 20261128-021530-ab12. */

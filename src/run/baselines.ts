@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { RESULT_SCHEMA, type RunResult } from '../model/result.ts';
+import type { RunResult } from '../model/result.ts';
 
 /**
  * Named baselines: result.json files kept in a folder (default `.atombench/baselines/NAME.json`), so CI
@@ -48,25 +48,6 @@ export function resolveResultRef(what: string, ref: string, dir: string): string
     );
   }
   throw new UserError(`${what}: ${ref}: no such file`);
-}
-
-export async function readResultFile(what: string, file: string): Promise<RunResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${what}: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${what}: ${file}: not JSON (${(e as Error).message})`);
-  }
-  const schema = (value as { schema?: unknown } | null)?.schema;
-  if (schema !== RESULT_SCHEMA)
-    throw new UserError(`${what}: ${file}: schema is ${JSON.stringify(schema)}, expected "${RESULT_SCHEMA}"`);
-  return value as RunResult;
 }
 
 /** Write the result as baseline `name` (atomically: a crash never leaves half a baseline). */

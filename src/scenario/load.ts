@@ -39,23 +39,26 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** Every problem of a failed zod parse, with its path (a union's best-matching branch, once each). */
+export function zodProblems(error: z.ZodError): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  for (const issue of error.issues) {
+    // A union that failed in every branch: report the branch errors that match the input's shape.
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      for (const sub of best)
+        problems.push({ path: formatPath([...issue.path, ...sub.path]), message: issueMessage(sub) });
+      continue;
+    }
+    problems.push({ path: formatPath(issue.path), message: issueMessage(issue) });
+  }
+  return dedupe(problems);
+}
+
 /** Validate a plain object; returns the scenario or every problem found. */
 export function validateScenario(raw: unknown): { scenario?: Scenario; problems: ScenarioProblem[] } {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems: ScenarioProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      // A union that failed in every branch: report the branch errors that match the input's shape.
-      if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-        const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-        for (const sub of best)
-          problems.push({ path: formatPath([...issue.path, ...sub.path]), message: issueMessage(sub) });
-        continue;
-      }
-      problems.push({ path: formatPath(issue.path), message: issueMessage(issue) });
-    }
-    return { problems: dedupe(problems) };
-  }
+  if (!parsed.success) return { problems: zodProblems(parsed.error) };
   const problems: ScenarioProblem[] = [];
   for (const key of Object.keys(parsed.data.names.overrides)) {
     if (!NAME_KEYS.includes(key as (typeof NAME_KEYS)[number]))

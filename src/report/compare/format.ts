@@ -73,3 +73,9 @@ export function countsLine(r: CompareResult): string {
 export function verdictTitle(r: CompareResult): string {
   return r.verdict === 'fail' ? 'REGRESSED' : 'PASS';
 }
+
+/** The one line `compare` and `run --baseline` end with. */
+export function verdictLine(r: CompareResult): string {
+  const c = r.counts;
+  return `compare: ${r.verdict === 'fail' ? 'REGRESSED' : 'PASS'} — ${c.regressed} regressed, ${c.improved} improved, ${c.unchanged} no change, ${c.na} n/a\n`;
+}

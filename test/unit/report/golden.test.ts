@@ -2,11 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../../src/compare/compare.ts';
 import { resolveGate } from '../../../src/scenario/gate.ts';
-import { COMPARE_REPORTERS } from '../../../src/report/compare/reporters.ts';
 import type { RunResult } from '../../../src/model/result.ts';
 import { REPORTERS } from '../../../src/report/registry.ts';
-import { renderTuneHtml } from '../../../src/report/tune/html.ts';
-import { renderTuneMarkdown } from '../../../src/report/tune/markdown.ts';
 import { type TuneJson } from '../../../src/tune/document.ts';
 
 /**
@@ -28,12 +25,12 @@ const tune = JSON.parse(read('tune.json')) as TuneJson;
 
 describe('committed documents re-render byte for byte', () => {
   it.each(['md', 'junit', 'csv', 'html'])('result.json as %s', (format) => {
-    const r = REPORTERS[format]!;
+    const r = REPORTERS.run[format]!;
     expectGolden(`expected/${r.fileName!}`, r.render(result));
   });
 
   it('result.json on the terminal', () => {
-    expectGolden('expected/terminal.txt', REPORTERS.terminal!.render(result, { color: false }));
+    expectGolden('expected/terminal.txt', REPORTERS.run.terminal!.render(result, { color: false }));
   });
 
   it.each(['md', 'junit', 'json', 'html'])('the run compared with itself as %s', (format) => {
@@ -44,14 +41,12 @@ describe('committed documents re-render byte for byte', () => {
       settings,
       labels: { baseline: 'a', candidate: 'a' },
     });
-    const r = COMPARE_REPORTERS[format]!;
+    const r = REPORTERS.compare[format]!;
     expectGolden(`expected/${r.fileName}`, r.render(cmp));
   });
 
-  it.each([
-    ['tune.md', () => renderTuneMarkdown(tune)],
-    ['tune.html', () => renderTuneHtml(tune)],
-  ])('tune.json as %s', (file, render) => {
-    expectGolden(`expected/${file}`, render());
+  it.each(['md', 'html'])('tune.json as %s', (format) => {
+    const r = REPORTERS.tune[format]!;
+    expectGolden(`expected/${r.fileName!}`, r.render(tune));
   });
 });

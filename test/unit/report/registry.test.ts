@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.ts';
 import { REPORT_FORMATS } from '../../../src/scenario/schema.ts';
-import { REPORTER_NAMES, reporterFor } from '../../../src/report/registry.ts';
+import { formatNames, reporterFor } from '../../../src/report/registry.ts';
+
+const REPORTER_NAMES = formatNames('run');
 import { makeResult } from '../../fixtures/result.ts';
 
 describe('reporter registry', () => {
   it('has a reporter for every scenario report format, plus terminal', () => {
-    for (const f of REPORT_FORMATS) expect(reporterFor(f).fileName).toBeTruthy();
+    for (const f of REPORT_FORMATS) expect(reporterFor('run', f).fileName).toBeTruthy();
     expect(REPORTER_NAMES).toContain('terminal');
-    expect(reporterFor('terminal').fileName).toBeUndefined();
+    expect(reporterFor('run', 'terminal').fileName).toBeUndefined();
   });
 
   it('maps names to the files beside result.json', () => {
-    expect(['json', 'md', 'junit', 'csv', 'html'].map((n) => reporterFor(n).fileName)).toEqual([
+    expect(['json', 'md', 'junit', 'csv', 'html'].map((n) => reporterFor('run', n).fileName)).toEqual([
       'result.json',
       'summary.md',
       'junit.xml',
@@ -22,14 +24,15 @@ describe('reporter registry', () => {
   });
 
   it('renders every format from a result alone', () => {
-    for (const n of REPORTER_NAMES) expect(reporterFor(n).render(makeResult()).length).toBeGreaterThan(0);
+    for (const n of REPORTER_NAMES)
+      expect(reporterFor('run', n).render(makeResult()).length).toBeGreaterThan(0);
   });
 
   it('rejects an unknown name, listing the valid ones', () => {
-    expect(() => reporterFor('pdf')).toThrow(UserError);
-    expect(() => reporterFor('pdf')).toThrow(
+    expect(() => reporterFor('run', 'pdf')).toThrow(UserError);
+    expect(() => reporterFor('run', 'pdf')).toThrow(
       'unknown report format "pdf"; valid: json, md, junit, csv, html, terminal',
     );
-    expect(() => reporterFor('toString')).toThrow(UserError);
+    expect(() => reporterFor('run', 'toString')).toThrow(UserError);
   });
 });

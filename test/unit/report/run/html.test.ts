@@ -43,8 +43,8 @@ describe('html reporter (report.html)', () => {
   const html = renderRunHtml(r);
 
   it('is listed in the registry as report.html', () => {
-    expect(reporterFor('html').fileName).toBe('report.html');
-    expect(reporterFor('html').render(r)).toBe(html);
+    expect(reporterFor('run', 'html').fileName).toBe('report.html');
+    expect(reporterFor('run', 'html').render(r)).toBe(html);
   });
 
   it('is one self-contained file: no external resource, every fetch forbidden by its CSP', () => {

@@ -4,7 +4,7 @@ import { fmtChange } from '../../../../src/report/compare/format.ts';
 import { resolveGate } from '../../../../src/scenario/gate.ts';
 import { renderCompareJunit } from '../../../../src/report/compare/junit.ts';
 import { renderCompareMarkdown } from '../../../../src/report/compare/markdown.ts';
-import { compareFormats, COMPARE_REPORTERS } from '../../../../src/report/compare/reporters.ts';
+import { parseFormats, REPORTERS } from '../../../../src/report/registry.ts';
 import { synthRun } from '../../compare/synthetic.ts';
 
 const settings = resolveGate({ ignoreMetrics: ['spatial.pool.p99'] }).settings;
@@ -75,8 +75,8 @@ describe('compare-junit.xml', () => {
 
 describe('compare reporters', () => {
   it('renders compare.json as the result itself', () => {
-    expect(JSON.parse(COMPARE_REPORTERS.json!.render(regressed))).toEqual(regressed);
-    expect(Object.values(COMPARE_REPORTERS).map((r) => r.fileName)).toEqual([
+    expect(JSON.parse(REPORTERS.compare.json!.render(regressed))).toEqual(regressed);
+    expect(Object.values(REPORTERS.compare).map((r) => r.fileName)).toEqual([
       'compare.md',
       'compare-junit.xml',
       'compare.html',
@@ -85,8 +85,8 @@ describe('compare reporters', () => {
   });
 
   it('refuses unknown formats naming the valid ones', () => {
-    expect(compareFormats('md, json')).toEqual(['md', 'json']);
-    expect(() => compareFormats('md,pdf')).toThrow(
+    expect(parseFormats('compare', 'md, json')).toEqual(['md', 'json']);
+    expect(() => parseFormats('compare', 'md,pdf')).toThrow(
       '--format: unknown format(s) pdf; valid: md, junit, html, json',
     );
   });
