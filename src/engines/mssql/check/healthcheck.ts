@@ -10,14 +10,13 @@ import { parseMssqlUrl } from '../connection-url.ts';
 import { BUFFER_CACHE_SQL, queryStatsQuery } from '../sql/dialect-probes.ts';
 import { isServerStatePermissionError, mssqlErrorClass } from '../error-class.ts';
 import { evaluateHealth, type HealthObservations, type Observation, type PhaseStats } from './evaluate.ts';
-import { renderHealthReport } from '../../../report/check/terminal.ts';
 import { type HealthReport } from '../../../model/health.ts';
 import { healthQueries } from './queries.ts';
 import { NO_VIEW_SERVER_STATE } from '../plan/probes.ts';
 import type { Redactor } from '../redact.ts';
 import { exec, rows, type SqlStatement } from '../sql/statement.ts';
 
-export { evaluateHealth, renderHealthReport };
+export { evaluateHealth };
 export type { HealthReport };
 
 /** Why a check could not run, in the reader's terms. */
