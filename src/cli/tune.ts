@@ -7,8 +7,8 @@ import { formatNames, reporterFor } from '../report/registry.ts';
 import { type TuneJson } from '../tune/document.ts';
 import type { IndexTuning } from '../engines/types.ts';
 import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
-import { checkMeasurable, measureIndex } from '../tune/measure.ts';
-import { runTuneModel } from '../tune/model-run.ts';
+import { checkMeasurable, measureIndex } from '../tune/sweep/measure.ts';
+import { runTuneModel } from '../tune/model/model-run.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 

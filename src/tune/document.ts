@@ -3,9 +3,9 @@
  * measured on the server beside it. Built here from the model's rankings; rendered by src/report/tune/.
  */
 import type { BoundingBox, Grids } from '../model/index-config.ts';
-import type { TuneMeasured } from './measured.ts';
-import type { TuneMeasuredOptions } from './measured-options.ts';
-import type { CandidateBox, RankRow, Ranking } from './rank.ts';
+import type { TuneMeasured } from './sweep/measured.ts';
+import type { TuneMeasuredOptions } from './sweep/measured-options.ts';
+import type { CandidateBox, RankRow, Ranking } from './model/rank.ts';
 
 export const TUNE_SCHEMA = 'atombench/tune@1';
 

@@ -1,4 +1,4 @@
-import { type TuneMeasuredOptions } from '../../tune/measured-options.ts';
+import { type TuneMeasuredOptions } from '../../tune/sweep/measured-options.ts';
 import { optionHeaders, optionNotes, optionRows } from './options.ts';
 import { esc, pre, section, table } from '../html/markup.ts';
 

@@ -1,5 +1,5 @@
-import { boxText, int, num, pct } from '../../tune/findings.ts';
-import { type TuneMeasured } from '../../tune/measured.ts';
+import { boxText, int, num, pct } from '../../tune/model/findings.ts';
+import { type TuneMeasured } from '../../tune/sweep/measured.ts';
 import { MEASURED_HEADERS, measuredNotes, measuredRows } from './measured.ts';
 import { withClause } from './markdown.ts';
 import { TUNE_SCHEMA, type TuneJson, type TuneRow, type TuneSection } from '../../tune/document.ts';

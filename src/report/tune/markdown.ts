@@ -4,7 +4,7 @@
  */
 import type { GridConfig } from '../../model/index-config.ts';
 import type { TuneJson, TuneRow } from '../../tune/document.ts';
-import { boxText, int, num, pct, radiusText } from '../../tune/findings.ts';
+import { boxText, int, num, pct, radiusText } from '../../tune/model/findings.ts';
 import { renderMeasuredMarkdown } from './measured.ts';
 import { renderOptionsMarkdown } from './options.ts';
 

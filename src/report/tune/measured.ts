@@ -1,8 +1,8 @@
 /**
  * The measured grid sweep (tune.json `measured`) as table rows and notes, for tune.md and tune.html.
  */
-import { boxText, int, num, pct } from '../../tune/findings.ts';
-import type { MeasuredConfig, TuneMeasured } from '../../tune/measured.ts';
+import { boxText, int, num, pct } from '../../tune/model/findings.ts';
+import type { MeasuredConfig, TuneMeasured } from '../../tune/sweep/measured.ts';
 
 const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : num(x));
 const mbText = (bytes: number): string => num(bytes / 1024 / 1024);

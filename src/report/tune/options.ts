@@ -2,7 +2,7 @@
  * The measured index-options sweep (tune.json `measuredOptions`) as table rows and notes, for tune.md
  * and tune.html.
  */
-import { mb, ms, sec, type TuneMeasuredOptions } from '../../tune/measured-options.ts';
+import { mb, ms, sec, type TuneMeasuredOptions } from '../../tune/sweep/measured-options.ts';
 import { restoreNotes } from './measured.ts';
 
 const opLatency = (c: TuneMeasuredOptions['configs'][number], op: string) =>

@@ -16,8 +16,8 @@ import { UserError } from '../../../src/errors.ts';
 import { ensureDataset } from '../../../src/run/dataset.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
-import { runTuneModel, scenarioWindows } from '../../../src/tune/model-run.ts';
-import { runSweep } from '../../../src/tune/sweep.ts';
+import { runTuneModel, scenarioWindows } from '../../../src/tune/model/model-run.ts';
+import { runSweep } from '../../../src/tune/sweep/sweep.ts';
 import { describeMssql, testScenario } from './container.ts';
 
 const DB = 'atombench_tune';

@@ -5,12 +5,12 @@ import { createLatencyHistogram, recordMicros } from '../../../src/metrics/histo
 import type { OperationTotals } from '../../../src/metrics/interval.ts';
 import { toOperationStats, totalOperationStats } from '../../../src/metrics/operation-stats.ts';
 import type { LatencySummary, RunResult } from '../../../src/model/result.ts';
-import { collectPoints } from '../../../src/tune/buckets.ts';
-import { buildFindings } from '../../../src/tune/findings.ts';
+import { collectPoints } from '../../../src/tune/model/buckets.ts';
+import { buildFindings } from '../../../src/tune/model/findings.ts';
 import type { GridConfig } from '../../../src/model/index-config.ts';
-import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/measured-options.ts';
-import { createPredictor } from '../../../src/tune/predict.ts';
-import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
+import { optionFindings, type TuneMeasuredOptions } from '../../../src/tune/sweep/measured-options.ts';
+import { createPredictor } from '../../../src/tune/model/predict.ts';
+import { candidateBoxes, rankConfigurations } from '../../../src/tune/model/rank.ts';
 import { tuneJson, type TuneJson } from '../../../src/tune/document.ts';
 import { MEASURED_SEC, makeResult, RAW_US } from '../../fixtures/result.ts';
 

@@ -3,11 +3,11 @@
  * one at a time on one connection (latency without queueing), measured with process.hrtime.bigint()
  * into an HDR histogram; failures counted by class, never recorded as latency.
  */
-import { errorClassOf } from '../errors.ts';
-import { createLatencyHistogram, recordNanos, summarize } from '../metrics/histogram.ts';
-import type { LatencySummary } from '../model/result.ts';
-import type { OperationRequest, OperationResult } from '../engines/types.ts';
-import type { QueryWindow } from '../engines/types.ts';
+import { errorClassOf } from '../../errors.ts';
+import { createLatencyHistogram, recordNanos, summarize } from '../../metrics/histogram.ts';
+import type { LatencySummary } from '../../model/result.ts';
+import type { OperationRequest, OperationResult } from '../../engines/types.ts';
+import type { QueryWindow } from '../../engines/types.ts';
 
 export interface QueryFigures {
   /** Timed requests issued (after the warm-up). */

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { renderTuneHtml } from '../../../src/report/tune/html.ts';
-import { esc } from '../../../src/report/html/markup.ts';
-import { optionFindings } from '../../../src/tune/measured-options.ts';
+import { renderTuneHtml } from '../../../../src/report/tune/html.ts';
+import { esc } from '../../../../src/report/html/markup.ts';
+import { optionFindings } from '../../../../src/tune/sweep/measured-options.ts';
 import {
   optionHeaders,
   optionNotes,
   optionRows,
   renderOptionsMarkdown,
-} from '../../../src/report/tune/options.ts';
-import { planOptions } from '../../../src/tune/options-sweep.ts';
-import { renderTuneMarkdown } from '../../../src/report/tune/markdown.ts';
-import { makeMeasuredOptions, makePostgisTune } from '../report/html-fixtures.ts';
+} from '../../../../src/report/tune/options.ts';
+import { planOptions } from '../../../../src/tune/sweep/options-sweep.ts';
+import { renderTuneMarkdown } from '../../../../src/report/tune/markdown.ts';
+import { makeMeasuredOptions, makePostgisTune } from '../../report/html-fixtures.ts';
 
 describe('measured index options', () => {
   const m = makeMeasuredOptions();

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { collectPoints } from '../../../src/tune/buckets.ts';
-import { buildFindings } from '../../../src/tune/findings.ts';
-import type { GridConfig } from '../../../src/model/index-config.ts';
-import { createPredictor } from '../../../src/tune/predict.ts';
-import { allGrids, candidateBoxes, fitBoundingBox, rankConfigurations } from '../../../src/tune/rank.ts';
-import { renderTuneMarkdown, withClause } from '../../../src/report/tune/markdown.ts';
-import { TUNE_SCHEMA, tuneJson } from '../../../src/tune/document.ts';
+import { collectPoints } from '../../../../src/tune/model/buckets.ts';
+import { buildFindings } from '../../../../src/tune/model/findings.ts';
+import type { GridConfig } from '../../../../src/model/index-config.ts';
+import { createPredictor } from '../../../../src/tune/model/predict.ts';
+import {
+  allGrids,
+  candidateBoxes,
+  fitBoundingBox,
+  rankConfigurations,
+} from '../../../../src/tune/model/rank.ts';
+import { renderTuneMarkdown, withClause } from '../../../../src/report/tune/markdown.ts';
+import { TUNE_SCHEMA, tuneJson } from '../../../../src/tune/document.ts';
 
 /** A small deterministic Hartonomous-like blob: N(0, 0.022^2) per axis (Box-Muller on a fixed LCG). */
 function blob(n: number, seed = 7) {

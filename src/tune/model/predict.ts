@@ -18,7 +18,7 @@
  * 1024 in the plan, while the 2012 spatial white paper says 512 for geometry
  * (https://www.sqlskills.com/blogs/bobb/new-spatial-query-hint-when-using-indexing/); 1024 is used, UNCONFIRMED.
  */
-import type { QueryWindow } from '../engines/types.ts';
+import type { QueryWindow } from '../../engines/types.ts';
 import {
   type BoxBuckets,
   type Occupancy,
@@ -28,7 +28,7 @@ import {
   occupancy,
 } from './buckets.ts';
 import { type GridGeometry, gridGeometry } from './grid.ts';
-import { type BoundingBox, type GridConfig } from '../model/index-config.ts';
+import { type BoundingBox, type GridConfig } from '../../model/index-config.ts';
 import { type CellOrder, type TessellatedCell, pointDepth, tessellate } from './tessellate.ts';
 
 export interface ModelOptions {

@@ -4,18 +4,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketByBox, collectPoints, occupancy, pointTable } from '../../../src/tune/buckets.ts';
-import { gridGeometry, isAncestorOrSelf } from '../../../src/tune/grid.ts';
+import { bucketByBox, collectPoints, occupancy, pointTable } from '../../../../src/tune/model/buckets.ts';
+import { gridGeometry, isAncestorOrSelf } from '../../../../src/tune/model/grid.ts';
 import {
   type BoundingBox,
   type GridConfig,
   GRID_DENSITIES,
   type Grids,
-} from '../../../src/model/index-config.ts';
-import { createPredictor } from '../../../src/tune/predict.ts';
-import { type QueryWindow } from '../../../src/engines/types.ts';
-import { shapeContains } from '../../../src/tune/shapes.ts';
-import { type CellOrder, tessellate, tessellatePoint } from '../../../src/tune/tessellate.ts';
+} from '../../../../src/model/index-config.ts';
+import { createPredictor } from '../../../../src/tune/model/predict.ts';
+import { type QueryWindow } from '../../../../src/engines/types.ts';
+import { shapeContains } from '../../../../src/tune/model/shapes.ts';
+import { type CellOrder, tessellate, tessellatePoint } from '../../../../src/tune/model/tessellate.ts';
 
 interface XY {
   x: number;

@@ -6,8 +6,8 @@
  * the index size and restores the original index in a `finally`; this file adds the primary filter on
  * sample windows and the prediction beside each measurement.
  */
-import type { FilterSample, GridIndexTarget, QueryWindow } from '../engines/types.ts';
-import type { TuneSection } from './document.ts';
+import type { FilterSample, GridIndexTarget, QueryWindow } from '../../engines/types.ts';
+import type { TuneSection } from '../document.ts';
 import type { MeasuredConfig, MeasuredFilter, TuneMeasured } from './measured.ts';
 import { message, runIndexSweep } from './sweep-loop.ts';
 import { planSweep, rowConfig, sameConfig, type SweepStep } from './sweep-plan.ts';

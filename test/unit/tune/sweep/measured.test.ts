@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { renderTuneHtml } from '../../../src/report/tune/html.ts';
-import { collectPoints } from '../../../src/tune/buckets.ts';
-import type { GridConfig } from '../../../src/model/index-config.ts';
-import { type TuneMeasured } from '../../../src/tune/measured.ts';
-import { measuredNotes, renderMeasuredMarkdown } from '../../../src/report/tune/measured.ts';
-import { createPredictor } from '../../../src/tune/predict.ts';
-import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { renderTuneMarkdown } from '../../../src/report/tune/markdown.ts';
-import { tuneJson, type TuneJson } from '../../../src/tune/document.ts';
+import { renderTuneHtml } from '../../../../src/report/tune/html.ts';
+import { collectPoints } from '../../../../src/tune/model/buckets.ts';
+import type { GridConfig } from '../../../../src/model/index-config.ts';
+import { type TuneMeasured } from '../../../../src/tune/sweep/measured.ts';
+import { measuredNotes, renderMeasuredMarkdown } from '../../../../src/report/tune/measured.ts';
+import { createPredictor } from '../../../../src/tune/model/predict.ts';
+import { candidateBoxes, rankConfigurations } from '../../../../src/tune/model/rank.ts';
+import { renderTuneMarkdown } from '../../../../src/report/tune/markdown.ts';
+import { tuneJson, type TuneJson } from '../../../../src/tune/document.ts';
 
 const CURRENT: GridConfig = {
   boundingBox: [-1000, -1000, 1000, 1000],

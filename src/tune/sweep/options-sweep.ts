@@ -5,7 +5,7 @@
  * original index in a `finally`; this file adds an EXPLAIN of the first requests of each set (is the
  * spatial index read at all?) and turns the records into tune.json's `measuredOptions` with findings.
  */
-import type { OperationRequest, OptionsIndexTarget } from '../engines/types.ts';
+import type { OperationRequest, OptionsIndexTarget } from '../../engines/types.ts';
 import {
   optionFindings,
   type MeasuredOption,

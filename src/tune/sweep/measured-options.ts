@@ -5,9 +5,9 @@
  * whether EXPLAIN shows the index used; with plain-words findings. Pure: options-sweep.ts fills it,
  * render.ts and the HTML page show it.
  */
-import type { OptionIndexSize } from '../engines/types.ts';
-import type { LatencySummary } from '../model/result.ts';
-import { num } from './findings.ts';
+import type { OptionIndexSize } from '../../engines/types.ts';
+import type { LatencySummary } from '../../model/result.ts';
+import { num } from '../model/findings.ts';
 import type { SweepRecord } from './sweep-loop.ts';
 
 /** The latency of one query set on one configuration. */

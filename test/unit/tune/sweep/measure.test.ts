@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { IndexTuning } from '../../../src/engines/types.ts';
-import { createEngine } from '../../../src/engines/registry.ts';
-import { UserError } from '../../../src/errors.ts';
-import { scenarioSchema } from '../../../src/scenario/schema.ts';
-import { checkMeasurable, optionQuerySets, representativePool } from '../../../src/tune/measure.ts';
-import { scenarioKnn } from '../../../src/tune/model-run.ts';
+import type { IndexTuning } from '../../../../src/engines/types.ts';
+import { createEngine } from '../../../../src/engines/registry.ts';
+import { UserError } from '../../../../src/errors.ts';
+import { scenarioSchema } from '../../../../src/scenario/schema.ts';
+import { checkMeasurable, optionQuerySets, representativePool } from '../../../../src/tune/sweep/measure.ts';
+import { scenarioKnn } from '../../../../src/tune/model/model-run.ts';
 
 const withPool = (pool: unknown) =>
   scenarioSchema.parse({ workload: { mix: [{ op: 'spatial.knn' }, { op: 'spatial.pool', pool }] } });

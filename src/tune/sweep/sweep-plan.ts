@@ -2,8 +2,8 @@
  * Which GEOMETRY_GRID configurations the measured sweep rebuilds (SQL Server): the model's best distinct
  * ones and the current one, last. Pure.
  */
-import type { GridConfig } from '../model/index-config.ts';
-import type { TuneRow, TuneSection } from './document.ts';
+import type { GridConfig } from '../../model/index-config.ts';
+import type { TuneRow, TuneSection } from '../document.ts';
 
 export interface SweepStep {
   row: TuneRow;

@@ -9,7 +9,7 @@
  * run of codes, found with two binary searches.
  */
 import { type Cell, type GridGeometry, type Rect, MAX_BITS, normX, normY, quantize } from './grid.ts';
-import { type BoundingBox } from '../model/index-config.ts';
+import { type BoundingBox } from '../../model/index-config.ts';
 
 export interface XY {
   x: number;

@@ -2,9 +2,9 @@
  * The measured part of tune.json (an optional `measured` section beside the model's ranking; schema
  * stays atombench/tune@1, the fields are additive). Pure data: sweep.ts fills it, src/report/tune/ shows it.
  */
-import type { MeasuredSize } from '../engines/types.ts';
-import type { LatencySummary } from '../model/result.ts';
-import type { BoundingBox, Grids } from '../model/index-config.ts';
+import type { MeasuredSize } from '../../engines/types.ts';
+import type { LatencySummary } from '../../model/result.ts';
+import type { BoundingBox, Grids } from '../../model/index-config.ts';
 
 /** What the model predicted for a configuration, copied from its TuneRow. */
 export interface PredictedFigures {

@@ -4,7 +4,7 @@
  * data). Pure: the caller brings the predictor (predict.ts), which caches the expensive parts.
  */
 import { type Rect } from './grid.ts';
-import { type BoundingBox, type GridConfig, type Grids, GRID_DENSITIES } from '../model/index-config.ts';
+import { type BoundingBox, type GridConfig, type Grids, GRID_DENSITIES } from '../../model/index-config.ts';
 import type { ModelOptions, Prediction, Predictor } from './predict.ts';
 
 /**

@@ -12,7 +12,7 @@
  * 2^bits[L-1] cells per side in the whole box. The same arithmetic locates a point at any level, which is what
  * lets predict.ts bucket a million points once per box and reuse the buckets for all 81 GRIDS combinations.
  */
-import type { BoundingBox, GridDensity, Grids } from '../model/index-config.ts';
+import type { BoundingBox, GridDensity, Grids } from '../../model/index-config.ts';
 
 /** Cells per side for each keyword (overview page, "Grid Density" table). */
 export const CELLS_PER_SIDE: Readonly<Record<GridDensity, number>> = { LOW: 4, MEDIUM: 8, HIGH: 16 };

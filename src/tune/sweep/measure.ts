@@ -4,14 +4,14 @@
  * picks the queries from the scenario and runs the matching sweep (sweep.ts or options-sweep.ts). The
  * engine is connected and holds the scenario's dataset; the target is closed here, the engine is not.
  */
-import type { ParamDist } from '../dataset/schema.ts';
-import type { Engine, IndexTuning } from '../engines/types.ts';
-import { UserError } from '../errors.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { TuneSection } from './document.ts';
+import type { ParamDist } from '../../dataset/schema.ts';
+import type { Engine, IndexTuning } from '../../engines/types.ts';
+import { UserError } from '../../errors.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { TuneSection } from '../document.ts';
 import type { TuneMeasured } from './measured.ts';
 import type { TuneMeasuredOptions } from './measured-options.ts';
-import { scenarioKnn, scenarioWindows } from './model-run.ts';
+import { scenarioKnn, scenarioWindows } from '../model/model-run.ts';
 import { runOptionsSweep, type OptionQuerySet } from './options-sweep.ts';
 import { runSweep } from './sweep.ts';
 import { windowRequests } from './sweep-queries.ts';

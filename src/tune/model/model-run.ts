@@ -4,18 +4,18 @@
  * narrower than the data (radius 10, as the code runs it, covers the whole Hartonomous blob, so no
  * index setting can change those queries; the what-ifs show what the settings do for narrower ones).
  */
-import { createQuerySource, drawIntParam, drawParam } from '../dataset/queries.ts';
-import { createPointGenerator, datasetPointKey, characteristicScale } from '../dataset/distributions.ts';
-import { createRandom } from '../dataset/prng.ts';
-import type { OperationRequest } from '../engines/types.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { createQuerySource, drawIntParam, drawParam } from '../../dataset/queries.ts';
+import { createPointGenerator, datasetPointKey, characteristicScale } from '../../dataset/distributions.ts';
+import { createRandom } from '../../dataset/prng.ts';
+import type { OperationRequest } from '../../engines/types.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import { collectPoints } from './buckets.ts';
 import { buildFindings, type WhatIf } from './findings.ts';
-import type { GridConfig } from '../model/index-config.ts';
+import type { GridConfig } from '../../model/index-config.ts';
 import { createPredictor } from './predict.ts';
-import { type QueryWindow } from '../engines/types.ts';
+import { type QueryWindow } from '../../engines/types.ts';
 import { candidateBoxes, rankConfigurations, type Ranking } from './rank.ts';
-import { tuneJson, type TuneJson } from './document.ts';
+import { tuneJson, type TuneJson } from '../document.ts';
 
 export interface ModelRunOptions {
   /** Query windows drawn from the workload (default 200). */

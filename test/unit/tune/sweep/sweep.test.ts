@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { OperationError } from '../../../src/errors.ts';
-import { collectPoints } from '../../../src/tune/buckets.ts';
-import type { GridConfig } from '../../../src/model/index-config.ts';
-import { createPredictor } from '../../../src/tune/predict.ts';
+import { OperationError } from '../../../../src/errors.ts';
+import { collectPoints } from '../../../../src/tune/model/buckets.ts';
+import type { GridConfig } from '../../../../src/model/index-config.ts';
+import { createPredictor } from '../../../../src/tune/model/predict.ts';
 import type {
   GridIndexTarget,
   IndexSnapshot as Snapshot,
   OperationRequest,
   QueryWindow,
-} from '../../../src/engines/types.ts';
-import { candidateBoxes, rankConfigurations } from '../../../src/tune/rank.ts';
-import { tuneJson, type TuneSection } from '../../../src/tune/document.ts';
-import { runSweep, sumFilter } from '../../../src/tune/sweep.ts';
-import { needsRestore } from '../../../src/tune/sweep-loop.ts';
-import { planSweep, rowConfig, sameConfig } from '../../../src/tune/sweep-plan.ts';
-import { windowRequests } from '../../../src/tune/sweep-queries.ts';
+} from '../../../../src/engines/types.ts';
+import { candidateBoxes, rankConfigurations } from '../../../../src/tune/model/rank.ts';
+import { tuneJson, type TuneSection } from '../../../../src/tune/document.ts';
+import { runSweep, sumFilter } from '../../../../src/tune/sweep/sweep.ts';
+import { needsRestore } from '../../../../src/tune/sweep/sweep-loop.ts';
+import { planSweep, rowConfig, sameConfig } from '../../../../src/tune/sweep/sweep-plan.ts';
+import { windowRequests } from '../../../../src/tune/sweep/sweep-queries.ts';
 
 const CURRENT: GridConfig = {
   boundingBox: [-1000, -1000, 1000, 1000],

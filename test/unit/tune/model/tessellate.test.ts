@@ -8,10 +8,10 @@
  * a level-2 cell 16 x 16 and a level-1 cell 64 x 64.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCellPath, gridGeometry } from '../../../src/tune/grid.ts';
-import { type Grids } from '../../../src/model/index-config.ts';
-import type { Shape } from '../../../src/tune/shapes.ts';
-import { hilbertIndex, tessellate, tessellatePoint } from '../../../src/tune/tessellate.ts';
+import { formatCellPath, gridGeometry } from '../../../../src/tune/model/grid.ts';
+import { type Grids } from '../../../../src/model/index-config.ts';
+import type { Shape } from '../../../../src/tune/model/shapes.ts';
+import { hilbertIndex, tessellate, tessellatePoint } from '../../../../src/tune/model/tessellate.ts';
 
 const LOW4: Grids = ['LOW', 'LOW', 'LOW', 'LOW'];
 const geom = gridGeometry([0, 0, 256, 256], LOW4);

@@ -10,8 +10,8 @@ import {
   gridGeometry,
   isAncestorOrSelf,
   locatePoint,
-} from '../../../src/tune/grid.ts';
-import { type Grids, GRID_DENSITIES } from '../../../src/model/index-config.ts';
+} from '../../../../src/tune/model/grid.ts';
+import { type Grids, GRID_DENSITIES } from '../../../../src/model/index-config.ts';
 
 const MEDIUM4: Grids = ['MEDIUM', 'MEDIUM', 'MEDIUM', 'MEDIUM'];
 

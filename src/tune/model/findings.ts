@@ -4,7 +4,7 @@
  * offline model (predict.ts); the last finding says so and what to measure next.
  */
 import { cellSize, gridGeometry } from './grid.ts';
-import { type BoundingBox, type GridConfig } from '../model/index-config.ts';
+import { type BoundingBox, type GridConfig } from '../../model/index-config.ts';
 import type { RankRow, Ranking } from './rank.ts';
 
 export interface WhatIf {
