@@ -1,5 +1,5 @@
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../model/clock.ts';
 
 /** Where a load model reports what happened; the interval recorder implements it. */
 export interface LoadSink {

@@ -3,13 +3,13 @@ import { errorClassOf } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom } from '../dataset/prng.ts';
 import { arrivalSchedule } from '../load/arrivals.ts';
-import type { Clock } from '../load/clock.ts';
 import { runClosedLoop } from '../load/closed-loop.ts';
 import { runOpenLoop } from '../load/open-loop.ts';
 import { stageValueAt } from '../load/stages.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
+import type { Clock } from '../model/clock.ts';
 import { OodaDriver } from '../ooda/driver.ts';
 import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -41,8 +41,6 @@ export interface Measurement {
   finishedAt: Date;
 }
 
-const sleepFor = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The measured part of a run: warm-up then the measured window, with probes, OODA traffic and ticks. */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
   const { engine, scenario: sc, clock } = o;
@@ -65,14 +63,15 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
     const res = await engine.run(req);
-    if (delayMs > 0) await sleepFor(delayMs); // a deliberate slowdown for testing the regression gate
+    if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };
 
-  const startedAt = new Date();
-  const t0 = performance.now();
+  // One clock for everything that reads time: latencies, ticks, the recorder's intervals, OODA.
+  const startedAt = new Date(clock.wallMs());
+  const t0 = clock.nowMs();
   const recorder = new IntervalRecorder({
-    now: () => performance.now(),
+    now: () => clock.nowMs(),
     startMs: t0,
     warmupSec: sc.warmupSec,
     ops: sc.workload.mix.map((m) => m.op),
@@ -88,7 +87,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
       failureRate: sc.ooda.failureRate,
       rand,
-      measureFromMs: Date.now() + warmupMs,
+      measureFromMs: clock.wallMs() + warmupMs,
       clock,
       sendTriggers: true,
       consume: o.oodaTraffic === 'full',
@@ -117,8 +116,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
   for (const at of ticks) {
-    const wait = at - (performance.now() - t0);
-    if (wait > 0) await Promise.race([sleepFor(wait), load]);
+    const wait = at - (clock.nowMs() - t0);
+    if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
     const measuring = at > warmupMs;
     await poller.poll(measuring);
@@ -133,7 +132,15 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   recorder.tick();
   await ooda?.stop(2000);
   o.progress.done();
-  return { recorder, poller, ooda, load: outcome, client: monitor.stop(), startedAt, finishedAt: new Date() };
+  return {
+    recorder,
+    poller,
+    ooda,
+    load: outcome,
+    client: monitor.stop(),
+    startedAt,
+    finishedAt: new Date(clock.wallMs()),
+  };
 }
 
 function recordDepth(recorder: IntervalRecorder, poller: ProbePoller): void {
