@@ -2,10 +2,7 @@ import type { Engine, OperationRequest, OperationResult } from '../engines/types
 import { errorClassOf } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom } from '../dataset/prng.ts';
-import { arrivalSchedule } from '../load/arrivals.ts';
-import { runClosedLoop } from '../load/closed-loop.ts';
-import { runOpenLoop } from '../load/open-loop.ts';
-import { stageValueAt } from '../load/stages.ts';
+import { startLoad } from '../load/registry.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
@@ -104,7 +101,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     signal: o.signal,
     totalMs,
   };
-  const loadDone = startLoad(ctx, sc, warmupMs, rand);
+  const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
 
   // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
   const interval = sc.probes.intervalMs;
@@ -146,46 +143,4 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
 function recordDepth(recorder: IntervalRecorder, poller: ProbePoller): void {
   if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
   if (poller.latestDepthByQueue) recorder.recordQueueDepths(poller.latestDepthByQueue);
-}
-
-function startLoad(
-  ctx: LoadContext,
-  sc: Scenario,
-  warmupMs: number,
-  rand: () => number,
-): Promise<LoadOutcome> {
-  const load = sc.load;
-  if (load.model === 'open') {
-    const stages = load.stages.map((s) => ({
-      durationSec: s.durationSec,
-      value: s.ratePerSec ?? load.ratePerSec,
-    }));
-    const schedule = arrivalSchedule({
-      ratePerSec: load.ratePerSec,
-      arrivals: load.arrivals,
-      warmupMs,
-      totalMs: ctx.totalMs,
-      stages,
-      rand,
-    });
-    return runOpenLoop(ctx, schedule, load.maxInFlight);
-  }
-  const stages = load.stages.map((s) => ({
-    durationSec: s.durationSec,
-    value: s.concurrency ?? load.concurrency,
-  }));
-  const max = Math.max(load.concurrency, ...stages.map((s) => s.value));
-  return runClosedLoop(
-    ctx,
-    max,
-    (t) => stageValueAt(t, warmupMs, load.concurrency, stages),
-    load.thinkTimeMs,
-  );
-}
-
-/** Connections the load needs: one per closed-loop worker, or the open loop's `connections`. */
-export function poolSize(sc: Scenario): number {
-  const load = sc.load;
-  if (load.model === 'open') return load.connections;
-  return Math.max(load.concurrency, ...load.stages.map((s) => s.concurrency ?? 0));
 }
