@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
-import type { OperationName, OperationSpec } from '../scenario/schema.ts';
+import type { OperationName } from '../model/operations.ts';
+import type { OperationSpec } from '../scenario/schema.ts';
 import { ingest } from './ingest.ts';
 import { spatialDedup } from './spatial-dedup.ts';
 import { spatialKnn } from './spatial-knn.ts';
@@ -7,7 +8,10 @@ import { spatialPool } from './spatial-pool.ts';
 import { spatialWalk } from './spatial-walk.ts';
 import type { OperationPlugin } from './types.ts';
 
-/** Every workload operation, by name. Add one: write its file, list it here, add its schema branch. */
+/**
+ * Every workload operation, by name. Add one: write its file, list it here, add its name to
+ * model/operations.ts (with its spatial flag) and its branch to the scenario's mix schema.
+ */
 export const OPERATIONS: Record<OperationName, OperationPlugin> = {
   'spatial.pool': spatialPool as OperationPlugin,
   'spatial.knn': spatialKnn as OperationPlugin,
@@ -20,10 +24,6 @@ export function operationPlugin(name: string): OperationPlugin {
   const p = OPERATIONS[name as OperationName];
   if (!p) throw new UserError(`unknown operation "${name}"; valid: ${Object.keys(OPERATIONS).join(', ')}`);
   return p;
-}
-
-export function isSpatial(name: string): boolean {
-  return OPERATIONS[name as OperationName]?.spatial ?? false;
 }
 
 export type { OperationSpec };

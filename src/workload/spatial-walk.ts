@@ -6,7 +6,6 @@ type Spec = Extract<OperationSpec, { op: 'spatial.walk' }>;
 /** Neighbour walk (A* path search): pools of small radius, each from the last point found, toward a goal. */
 export const spatialWalk: OperationPlugin<Spec> = {
   name: 'spatial.walk',
-  spatial: true,
   build: (spec, ctx) => ({
     op: 'spatial.walk',
     q: ctx.nextPoint(),
