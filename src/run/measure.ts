@@ -11,6 +11,7 @@ import { OodaDriver } from '../ooda/driver.ts';
 import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { WorkloadMix } from '../workload/mix.ts';
+import { executeOperation } from '../workload/registry.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -59,7 +60,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await engine.run(req);
+    const res = await executeOperation(engine, req);
     if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };

@@ -10,7 +10,7 @@
  * Callers put the current configuration last, so in the usual case (the index holds the current
  * configuration) the last rebuild already restores it and no extra build is needed.
  */
-import type { OperationRequest, OperationResult } from '../engines/types.ts';
+import type { EngineRequest, OperationResult } from '../engines/types.ts';
 import { timeQueries, type QueryFigures } from './sweep-queries.ts';
 
 /** The index as found before the sweep. */
@@ -31,7 +31,7 @@ export interface IndexTarget<C, S> {
   restore(s: IndexSnapshot<C>): Promise<{ ddl: string }>;
   /** After the restore succeeded. */
   end?(): Promise<void>;
-  run(req: OperationRequest): Promise<OperationResult>;
+  run(req: EngineRequest): Promise<OperationResult>;
   indexSize(): Promise<S | undefined>;
 }
 
@@ -48,7 +48,7 @@ export interface SweepRecord<S> {
 export interface QuerySet<R> {
   /** For messages, e.g. "spatial.pool". */
   name: string;
-  requests: readonly OperationRequest[];
+  requests: readonly EngineRequest[];
   apply(record: R, figures: QueryFigures): void;
 }
 

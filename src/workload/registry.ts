@@ -1,3 +1,4 @@
+import type { Engine, EngineRequest, OperationRequest, OperationResult } from '../engines/types.ts';
 import { UserError } from '../errors.ts';
 import type { OperationName } from '../model/operations.ts';
 import type { OperationSpec } from '../scenario/schema.ts';
@@ -27,3 +28,11 @@ export function operationPlugin(name: string): OperationPlugin {
 }
 
 export type { OperationSpec };
+
+/** Run one workload request: by its plug-in when the plug-in drives it (the walk), else in one engine call. */
+export function executeOperation(engine: Engine, req: OperationRequest): Promise<OperationResult> {
+  const p = operationPlugin(req.op);
+  if (p.execute) return p.execute(req, engine);
+  // Only plug-ins with their own execute build requests Engine.run does not take (EngineRequest).
+  return engine.run(req as EngineRequest);
+}

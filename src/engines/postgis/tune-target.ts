@@ -15,7 +15,7 @@ import type { ObjectNames } from '../../scenario/names.ts';
 import type { OptionIndexSize } from '../../tune/measured-options.ts';
 import type { OptionsTarget } from '../../tune/options-sweep.ts';
 import type { IndexSnapshot } from '../../tune/sweep-loop.ts';
-import type { Engine, OperationRequest, OperationResult, PlanInfo } from '../types.ts';
+import type { Engine, EngineRequest, OperationRequest, OperationResult, PlanInfo } from '../types.ts';
 import { displayUrl, openClient, scrubbing } from './connection.ts';
 import { postgisIds } from './dialect.ts';
 import {
@@ -151,7 +151,7 @@ export class PostgisTuneTarget implements OptionsTarget<PostgisIndexConfig> {
     return { ddl: s.ddl };
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     return this.o.engine.run(req);
   }
 

@@ -15,6 +15,7 @@ import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { parseShowplan, showplansFrom, usesSpatialIndex } from '../../../src/engines/mssql/plan/plan-xml.ts';
 import { exec } from '../../../src/engines/mssql/sql/statement.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
+import { executeOperation } from '../../../src/workload/registry.ts';
 import {
   containerRuntime,
   createDatabase,
@@ -190,7 +191,7 @@ describe.skipIf(!runtime.ok)('mssql engine on SQL Server 2022', () => {
     expect(
       (await engine.run({ op: 'spatial.dedup', q: { x: 500, y: 500, z: 0 }, threshold: 0.5 })).rows,
     ).toBe(0);
-    const walk = await engine.run({
+    const walk = await executeOperation(engine, {
       op: 'spatial.walk',
       q: { x: 0.5, y: 0.5, z: 0 },
       goal: { x: 0, y: 0, z: 0 },

@@ -14,7 +14,7 @@ import type { GridConfig } from '../../../model/index-config.ts';
 import type { MeasuredSize } from '../../../tune/measured.ts';
 import type { QueryWindow } from '../../../tune/predict.ts';
 import type { FilterSample, IndexSnapshot, SweepTarget } from '../../../tune/sweep.ts';
-import type { Engine, OperationRequest, OperationResult } from '../../types.ts';
+import type { Engine, EngineRequest, OperationResult } from '../../types.ts';
 import {
   configFromTessellation,
   existsQuery,
@@ -180,7 +180,7 @@ export class MssqlTuneTarget implements SweepTarget {
     return { ddl };
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     return this.o.engine.run(req);
   }
 
