@@ -15,6 +15,7 @@ import type { PostgisEngine } from '../src/engines/postgis/index.ts';
 import type { OperationRequest } from '../src/engines/types.ts';
 import { errorClassOf } from '../src/errors.ts';
 import { realClock } from '../src/load/clock.ts';
+import { executeOperation } from '../src/workload/registry.ts';
 import { runClosedLoop } from '../src/load/closed-loop.ts';
 import type { LoadContext } from '../src/load/types.ts';
 import { percentileMs } from '../src/metrics/histogram.ts';
@@ -114,7 +115,7 @@ async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp):
   });
   const ctx: LoadContext = {
     next: () => op.request({ x: draw(), y: draw(), z: 0 }),
-    execute: (req) => engine.run(req),
+    execute: (req) => executeOperation(engine, req), // as run/measure.ts does
     classify: errorClassOf,
     sink: recorder,
     clock: realClock,

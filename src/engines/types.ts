@@ -71,6 +71,23 @@ export type OperationRequest =
   | { op: 'spatial.walk'; q: Point3; goal: Point3; radius: number; steps: number; pool: number }
   | { op: 'ingest'; batchSize: number; firstIngestIndex: number };
 
+/**
+ * What Engine.run executes in one call: every request but the walk, whose loop is workload logic
+ * (src/workload/spatial-walk.ts) and reaches the engine one step at a time through walkStep().
+ */
+export type EngineRequest = Exclude<OperationRequest, { op: 'spatial.walk' }>;
+
+/** One step of a spatial.walk: of the `pool` atoms nearest `q` within `radius`, the one nearest `goal`. */
+export interface WalkStep {
+  q: Point3;
+  goal: Point3;
+  radius: number;
+  pool: number;
+}
+
+/** One walk step on the engine: the point to move to, or undefined when the window is empty. */
+export type WalkStepFn = (step: WalkStep) => Promise<Point3 | undefined>;
+
 export interface OperationResult {
   /** Rows the operation returned (or inserted, for ingest). */
   rows: number;
@@ -155,11 +172,18 @@ export interface Engine {
   /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
   resetIngested(datasetRows: number): Promise<number>;
   /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
-  run(req: OperationRequest): Promise<OperationResult>;
+  run(req: EngineRequest): Promise<OperationResult>;
+  /**
+   * Run one walk: the loop (src/workload/spatial-walk.ts) gets this engine's step on the load's pool,
+   * bound for the walk's length to one connection or worker where the engine holds one (as the
+   * application runs a walk's queries on one session).
+   */
+  withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T>;
   /** Size the pool of connections / worker threads the load uses. */
   openPool(size: number): Promise<void>;
   queues(): Promise<QueueDriver>;
   probe(): Promise<ProbeSample>;
+  /** The plan of the request's (first) statement: a walk is sampled by its first step's window. */
   explain(req: OperationRequest): Promise<PlanInfo>;
   /** Primary filter candidates vs rows output for one sampled query, where the engine can tell. */
   primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
@@ -192,7 +216,7 @@ export interface IndexTarget<C, S> {
   restore(s: IndexSnapshot<C>): Promise<{ ddl: string }>;
   /** After the restore succeeded. */
   end?(): Promise<void>;
-  run(req: OperationRequest): Promise<OperationResult>;
+  run(req: EngineRequest): Promise<OperationResult>;
   indexSize(): Promise<S | undefined>;
   close(): Promise<void>;
 }

@@ -1,13 +1,11 @@
-/** The clock the load models run on: injected so tests can slow it, stall it or replace it. */
-export interface Clock {
-  /** Monotonic nanoseconds (process.hrtime.bigint() in real runs). */
-  nowNs(): bigint;
-  /** Resolve after ms, or at once when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../model/clock.ts';
 
+/** The real clock: hrtime for latencies, performance.now() for ticks, Date.now() for wall time. */
 export const realClock: Clock = {
   nowNs: () => process.hrtime.bigint(),
+  nowMs: () => performance.now(),
+  wallMs: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted || ms <= 0) return resolve();

@@ -1,5 +1,6 @@
 import { nsToUs } from './clock.ts';
-import type { LoadContext, LoadOutcome } from './types.ts';
+import { stageValueAt } from './stages.ts';
+import type { LoadContext, LoadModel, LoadOutcome } from './types.ts';
 
 /** How often an idle worker (beyond the current stage's concurrency) looks again. */
 const IDLE_CHECK_MS = 20;
@@ -52,3 +53,22 @@ export async function runClosedLoop(
   await Promise.all(Array.from({ length: maxConcurrency }, (_, i) => worker(i)));
   return { issued, dropped: 0, completed, elapsedMs: elapsedMs(), maxInFlight: maxSeen };
 }
+
+/** The closed model: one connection per worker, as many workers as the largest stage's concurrency. */
+export const closedLoop: LoadModel<'closed'> = {
+  name: 'closed',
+  poolSize: (load) => Math.max(load.concurrency, ...load.stages.map((s) => s.concurrency ?? 0)),
+  start: (ctx, load, warmupMs) => {
+    const stages = load.stages.map((s) => ({
+      durationSec: s.durationSec,
+      value: s.concurrency ?? load.concurrency,
+    }));
+    const max = Math.max(load.concurrency, ...stages.map((s) => s.value));
+    return runClosedLoop(
+      ctx,
+      max,
+      (t) => stageValueAt(t, warmupMs, load.concurrency, stages),
+      load.thinkTimeMs,
+    );
+  },
+};

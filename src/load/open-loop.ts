@@ -1,6 +1,6 @@
 import { nsToUs } from './clock.ts';
-import type { ArrivalSchedule } from './arrivals.ts';
-import type { LoadContext, LoadOutcome } from './types.ts';
+import { arrivalSchedule, type ArrivalSchedule } from './arrivals.ts';
+import type { LoadContext, LoadModel, LoadOutcome } from './types.ts';
 
 /** Longest sleep between checks of the schedule; keeps the loop responsive to aborts. */
 const MAX_SLEEP_MS = 50;
@@ -73,3 +73,24 @@ export async function runOpenLoop(
     maxInFlight: maxSeen,
   };
 }
+
+/** The open model: a fixed arrival schedule (rate per stage) served by `connections` connections. */
+export const openLoop: LoadModel<'open'> = {
+  name: 'open',
+  poolSize: (load) => load.connections,
+  start: (ctx, load, warmupMs, rand) => {
+    const stages = load.stages.map((s) => ({
+      durationSec: s.durationSec,
+      value: s.ratePerSec ?? load.ratePerSec,
+    }));
+    const schedule = arrivalSchedule({
+      ratePerSec: load.ratePerSec,
+      arrivals: load.arrivals,
+      warmupMs,
+      totalMs: ctx.totalMs,
+      stages,
+      rand,
+    });
+    return runOpenLoop(ctx, schedule, load.maxInFlight);
+  },
+};

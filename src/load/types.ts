@@ -1,5 +1,6 @@
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../model/clock.ts';
+import type { LoadSpec } from '../scenario/schema.ts';
 
 /** Where a load model reports what happened; the interval recorder implements it. */
 export interface LoadSink {
@@ -31,4 +32,20 @@ export interface LoadOutcome {
   elapsedMs: number;
   /** Highest number of requests in flight at once. */
   maxInFlight: number;
+}
+
+export type LoadModelName = LoadSpec['model'];
+
+/** One load model plug-in (one per file, listed in registry.ts): how many connections it needs and how it runs. */
+export interface LoadModel<M extends LoadModelName = LoadModelName> {
+  readonly name: M;
+  /** Connections (worker threads) the load needs from the engine's pool. */
+  poolSize(load: Extract<LoadSpec, { model: M }>): number;
+  /** Run the load for ctx.totalMs; `warmupMs` places the stages, `rand` draws the arrivals. */
+  start(
+    ctx: LoadContext,
+    load: Extract<LoadSpec, { model: M }>,
+    warmupMs: number,
+    rand: () => number,
+  ): Promise<LoadOutcome>;
 }

@@ -4,7 +4,7 @@ import type { QueueDriver, QueueMessage } from '../engines/types.ts';
 import { createLatencyHistogram, recordMicros, summarize, type HdrHistogram } from '../metrics/histogram.ts';
 import type { LatencySummary, OodaSummary } from '../model/result.ts';
 import { PHASES, type Phase } from '../scenario/names.ts';
-import type { Clock } from '../load/clock.ts';
+import type { Clock } from '../model/clock.ts';
 
 export interface OodaOptions {
   triggerEveryMs: number;
@@ -12,7 +12,7 @@ export interface OodaOptions {
   drawWorkMs: () => number;
   failureRate: number;
   rand: () => number;
-  /** Loops triggered before this wall time (ms since epoch) are warm-up: not measured. */
+  /** Loops triggered before this wall time (ms since epoch, clock.wallMs()) are warm-up: not measured. */
   measureFromMs: number;
   clock: Clock;
   /** How long a consumer's receive waits (WAITFOR ... TIMEOUT). */
@@ -62,8 +62,8 @@ export class OodaDriver {
   /** Stop triggering, let in-flight loops finish for up to `drainMs`, then stop the consumers. */
   async stop(drainMs: number): Promise<void> {
     this.stopTriggers.abort();
-    const deadline = Date.now() + drainMs;
-    while (Date.now() < deadline) {
+    const deadline = this.o.clock.nowMs() + drainMs;
+    while (this.o.clock.nowMs() < deadline) {
       const depth = await this.queue.depth().catch(() => undefined);
       if (!depth || PHASES.every((p) => depth[p] === 0)) break;
       await this.o.clock.sleep(50);
@@ -80,7 +80,8 @@ export class OodaDriver {
     const signal = this.stopTriggers.signal;
     while (!signal.aborted) {
       const loopId = randomUUID();
-      const now = Date.now();
+      // Wall time: compared with measureFromMs and, through the loop's start, with server timestamps.
+      const now = this.o.clock.wallMs();
       try {
         await this.queue.trigger(loopId, JSON.stringify({ trigger: 'atombench', loopId }));
         if (now >= this.o.measureFromMs) {
@@ -132,7 +133,7 @@ export class OodaDriver {
     if (!success) this.loopsFailed++;
     else if (!next) {
       this.loopsCompleted++;
-      recordMicros(this.loopHist, (Date.now() - msg.loopStartedAtMs) * 1000);
+      recordMicros(this.loopHist, (this.o.clock.wallMs() - msg.loopStartedAtMs) * 1000);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Capabilities, Engine, OperationRequest, ProbeSample } from '../engines/types.ts';
 import { errorClassOf } from '../errors.ts';
+import { isSpatialOperation } from '../model/operations.ts';
 import type { Measured, ProbeSummary } from '../model/result.ts';
 import type { Phase } from '../scenario/names.ts';
 
@@ -15,7 +16,7 @@ export class RequestSampler {
   constructor(private readonly capacity = 256) {}
 
   offer(req: OperationRequest): void {
-    if (req.op === 'ingest') return;
+    if (!isSpatialOperation(req.op)) return;
     if (this.fresh.length >= this.capacity) this.fresh.shift();
     this.fresh.push(req);
   }

@@ -2,18 +2,16 @@ import type { Engine, OperationRequest, OperationResult } from '../engines/types
 import { errorClassOf } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom } from '../dataset/prng.ts';
-import { arrivalSchedule } from '../load/arrivals.ts';
-import type { Clock } from '../load/clock.ts';
-import { runClosedLoop } from '../load/closed-loop.ts';
-import { runOpenLoop } from '../load/open-loop.ts';
-import { stageValueAt } from '../load/stages.ts';
+import { startLoad } from '../load/registry.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
+import type { Clock } from '../model/clock.ts';
 import { OodaDriver } from '../ooda/driver.ts';
 import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { WorkloadMix } from '../workload/mix.ts';
+import { executeOperation } from '../workload/registry.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -41,8 +39,6 @@ export interface Measurement {
   finishedAt: Date;
 }
 
-const sleepFor = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The measured part of a run: warm-up then the measured window, with probes, OODA traffic and ticks. */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
   const { engine, scenario: sc, clock } = o;
@@ -64,15 +60,16 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await engine.run(req);
-    if (delayMs > 0) await sleepFor(delayMs); // a deliberate slowdown for testing the regression gate
+    const res = await executeOperation(engine, req);
+    if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };
 
-  const startedAt = new Date();
-  const t0 = performance.now();
+  // One clock for everything that reads time: latencies, ticks, the recorder's intervals, OODA.
+  const startedAt = new Date(clock.wallMs());
+  const t0 = clock.nowMs();
   const recorder = new IntervalRecorder({
-    now: () => performance.now(),
+    now: () => clock.nowMs(),
     startMs: t0,
     warmupSec: sc.warmupSec,
     ops: sc.workload.mix.map((m) => m.op),
@@ -88,7 +85,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
       failureRate: sc.ooda.failureRate,
       rand,
-      measureFromMs: Date.now() + warmupMs,
+      measureFromMs: clock.wallMs() + warmupMs,
       clock,
       sendTriggers: true,
       consume: o.oodaTraffic === 'full',
@@ -105,7 +102,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     signal: o.signal,
     totalMs,
   };
-  const loadDone = startLoad(ctx, sc, warmupMs, rand);
+  const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
 
   // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
   const interval = sc.probes.intervalMs;
@@ -117,8 +114,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
   for (const at of ticks) {
-    const wait = at - (performance.now() - t0);
-    if (wait > 0) await Promise.race([sleepFor(wait), load]);
+    const wait = at - (clock.nowMs() - t0);
+    if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
     const measuring = at > warmupMs;
     await poller.poll(measuring);
@@ -133,52 +130,18 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   recorder.tick();
   await ooda?.stop(2000);
   o.progress.done();
-  return { recorder, poller, ooda, load: outcome, client: monitor.stop(), startedAt, finishedAt: new Date() };
+  return {
+    recorder,
+    poller,
+    ooda,
+    load: outcome,
+    client: monitor.stop(),
+    startedAt,
+    finishedAt: new Date(clock.wallMs()),
+  };
 }
 
 function recordDepth(recorder: IntervalRecorder, poller: ProbePoller): void {
   if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
   if (poller.latestDepthByQueue) recorder.recordQueueDepths(poller.latestDepthByQueue);
-}
-
-function startLoad(
-  ctx: LoadContext,
-  sc: Scenario,
-  warmupMs: number,
-  rand: () => number,
-): Promise<LoadOutcome> {
-  const load = sc.load;
-  if (load.model === 'open') {
-    const stages = load.stages.map((s) => ({
-      durationSec: s.durationSec,
-      value: s.ratePerSec ?? load.ratePerSec,
-    }));
-    const schedule = arrivalSchedule({
-      ratePerSec: load.ratePerSec,
-      arrivals: load.arrivals,
-      warmupMs,
-      totalMs: ctx.totalMs,
-      stages,
-      rand,
-    });
-    return runOpenLoop(ctx, schedule, load.maxInFlight);
-  }
-  const stages = load.stages.map((s) => ({
-    durationSec: s.durationSec,
-    value: s.concurrency ?? load.concurrency,
-  }));
-  const max = Math.max(load.concurrency, ...stages.map((s) => s.value));
-  return runClosedLoop(
-    ctx,
-    max,
-    (t) => stageValueAt(t, warmupMs, load.concurrency, stages),
-    load.thinkTimeMs,
-  );
-}
-
-/** Connections the load needs: one per closed-loop worker, or the open loop's `connections`. */
-export function poolSize(sc: Scenario): number {
-  const load = sc.load;
-  if (load.model === 'open') return load.connections;
-  return Math.max(load.concurrency, ...load.stages.map((s) => s.concurrency ?? 0));
 }

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createEngine } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
 import { RuntimeFailure, UserError } from '../errors.ts';
-import { realClock, type Clock } from '../load/clock.ts';
+import { realClock } from '../load/clock.ts';
+import { loadPoolSize } from '../load/registry.ts';
+import type { Clock } from '../model/clock.ts';
 import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, type DatasetOutcome } from './dataset.ts';
-import { measure, poolSize, type Measurement } from './measure.ts';
+import { measure, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
@@ -117,7 +119,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
     }
     if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
-    await guard(o.url, 'opening the connection pool', () => engine.openPool(poolSize(sc)));
+    await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
     o.progress.info(
       `running ${sc.name}: ${sc.load.model} loop, ${sc.warmupSec}s warm-up + ${sc.durationSec}s on ${engine.name}`,
     );

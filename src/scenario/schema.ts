@@ -3,6 +3,7 @@ import { NAME_PRESETS } from './names.ts';
 import { GATE_DEFAULTS, parseMinEffect } from './gate.ts';
 import { datasetSchema, paramDist } from '../dataset/schema.ts';
 import { GRID_DENSITIES, SPATIAL_INDEX_SCHEMES } from '../model/index-config.ts';
+import type { OperationName } from '../model/operations.ts';
 
 /**
  * The scenario file. Every field has its default here, beside its definition; units are in the names.
@@ -94,14 +95,9 @@ export const operationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
 ]);
 export type OperationSpec = z.infer<typeof operationSchema>;
-export const OPERATION_NAMES = [
-  'spatial.pool',
-  'spatial.knn',
-  'spatial.dedup',
-  'spatial.walk',
-  'ingest',
-] as const;
-export type OperationName = (typeof OPERATION_NAMES)[number];
+// The mix has one branch per operation of the ground floor's table (model/operations.ts), no more, no less.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _oneBranchPerOperation: Same<OperationSpec['op'], OperationName> = true;
 
 export const workloadSchema = z
   .object({

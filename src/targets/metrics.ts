@@ -1,7 +1,7 @@
 import { decodeHistogram, mergeInto, createLatencyHistogram, summarize } from '../metrics/histogram.ts';
 import { errorCount } from '../metrics/operation-stats.ts';
 import type { LatencySummary, Measured, OperationStats, RunResult } from '../model/result.ts';
-import { OPERATION_NAMES } from '../scenario/schema.ts';
+import { isSpatialOperation, OPERATION_NAMES } from '../model/operations.ts';
 import type { Comparator, MetricKind, TargetExpression } from './grammar.ts';
 
 /**
@@ -22,7 +22,6 @@ export interface MetricDef {
   read(result: MeasuredResult, expr: TargetExpression): Reading;
 }
 
-const SPATIAL_PREFIX = 'spatial.';
 const OODA_OFF = 'OODA traffic did not run in this scenario (ooda.enabled is false)';
 
 const na = (reason: string): Reading => ({ na: reason });
@@ -70,9 +69,9 @@ function findOp(result: MeasuredResult, op: string): OperationStats | undefined 
 
 const notInWorkload = (op: string): Reading => na(`operation "${op}" is not in this scenario's workload`);
 
-/** All spatial.* operations merged from their encoded histograms: true percentiles of the union. */
+/** All spatial operations (model/operations.ts) merged from their encoded histograms: true percentiles of the union. */
 function readSpatialLatency(result: MeasuredResult, expr: TargetExpression): Reading {
-  const ops = result.operations.filter((o) => o.op.startsWith(SPATIAL_PREFIX));
+  const ops = result.operations.filter((o) => isSpatialOperation(o.op));
   if (ops.length === 0) return na("no spatial.* operation is in this scenario's workload");
   const merged = createLatencyHistogram();
   for (const o of ops) {
@@ -190,7 +189,7 @@ function perOp(op: string): MetricDef[] {
     },
     { key: `throughput.${op}`, kind: 'throughput', read: (r, e) => readThroughput(findOp(r, op), op, e) },
   ];
-  if (op.startsWith(SPATIAL_PREFIX))
+  if (isSpatialOperation(op))
     defs.push({
       key: `primaryFilter.${op}`,
       kind: 'ratio',

@@ -1,5 +1,7 @@
+import type { Engine, EngineRequest, OperationRequest, OperationResult } from '../engines/types.ts';
 import { UserError } from '../errors.ts';
-import type { OperationName, OperationSpec } from '../scenario/schema.ts';
+import type { OperationName } from '../model/operations.ts';
+import type { OperationSpec } from '../scenario/schema.ts';
 import { ingest } from './ingest.ts';
 import { spatialDedup } from './spatial-dedup.ts';
 import { spatialKnn } from './spatial-knn.ts';
@@ -7,7 +9,10 @@ import { spatialPool } from './spatial-pool.ts';
 import { spatialWalk } from './spatial-walk.ts';
 import type { OperationPlugin } from './types.ts';
 
-/** Every workload operation, by name. Add one: write its file, list it here, add its schema branch. */
+/**
+ * Every workload operation, by name. Add one: write its file, list it here, add its name to
+ * model/operations.ts (with its spatial flag) and its branch to the scenario's mix schema.
+ */
 export const OPERATIONS: Record<OperationName, OperationPlugin> = {
   'spatial.pool': spatialPool as OperationPlugin,
   'spatial.knn': spatialKnn as OperationPlugin,
@@ -22,8 +27,12 @@ export function operationPlugin(name: string): OperationPlugin {
   return p;
 }
 
-export function isSpatial(name: string): boolean {
-  return OPERATIONS[name as OperationName]?.spatial ?? false;
-}
-
 export type { OperationSpec };
+
+/** Run one workload request: by its plug-in when the plug-in drives it (the walk), else in one engine call. */
+export function executeOperation(engine: Engine, req: OperationRequest): Promise<OperationResult> {
+  const p = operationPlugin(req.op);
+  if (p.execute) return p.execute(req, engine);
+  // Only plug-ins with their own execute build requests Engine.run does not take (EngineRequest).
+  return engine.run(req as EngineRequest);
+}

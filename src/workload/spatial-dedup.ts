@@ -6,7 +6,6 @@ type Spec = Extract<OperationSpec, { op: 'spatial.dedup' }>;
 /** Dedup probe: `TOP 1 ... WHERE STDistance(@p) <= @threshold`. */
 export const spatialDedup: OperationPlugin<Spec> = {
   name: 'spatial.dedup',
-  spatial: true,
   build: (spec, ctx) => ({
     op: 'spatial.dedup',
     q: ctx.nextPoint(),

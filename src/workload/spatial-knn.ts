@@ -6,7 +6,6 @@ type Spec = Extract<OperationSpec, { op: 'spatial.knn' }>;
 /** k nearest: `TOP (@k) ... WHERE STDistance(@p) IS NOT NULL ORDER BY STDistance(@p)`. */
 export const spatialKnn: OperationPlugin<Spec> = {
   name: 'spatial.knn',
-  spatial: true,
   build: (spec, ctx) => ({
     op: 'spatial.knn',
     q: ctx.nextPoint(),

@@ -6,7 +6,6 @@ type Spec = Extract<OperationSpec, { op: 'spatial.pool' }>;
 /** The candidate pool: `TOP (@pool) ... STIntersects(@q.STBuffer(@radius)) = 1 ORDER BY STDistance(@q)`. */
 export const spatialPool: OperationPlugin<Spec> = {
   name: 'spatial.pool',
-  spatial: true,
   build: (spec, ctx) => ({
     op: 'spatial.pool',
     q: ctx.nextPoint(),

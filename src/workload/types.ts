@@ -1,7 +1,8 @@
 import type { Point3 } from '../dataset/types.ts';
-import type { OperationRequest } from '../engines/types.ts';
+import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
 import type { ParamDist } from '../dataset/schema.ts';
-import type { OperationName, OperationSpec } from '../scenario/schema.ts';
+import type { OperationName } from '../model/operations.ts';
+import type { OperationSpec } from '../scenario/schema.ts';
 
 /** What an operation needs to turn its scenario spec into one concrete request. */
 export interface BuildContext {
@@ -14,9 +15,16 @@ export interface BuildContext {
 }
 
 /** One workload operation plug-in: listed in registry.ts, one per file. */
-export interface OperationPlugin<S extends OperationSpec = OperationSpec> {
+export interface OperationPlugin<
+  S extends OperationSpec = OperationSpec,
+  R extends OperationRequest = OperationRequest,
+> {
+  /** Whether it is a spatial query is the ground floor's table (model/operations.ts), not the plug-in's say. */
   name: OperationName;
-  /** Spatial read queries count toward the runbook's spatial latency and seek ratio. */
-  spatial: boolean;
-  build(spec: S, ctx: BuildContext): OperationRequest;
+  build(spec: S, ctx: BuildContext): R;
+  /**
+   * Run a built request when it is more than one engine call (the walk's loop of steps); without it
+   * the request goes to Engine.run as it is.
+   */
+  execute?(req: R, engine: Engine): Promise<OperationResult>;
 }

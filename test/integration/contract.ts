@@ -8,6 +8,7 @@ import { ensureDataset, schemaPlan } from '../../src/run/dataset.ts';
 import { silentProgress } from '../../src/run/progress.ts';
 import { validateScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
+import { executeOperation } from '../../src/workload/registry.ts';
 
 /**
  * The engine contract: every engine must pass this suite on a real server (or the real embedded
@@ -133,7 +134,15 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
         expected++;
       }
       expect(expected).toBeGreaterThan(0);
-      const res = await engine.run({ op: 'spatial.walk', q: start, goal, radius, steps: 30, pool });
+      // The workload's walk loop (src/workload/spatial-walk.ts) over this engine's walkStep.
+      const res = await executeOperation(engine, {
+        op: 'spatial.walk',
+        q: start,
+        goal,
+        radius,
+        steps: 30,
+        pool,
+      });
       expect(res.rows).toBe(expected);
       expect(res.queries).toBeGreaterThanOrEqual(res.rows);
     });

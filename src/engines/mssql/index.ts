@@ -14,6 +14,7 @@ import type {
   Capabilities,
   DatasetState,
   Engine,
+  EngineRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -25,6 +26,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { MssqlQueueDriver } from './broker/queue-driver.ts';
@@ -255,10 +257,15 @@ export class MssqlEngine implements Engine {
     );
   }
 
-  async run(req: OperationRequest): Promise<OperationResult> {
+  async run(req: EngineRequest): Promise<OperationResult> {
     if (req.op === 'ingest' && this.attach)
       throw new UserError('attach mode is read-only: remove the ingest operation from the workload mix');
     return this.ops.run(this.pools.work, req);
+  }
+
+  /** Each step takes a connection from the work pool, as the walk's statements always did here. */
+  withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
+    return loop((step) => this.ops.walkStep(this.pools.work, step));
   }
 
   async openPool(size: number): Promise<void> {

@@ -1,13 +1,13 @@
 /**
- * run() and explain() of the workload operations on SQL Server: bind the dialect's statements, count
- * rows, walk step by step. Errors become OperationErrors with a class (error-class.ts), redacted.
+ * run(), walkStep() and explain() of the workload operations on SQL Server: bind the dialect's statements,
+ * count rows, find the walk's next point. Errors become OperationErrors with a class (error-class.ts), redacted.
  * explain() runs the request's (first) statement with SET STATISTICS XML ON on a connection pinned by
  * a transaction (the session option then applies to the parameterized call), and reads the plans.
  */
 import sql from 'mssql';
 import type { AtomRecord, Point3 } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
-import type { OperationRequest, OperationResult, PlanInfo } from '../types.ts';
+import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
 import {
   dedupQuery,
   knnQuery,
@@ -32,10 +32,6 @@ export interface OperationsOptions {
   redactor: Redactor;
 }
 
-type Walk = Extract<OperationRequest, { op: 'spatial.walk' }>;
-
-const dist2 = (a: Point3, b: { x: number; y: number }): number => (a.x - b.x) ** 2 + (a.y - b.y) ** 2;
-
 export class MssqlOperations {
   private readonly ids: SpatialIdents;
 
@@ -43,7 +39,7 @@ export class MssqlOperations {
     this.ids = spatialIdents(o.names);
   }
 
-  /** The statement a request runs first (the only one, except for the walk). */
+  /** The statement a request runs first (the only one, except for the walk: its first step). */
   statement(req: OperationRequest): SqlStatement {
     const { ids, o } = this;
     switch (req.op) {
@@ -64,9 +60,8 @@ export class MssqlOperations {
     return Array.from({ length: n }, (_, i) => this.o.makeIngest(first + i));
   }
 
-  async run(pool: sql.ConnectionPool, req: OperationRequest): Promise<OperationResult> {
+  async run(pool: sql.ConnectionPool, req: EngineRequest): Promise<OperationResult> {
     try {
-      if (req.op === 'spatial.walk') return await this.walk(pool, req);
       const r = await exec(pool, this.statement(req));
       if (req.op === 'ingest')
         return { rows: Number(rows<{ Inserted: number }>(r)[0]?.Inserted ?? 0), queries: 1 };
@@ -76,26 +71,17 @@ export class MssqlOperations {
     }
   }
 
-  /** Move from the current point to the pooled atom nearest the goal while that gets nearer. */
-  private async walk(pool: RequestSource, req: Walk): Promise<OperationResult> {
-    let cur: Point3 = req.q;
-    let best = dist2(cur, req.goal);
-    let visited = 0;
-    let queries = 0;
-    for (let step = 0; step < req.steps; step++) {
-      queries++;
-      const r = rows<{ X: number; Y: number }>(
-        await exec(pool, walkStepQuery(this.ids, this.o.hint, cur, req.goal, req.radius, req.pool)),
-      );
-      const next = r[0];
-      if (!next) break;
-      const d = dist2(req.goal, { x: Number(next.X), y: Number(next.Y) });
-      if (!(d < best)) break; // no progress: as near the goal as the data allows
-      best = d;
-      cur = { x: Number(next.X), y: Number(next.Y), z: 0 };
-      visited++;
+  /** One walk step (the loop is src/workload/spatial-walk.ts): of the pool around q, the atom nearest the goal. */
+  async walkStep(pool: RequestSource, step: WalkStep): Promise<Point3 | undefined> {
+    try {
+      const { q, goal, radius, pool: size } = step;
+      const next = rows<{ X: number; Y: number }>(
+        await exec(pool, walkStepQuery(this.ids, this.o.hint, q, goal, radius, size)),
+      )[0];
+      return next && { x: Number(next.X), y: Number(next.Y), z: 0 };
+    } catch (e) {
+      throw operationError(e, this.o.redactor, 'spatial.walk');
     }
-    return { rows: visited, queries };
   }
 
   async explain(pool: sql.ConnectionPool, req: OperationRequest): Promise<PlanInfo> {

@@ -9,6 +9,7 @@ import type {
   Capability,
   DatasetState,
   Engine,
+  EngineRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -20,6 +21,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
@@ -238,9 +240,14 @@ export class PostgisEngine implements Engine {
     await scrubbing(this.opts.url, async () => (await this.probes()).markBaseline());
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     if (!this.ops) return Promise.reject(new Error('postgis engine: openPool() first'));
     return this.ops.run(req);
+  }
+
+  withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
+    if (!this.ops) return Promise.reject(new Error('postgis engine: openPool() first'));
+    return this.ops.withWalkStep(loop);
   }
 
   async queues(): Promise<QueueDriver> {

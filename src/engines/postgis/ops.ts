@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
 import type { AtomRecord, Point3 } from '../../dataset/types.ts';
-import type { OperationRequest, OperationResult } from '../types.ts';
+import type { EngineRequest, OperationResult, WalkStep, WalkStepFn } from '../types.ts';
 import { ingestSql, spatialSql, type PoolVariant, type PostgisIds, type SpatialSql } from './dialect.ts';
 import type { WireParam } from './wire/frames.ts';
+import type { WireConnection } from './wire/connection.ts';
 import type { WirePool } from './wire/pool.ts';
-
-type Walk = Extract<OperationRequest, { op: 'spatial.walk' }>;
 
 /** pg's own conversion of a JS value to a parameter (arrays to array literals, Buffers as binary, ...). */
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
@@ -32,7 +31,7 @@ export class PostgisOps {
     this.ingestText = ingestSql(ids);
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     switch (req.op) {
       case 'spatial.pool':
         return this.count('ab_pool', this.s.pool, [req.q.x, req.q.y, req.radius, req.pool]);
@@ -40,8 +39,6 @@ export class PostgisOps {
         return this.count('ab_knn', this.s.knn, [req.q.x, req.q.y, req.k]);
       case 'spatial.dedup':
         return this.count('ab_dedup', this.s.dedup, [req.q.x, req.q.y, req.threshold]);
-      case 'spatial.walk':
-        return this.walk(req);
       case 'ingest':
         return this.ingest(req.batchSize, req.firstIngestIndex);
     }
@@ -55,31 +52,19 @@ export class PostgisOps {
   }
 
   /**
-   * A chain of small pool queries on one connection (as the application's loop runs them): from the
-   * current point move to the pooled atom nearest the goal; stop when that is no nearer than where the
-   * walk already is (the same rule as the embedded engine and the contract's brute force).
+   * A walk (its loop is src/workload/spatial-walk.ts) holds one connection for all its steps, as the
+   * application's loop runs them.
    */
-  private walk(req: Walk): Promise<OperationResult> {
-    return this.pool.with(async (c) => {
-      let cur: Point3 = req.q;
-      let best = dist2(cur, req.goal);
-      let visited = 0;
-      let queries = 0;
-      for (let step = 0; step < req.steps; step++) {
-        queries++;
-        const params = [cur.x, cur.y, req.radius, req.pool, req.goal.x, req.goal.y].map(String);
-        const r = await c.query('ab_walk', this.s.walkStep, params, true);
-        const row = r.rows?.[0];
-        if (!row) break;
-        const next = { x: Number(row[0]), y: Number(row[1]), z: Number(row[2]) };
-        const d = dist2(next, req.goal);
-        if (!(d < best)) break; // no progress: the walk has arrived as near as the data allows
-        best = d;
-        cur = next;
-        visited++;
-      }
-      return { rows: visited, queries };
-    });
+  withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
+    return this.pool.with((c) => loop((step) => this.walkStep(c, step)));
+  }
+
+  /** One walk step: of the pool around q, the atom nearest the goal. */
+  private async walkStep(c: WireConnection, step: WalkStep): Promise<Point3 | undefined> {
+    const params = [step.q.x, step.q.y, step.radius, step.pool, step.goal.x, step.goal.y].map(String);
+    const r = await c.query('ab_walk', this.s.walkStep, params, true);
+    const row = r.rows?.[0];
+    return row && { x: Number(row[0]), y: Number(row[1]), z: Number(row[2]) };
   }
 
   /** A batch of new atoms in one statement: upsert on ContentHash, an embedding per inserted atom. */
@@ -114,8 +99,4 @@ export class PostgisOps {
     const r = await this.pool.with((c) => c.query('ab_ingest', this.ingestText, params));
     return { rows: r.affected ?? 0, queries: 1 };
   }
-}
-
-function dist2(a: Point3, b: Point3): number {
-  return (a.x - b.x) ** 2 + (a.y - b.y) ** 2;
 }

@@ -16,6 +16,7 @@ import type {
   Engine,
   IndexSnapshot,
   IndexTuning,
+  EngineRequest,
   OperationRequest,
   OperationResult,
   OptionIndexSize,
@@ -166,7 +167,7 @@ export class PostgisTuneTarget implements OptionsIndexTarget<PostgisIndexConfig>
     return { ddl: s.ddl };
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     return this.o.engine.run(req);
   }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { SeedBatch } from '../../dataset/types.ts';
+import type { Point3, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -10,6 +10,7 @@ import type {
   Capabilities,
   DatasetState,
   Engine,
+  EngineRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -21,6 +22,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
@@ -246,9 +248,17 @@ export class SqliteEngine implements Engine {
     await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
     return this.pool.call<OperationResult>({ kind: 'run', req });
+  }
+
+  /** The walk's steps all go to one worker (one connection), as the whole walk did when it ran there. */
+  withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
+    if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
+    return this.pool.pinned((call) =>
+      loop(async (step) => (await call<Point3 | null>({ kind: 'walkStep', step })) ?? undefined),
+    );
   }
 
   private queueWorker(): SqliteWorkerPool {

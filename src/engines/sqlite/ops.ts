@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Point3 } from '../../dataset/types.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
-import type { OperationRequest, OperationResult, PlanInfo } from '../types.ts';
+import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
 import { ingestSql, spatialSql, type SqliteIdentifiers } from './dialect.ts';
 
 type Stmt = Database.Statement;
@@ -30,7 +30,7 @@ export class SqliteOps {
     this.ins = Object.fromEntries(Object.entries(ing).map(([k, v]) => [k, db.prepare(v)])) as typeof this.ins;
   }
 
-  run(req: OperationRequest): OperationResult {
+  run(req: EngineRequest): OperationResult {
     switch (req.op) {
       case 'spatial.pool':
         return { rows: this.s.pool.all(win(req.q, req.radius, { pool: req.pool })).length, queries: 1 };
@@ -38,8 +38,6 @@ export class SqliteOps {
         return this.knn(req.q, req.k);
       case 'spatial.dedup':
         return { rows: this.s.dedup.all(win(req.q, req.threshold)).length, queries: 1 };
-      case 'spatial.walk':
-        return this.walk(req);
       case 'ingest':
         return this.ingest(req.batchSize, req.firstIngestIndex);
     }
@@ -68,27 +66,11 @@ export class SqliteOps {
     }
   }
 
-  /** A chain of small pool queries: from the current point move to the pooled atom nearest the goal. */
-  private walk(req: Extract<OperationRequest, { op: 'spatial.walk' }>): OperationResult {
-    let cur = req.q;
-    let best = dist2(cur, req.goal);
-    let visited = 0;
-    let queries = 0;
-    for (let step = 0; step < req.steps; step++) {
-      queries++;
-      const next = this.s.walkStep.get({
-        ...win(cur, req.radius, { pool: req.pool }),
-        gx: req.goal.x,
-        gy: req.goal.y,
-      }) as Point3 | undefined;
-      if (!next) break;
-      const d = dist2(next, req.goal);
-      if (!(d < best)) break; // no progress: the walk has arrived as near as the data allows
-      best = d;
-      cur = next;
-      visited++;
-    }
-    return { rows: visited, queries };
+  /** One walk step (the loop is src/workload/spatial-walk.ts): of the pool around q, the atom nearest the goal. */
+  walkStep(step: WalkStep): Point3 | undefined {
+    const { q, radius, pool, goal } = step;
+    const params = { ...win(q, radius, { pool }), gx: goal.x, gy: goal.y };
+    return this.s.walkStep.get(params) as Point3 | undefined;
   }
 
   /** A batch of new atoms: upsert on ContentHash, one embedding (and index entry) per new atom. */
@@ -161,15 +143,11 @@ function win(q: Point3, r: number, extra: Record<string, number> = {}): Record<s
   return { qx: q.x, qy: q.y, r, ...extra };
 }
 
-function dist2(a: Point3, b: Point3): number {
-  return (a.x - b.x) ** 2 + (a.y - b.y) ** 2;
-}
-
 function paramsFor(req: OperationRequest): Record<string, number> {
   switch (req.op) {
     case 'spatial.pool':
       return win(req.q, req.radius, { pool: req.pool });
-    case 'spatial.walk':
+    case 'spatial.walk': // sampled by its first step's window
       return win(req.q, req.radius, { pool: req.pool });
     case 'spatial.knn':
       return win(req.q, 1, { k: req.k });

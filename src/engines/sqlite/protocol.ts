@@ -1,9 +1,11 @@
 import type { Phase } from '../../scenario/names.ts';
-import type { OperationRequest, PhaseMetricRow, QueueMessage } from '../types.ts';
+import type { EngineRequest, OperationRequest, PhaseMetricRow, QueueMessage, WalkStep } from '../types.ts';
 
 /** Messages between the engine (main thread) and its SQLite worker threads. */
 export type WorkerCall =
-  | { kind: 'run'; req: OperationRequest }
+  | { kind: 'run'; req: EngineRequest }
+  /** One walk step: the walk's loop runs on the main thread (src/workload/spatial-walk.ts). */
+  | { kind: 'walkStep'; step: WalkStep }
   | { kind: 'explain'; req: OperationRequest }
   | { kind: 'filter'; req: OperationRequest }
   | { kind: 'trigger'; loopId: string; body: string; nowMs: number }

@@ -81,9 +81,28 @@ export class SqliteWorkerPool {
 
   call<T>(call: WorkerCall): Promise<T> {
     if (this.crash) return Promise.reject(this.crash);
+    return this.leastBusy().call(call) as Promise<T>;
+  }
+
+  /**
+   * Calls on one worker for a sequence (a walk's steps, one connection as the application runs them).
+   * The worker counts as busy throughout, so other calls go to a freer worker where there is one.
+   */
+  async pinned<T>(fn: (call: <V>(call: WorkerCall) => Promise<V>) => Promise<T>): Promise<T> {
+    if (this.crash) throw this.crash;
+    const w = this.leastBusy();
+    w.busy++;
+    try {
+      return await fn(<V>(call: WorkerCall) => w.call(call) as Promise<V>);
+    } finally {
+      w.busy--;
+    }
+  }
+
+  private leastBusy(): PooledWorker {
     let best = this.workers[0]!;
     for (const w of this.workers) if (w.busy < best.busy) best = w;
-    return best.call(call) as Promise<T>;
+    return best;
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,8 @@ function handle(msg: WorkerRequest): unknown {
   switch (msg.kind) {
     case 'run':
       return ops().run(msg.req);
+    case 'walkStep':
+      return ops().walkStep(msg.step) ?? null;
     case 'explain':
       return ops().explain(msg.req);
     case 'filter':

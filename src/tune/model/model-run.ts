@@ -7,7 +7,7 @@
 import { createQuerySource, drawIntParam, drawParam } from '../../dataset/queries.ts';
 import { createPointGenerator, datasetPointKey, characteristicScale } from '../../dataset/distributions.ts';
 import { createRandom } from '../../dataset/prng.ts';
-import type { OperationRequest } from '../../engines/types.ts';
+import type { EngineRequest } from '../../engines/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { collectPoints } from './buckets.ts';
 import { buildFindings, type WhatIf } from './findings.ts';
@@ -58,7 +58,7 @@ export function scenarioWindows(sc: Scenario, count: number): { windows: QueryWi
  * The scenario's spatial.knn requests (none when the mix has no spatial.knn): query points from the same
  * source as the windows, k drawn from the op's own parameter, on a stream of their own.
  */
-export function scenarioKnn(sc: Scenario, count: number): OperationRequest[] {
+export function scenarioKnn(sc: Scenario, count: number): EngineRequest[] {
   const spec = sc.workload.mix.find((m) => m.op === 'spatial.knn');
   if (!spec || spec.op !== 'spatial.knn') return [];
   const rand = createRandom(sc.dataset.seed, 98);

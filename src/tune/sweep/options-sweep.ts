@@ -5,7 +5,7 @@
  * original index in a `finally`; this file adds an EXPLAIN of the first requests of each set (is the
  * spatial index read at all?) and turns the records into tune.json's `measuredOptions` with findings.
  */
-import type { OperationRequest, OptionsIndexTarget } from '../../engines/types.ts';
+import type { EngineRequest, OptionsIndexTarget } from '../../engines/types.ts';
 import {
   optionFindings,
   type MeasuredOption,
@@ -18,7 +18,7 @@ export interface OptionQuerySet {
   op: string;
   /** For the report, e.g. "the scenario's 200 query windows, pool 1000". */
   detail: string;
-  requests: readonly OperationRequest[];
+  requests: readonly EngineRequest[];
 }
 
 export interface OptionsSweepOptions<C> {

@@ -10,7 +10,7 @@
  * Callers put the current configuration last, so in the usual case (the index holds the current
  * configuration) the last rebuild already restores it and no extra build is needed.
  */
-import type { IndexSnapshot, IndexTarget, OperationRequest } from '../../engines/types.ts';
+import type { IndexSnapshot, IndexTarget, EngineRequest } from '../../engines/types.ts';
 import { timeQueries, type QueryFigures } from './sweep-queries.ts';
 
 /** The per-configuration record the loop fills (callers extend it). */
@@ -26,7 +26,7 @@ export interface SweepRecord<S> {
 export interface QuerySet<R> {
   /** For messages, e.g. "spatial.pool". */
   name: string;
-  requests: readonly OperationRequest[];
+  requests: readonly EngineRequest[];
   apply(record: R, figures: QueryFigures): void;
 }
 

@@ -6,7 +6,7 @@
 import { errorClassOf } from '../../errors.ts';
 import { createLatencyHistogram, recordNanos, summarize } from '../../metrics/histogram.ts';
 import type { LatencySummary } from '../../model/result.ts';
-import type { OperationRequest, OperationResult } from '../../engines/types.ts';
+import type { EngineRequest, OperationResult } from '../../engines/types.ts';
 import type { QueryWindow } from '../../engines/types.ts';
 
 export interface QueryFigures {
@@ -28,13 +28,13 @@ export interface TimeOptions {
   now?: () => bigint;
 }
 
-export function windowRequests(windows: readonly QueryWindow[], pool: number): OperationRequest[] {
+export function windowRequests(windows: readonly QueryWindow[], pool: number): EngineRequest[] {
   return windows.map((w) => ({ op: 'spatial.pool', q: { x: w.x, y: w.y, z: 0 }, radius: w.radius, pool }));
 }
 
 export async function timeQueries(
-  run: (req: OperationRequest) => Promise<OperationResult>,
-  reqs: readonly OperationRequest[],
+  run: (req: EngineRequest) => Promise<OperationResult>,
+  reqs: readonly EngineRequest[],
   o: TimeOptions,
 ): Promise<QueryFigures> {
   const now = o.now ?? process.hrtime.bigint;

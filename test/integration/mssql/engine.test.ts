@@ -15,6 +15,7 @@ import { parseShowplan, showplansFrom, usesSpatialIndex } from '../../../src/eng
 import { exec } from '../../../src/engines/mssql/sql/statement.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import { describeMssql, planOf, seedRange, testScenario } from './container.ts';
+import { executeOperation } from '../../../src/workload/registry.ts';
 
 const suite = { name: 'engine suite', database: 'atombench_it' };
 
@@ -169,7 +170,7 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     expect(
       (await engine.run({ op: 'spatial.dedup', q: { x: 500, y: 500, z: 0 }, threshold: 0.5 })).rows,
     ).toBe(0);
-    const walk = await engine.run({
+    const walk = await executeOperation(engine, {
       op: 'spatial.walk',
       q: { x: 0.5, y: 0.5, z: 0 },
       goal: { x: 0, y: 0, z: 0 },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEngine, type SqliteEngineOptions } from '../../../src/engines/sqlite/index.ts';
-import type { OperationRequest, OperationResult } from '../../../src/engines/types.ts';
+import type { EngineRequest, OperationResult } from '../../../src/engines/types.ts';
 import { runBenchmark } from '../../../src/run/orchestrator.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { contractScenario } from '../contract.ts';
@@ -24,7 +24,7 @@ class StallingSqlite extends SqliteEngine {
     await super.openPool(size);
     this.stallAt = performance.now() + 1500;
   }
-  override run(req: OperationRequest): Promise<OperationResult> {
+  override run(req: EngineRequest): Promise<OperationResult> {
     if (this.stallAt && performance.now() >= this.stallAt) {
       this.stallAt = 0;
       const until = performance.now() + this.stallMs;

@@ -18,7 +18,7 @@ import type {
   IndexSnapshot as Snapshot,
   IndexTuning,
   MeasuredSize,
-  OperationRequest,
+  EngineRequest,
   OperationResult,
   QueryWindow,
 } from '../../types.ts';
@@ -189,7 +189,7 @@ export class MssqlTuneTarget implements GridIndexTarget {
     return { ddl };
   }
 
-  run(req: OperationRequest): Promise<OperationResult> {
+  run(req: EngineRequest): Promise<OperationResult> {
     return this.o.engine.run(req);
   }
 

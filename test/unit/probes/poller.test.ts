@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationRequest } from '../../../src/engines/types.ts';
+import { RequestSampler } from '../../../src/probes/poller.ts';
+
+const q = { x: 0, y: 0, z: 0 };
+
+describe('request sampler', () => {
+  it('keeps spatial requests only (the operation table says which), spread over the interval', () => {
+    const s = new RequestSampler();
+    const reqs: OperationRequest[] = [
+      { op: 'spatial.pool', q, radius: 1, pool: 10 },
+      { op: 'ingest', batchSize: 5, firstIngestIndex: 0 },
+      { op: 'spatial.knn', q, k: 3 },
+      { op: 'spatial.walk', q, goal: q, radius: 1, steps: 2, pool: 4 },
+      { op: 'spatial.dedup', q, threshold: 1 },
+    ];
+    for (const r of reqs) s.offer(r);
+    expect(s.take(10).map((r) => r.op)).toEqual([
+      'spatial.pool',
+      'spatial.knn',
+      'spatial.walk',
+      'spatial.dedup',
+    ]);
+    expect(s.take(10)).toEqual([]);
+  });
+});
