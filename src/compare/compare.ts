@@ -10,8 +10,7 @@ import {
   type MetricComparison,
   type RunRef,
 } from './model.ts';
-import { trialsOf } from './trial-view.ts';
-import { mergedValue } from './values.ts';
+import { extractMetric, viewOf, type RunView } from './extract.ts';
 
 /**
  * Compare a candidate run with a baseline: every operation (and `total`) on p50, p95, p99, throughput and
@@ -28,12 +27,13 @@ export interface CompareInput {
   ignoredDifferences?: FingerprintDifference[];
 }
 
-function ref(r: RunResult, label: string): RunRef {
+function ref(v: RunView, label: string): RunRef {
+  const r = v.result;
   return {
     label,
     runId: r.runId,
     startedAt: r.startedAt,
-    trials: trialsOf(r).length,
+    trials: v.trials.length,
     scenario: typeof r.scenario.name === 'string' ? r.scenario.name : '',
     engine: r.engine.engine,
   };
@@ -46,13 +46,18 @@ function operationsOf(b: RunResult, c: RunResult): string[] {
   return [...ops.filter((o) => o !== TOTAL_OP), TOTAL_OP];
 }
 
-function compareOne(i: CompareInput, op: string, metric: GateMetric): MetricComparison {
+interface Views {
+  baseline: RunView;
+  candidate: RunView;
+}
+
+function compareOne(i: CompareInput, v: Views, op: string, metric: GateMetric): MetricComparison {
   const def = METRIC_DEFS[metric];
   const s = i.settings;
-  const baseTrials = trialsOf(i.baseline);
-  const candTrials = trialsOf(i.candidate);
-  const bv = mergedValue(i.baseline, op, metric);
-  const cv = mergedValue(i.candidate, op, metric);
+  const base = extractMetric(v.baseline, op, metric);
+  const cand = extractMetric(v.candidate, op, metric);
+  const bv = base.merged;
+  const cv = cand.merged;
   const row: MetricComparison = {
     op,
     metric,
@@ -66,7 +71,7 @@ function compareOne(i: CompareInput, op: string, metric: GateMetric): MetricComp
     confidence: null,
     pValue: null,
     method: null,
-    trials: { baseline: baseTrials.length, candidate: candTrials.length },
+    trials: { baseline: base.trials, candidate: cand.trials },
     minEffect: s.minEffect[metric],
     minEffectText: s.minEffectText[metric],
     significant: false,
@@ -74,15 +79,7 @@ function compareOne(i: CompareInput, op: string, metric: GateMetric): MetricComp
     verdict: 'n/a',
     gated: !isIgnoredMetric(s.ignoreMetrics, op, metric),
   };
-  const e = gatherEvidence({
-    def,
-    op,
-    base: i.baseline,
-    cand: i.candidate,
-    baseTrials,
-    candTrials,
-    settings: s,
-  });
+  const e = gatherEvidence({ def, op, base, cand, settings: s });
   if ('na' in e) return { ...row, note: e.na };
   const d = decide(def, e, s.minEffect[metric], s.alpha);
   const out: MetricComparison = {
@@ -101,11 +98,11 @@ function compareOne(i: CompareInput, op: string, metric: GateMetric): MetricComp
   return out;
 }
 
-function warningsFor(i: CompareInput): string[] {
+function warningsFor(i: CompareInput, v: Views): string[] {
   const w: string[] = [];
   const k = i.settings.minTrialsForRankTest;
-  const nb = trialsOf(i.baseline).length;
-  const nc = trialsOf(i.candidate).length;
+  const nb = v.baseline.trials.length;
+  const nc = v.candidate.trials.length;
   if (nb < k || nc < k)
     w.push(
       `${nb} baseline and ${nc} candidate trial(s): fewer than ${k} on a side, so intervals come from ` +
@@ -115,10 +112,11 @@ function warningsFor(i: CompareInput): string[] {
 }
 
 export function compareResults(i: CompareInput): CompareResult {
+  const v: Views = { baseline: viewOf(i.baseline), candidate: viewOf(i.candidate) };
   const comparisons: MetricComparison[] = [];
   for (const op of operationsOf(i.baseline, i.candidate)) {
-    for (const m of OPERATION_METRICS) comparisons.push(compareOne(i, op, m));
-    if (op === TOTAL_OP) for (const m of RUN_METRICS) comparisons.push(compareOne(i, op, m));
+    for (const m of OPERATION_METRICS) comparisons.push(compareOne(i, v, op, m));
+    if (op === TOTAL_OP) for (const m of RUN_METRICS) comparisons.push(compareOne(i, v, op, m));
   }
   const counts = { regressed: 0, improved: 0, unchanged: 0, na: 0, gated: 0 };
   for (const c of comparisons) {
@@ -132,8 +130,8 @@ export function compareResults(i: CompareInput): CompareResult {
   const s = i.settings;
   return {
     schema: COMPARE_SCHEMA,
-    baseline: ref(i.baseline, i.labels.baseline),
-    candidate: ref(i.candidate, i.labels.candidate),
+    baseline: ref(v.baseline, i.labels.baseline),
+    candidate: ref(v.candidate, i.labels.candidate),
     settings: {
       alpha: s.alpha,
       confidence: 1 - 2 * s.alpha,
@@ -145,7 +143,7 @@ export function compareResults(i: CompareInput): CompareResult {
       ignoreMetrics: [...s.ignoreMetrics],
     },
     ignoredDifferences: i.ignoredDifferences ?? [],
-    warnings: warningsFor(i),
+    warnings: warningsFor(i, v),
     comparisons,
     counts,
     verdict: failed ? 'fail' : 'pass',

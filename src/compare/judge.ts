@@ -1,4 +1,3 @@
-import type { RunResult, TrialResult } from '../model/result.ts';
 import { bootstrapLogRatio, histogramSource, summarizeReplicates } from './stats/bootstrap.ts';
 import type { GateSettings } from '../scenario/gate.ts';
 import { poissonLogRateRatio, proportionDifference, type Interval } from './stats/intervals.ts';
@@ -6,16 +5,7 @@ import { hodgesLehmann, mannWhitney, P_EPSILON } from './stats/mann-whitney.ts';
 import type { MetricDef } from '../scenario/gate-metrics.ts';
 import type { ChangeVerdict, CompareMethod } from './model.ts';
 import { streamSeed, uniform } from './stats/prng.ts';
-import { resultOp, trialOp } from './trial-view.ts';
-import {
-  errorsAndAttempts,
-  isPercentile,
-  mergedValue,
-  percentileOf,
-  seeksAndSamples,
-  successesAndSeconds,
-  trialValues,
-} from './values.ts';
+import { isPercentile, percentileOf, type MetricData } from './extract.ts';
 
 /**
  * The evidence for one metric of one operation, and the verdict it supports.
@@ -41,13 +31,12 @@ export interface Evidence {
   note?: string;
 }
 
+/** One metric of one operation, as read once from each side (extract.ts). */
 export interface JudgeInput {
   def: MetricDef;
   op: string;
-  base: RunResult;
-  cand: RunResult;
-  baseTrials: readonly TrialResult[];
-  candTrials: readonly TrialResult[];
+  base: MetricData;
+  cand: MetricData;
   settings: GateSettings;
 }
 
@@ -94,56 +83,48 @@ function rankEvidence(def: MetricDef, x: number[], y: number[], alpha: number): 
 }
 
 function fewTrialsEvidence(i: JudgeInput): Evidence | { na: string } {
-  const { def, op, settings } = i;
+  const { def, op, settings, base: b, cand: c } = i;
   const alpha = settings.alpha;
   const confidence = 1 - 2 * alpha;
   const metric = def.metric;
   if (isPercentile(metric)) {
-    const b = resultOp(i.base, op);
-    const c = resultOp(i.cand, op);
-    if (!b || !c) return { na: `operation "${op}" is missing on one side` };
+    if (b.histogram === undefined || c.histogram === undefined)
+      return { na: `operation "${op}" is missing on one side` };
     const bs = histogramSource(b.histogram);
     const cs = histogramSource(c.histogram);
-    if (bs.count === 0 || cs.count === 0) return { na: `no successful ${op} was measured on one side` };
+    if (bs.count === 0 || cs.count === 0 || !('value' in b.merged) || !('value' in c.merged))
+      return { na: `no successful ${op} was measured on one side` };
     const rand = uniform(streamSeed(settings.seed, `${op}.${metric}`));
     const reps = bootstrapLogRatio(bs, cs, percentileOf(metric), settings.bootstrapResamples, rand);
     const s = summarizeReplicates(reps, alpha);
     // The point estimate is the observed ratio of the merged percentiles (what the table shows).
-    const est = Math.log(c.latencyMs[metric] / b.latencyMs[metric]);
+    const est = Math.log(c.merged.value / b.merged.value);
     return fromInterval('bootstrap-hdr', { estimate: est, ...s }, true, confidence);
   }
+  if (metric === 'maxQueueDepth') {
+    // One maximum per run, nothing to resample.
+    if ('na' in b.merged) return { na: b.merged.na };
+    if ('na' in c.merged) return { na: c.merged.na };
+    return {
+      method: 'threshold',
+      change: c.merged.value - b.merged.value,
+      interval: null,
+      confidence: null,
+      pUp: null,
+      pDown: null,
+      note: 'one value per run: judged on the minimum effect alone (run trials for a test)',
+    };
+  }
+  const bc = b.counts ?? { hits: 0, total: 0 };
+  const cc = c.counts ?? { hits: 0, total: 0 };
   if (metric === 'throughput') {
-    const b = successesAndSeconds(i.baseTrials, op);
-    const c = successesAndSeconds(i.candTrials, op);
-    const r = poissonLogRateRatio(b.successes, b.sec, c.successes, c.sec, alpha);
+    const r = poissonLogRateRatio(bc.hits, bc.total, cc.hits, cc.total, alpha);
     return r ? fromInterval('poisson', r, true, confidence) : { na: `no successful ${op} on one side` };
   }
-  if (metric === 'errorRate') {
-    const b = errorsAndAttempts(i.baseTrials, op);
-    const c = errorsAndAttempts(i.candTrials, op);
-    const r = proportionDifference(b.errors, b.attempts, c.errors, c.attempts, alpha);
+  const r = proportionDifference(bc.hits, bc.total, cc.hits, cc.total, alpha);
+  if (metric === 'errorRate')
     return r ? fromInterval('newcombe', r, false, confidence) : { na: `no ${op} completed on one side` };
-  }
-  if (metric === 'seekRatio') {
-    const b = seeksAndSamples(i.baseTrials);
-    const c = seeksAndSamples(i.candTrials);
-    const r = proportionDifference(b.used, b.samples, c.used, c.samples, alpha);
-    return r ? fromInterval('newcombe', r, false, confidence) : { na: 'no plan was sampled on one side' };
-  }
-  // maxQueueDepth: one maximum per run, nothing to resample.
-  const b = mergedValue(i.base, op, metric);
-  const c = mergedValue(i.cand, op, metric);
-  if ('na' in b) return { na: b.na };
-  if ('na' in c) return { na: c.na };
-  return {
-    method: 'threshold',
-    change: c.value - b.value,
-    interval: null,
-    confidence: null,
-    pUp: null,
-    pDown: null,
-    note: 'one value per run: judged on the minimum effect alone (run trials for a test)',
-  };
+  return r ? fromInterval('newcombe', r, false, confidence) : { na: 'no plan was sampled on one side' };
 }
 
 /**
@@ -160,9 +141,10 @@ function tooFewSamples(i: JudgeInput): string | undefined {
   const metric = i.def.metric;
   if (!isPercentile(metric)) return undefined;
   const need = samplesNeeded(percentileOf(metric), i.settings.minTailSamples);
-  const ops = [...i.baseTrials, ...i.candTrials].map((t) => trialOp(t, i.op));
-  if (ops.some((o) => !o)) return undefined; // reported as an operation that did not run
-  const least = Math.min(...ops.map((o) => o!.latencyMs.count));
+  const b = i.base.leastTrialSamples;
+  const c = i.cand.leastTrialSamples;
+  if (b === undefined || c === undefined) return undefined; // reported as an operation that did not run
+  const least = Math.min(b, c);
   if (least >= need) return undefined;
   return (
     `too few samples for a stable ${metric}: ${least} in the smallest trial, ${need} needed ` +
@@ -173,8 +155,8 @@ function tooFewSamples(i: JudgeInput): string | undefined {
 export function gatherEvidence(i: JudgeInput): Evidence | { na: string } {
   const few = tooFewSamples(i);
   if (few) return { na: few };
-  const x = trialValues(i.baseTrials, i.op, i.def.metric);
-  const y = trialValues(i.candTrials, i.op, i.def.metric);
+  const x = i.base.perTrial;
+  const y = i.cand.perTrial;
   if ('na' in x) return { na: `baseline: ${x.na}` };
   if ('na' in y) return { na: `candidate: ${y.na}` };
   const k = i.settings.minTrialsForRankTest;

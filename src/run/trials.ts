@@ -1,7 +1,7 @@
 import type { RunResult, TimeSeriesPoint, TrialResult } from '../model/result.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
-import { maxQueueDepthOf, trialOperation } from '../compare/trial-view.ts';
+import { trialOf } from '../metrics/trial.ts';
 import type { Measurement } from './measure.ts';
 import {
   mergeClient,
@@ -46,21 +46,7 @@ export async function runTrials(o: TrialsOptions): Promise<RunResult> {
 
 /** One trial as result.json keeps it. */
 export function trialResult(run: TrialRun, index: number): TrialResult {
-  const r = run.result;
-  const t: TrialResult = {
-    trial: index + 1,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    measuredSec: run.measuredSec,
-    operations: r.operations.map(trialOperation),
-    total: trialOperation(r.total),
-    seekRatio: r.probes.seekRatio,
-    seekSamples: r.probes.seekSamples,
-    maxQueueDepth: maxQueueDepthOf(r),
-    clientBottleneck: r.client.bottleneck,
-  };
-  if (r.interrupted) t.interrupted = true;
-  return t;
+  return trialOf(run.result, index + 1, run.measuredSec);
 }
 
 /** Time series of all trials on one clock: seconds since the first trial started. */
