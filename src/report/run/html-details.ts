@@ -1,6 +1,6 @@
 import { fmtCount, fmtMeasured, fmtMs, fmtRate, fmtRatio, fmtSec } from '../format.ts';
 import type { LatencySummary, RunResult } from '../../model/result.ts';
-import { errorLines, OPERATION_HEADER, operationRows } from './rows.ts';
+import { errorLines, OPERATION_HEADER, operationRows, PROBE_HEADER, probeRows } from './rows.ts';
 import { esc, facts, para, pre, raw, section, table } from '../html/markup.ts';
 
 /**
@@ -29,27 +29,7 @@ export function operationsSection(r: RunResult): string {
 
 export function probesSection(r: RunResult): string {
   const p = r.probes;
-  const rows: [string, string][] = [
-    [
-      'Spatial index seek ratio',
-      fmtMeasured(p.seekRatio, (v) => `${fmtRatio(v)} (${fmtCount(p.seekSamples)} sampled plans)`),
-    ],
-    ['Cache hit ratio', fmtMeasured(p.cacheHitRatio, fmtRatio)],
-    ['Queue depth max', fmtMeasured(p.queueDepthMax, fmtCount)],
-    [
-      'Server query stats',
-      fmtMeasured(
-        p.serverQueryStats,
-        (s) =>
-          `avg ${fmtMs(s.avgDurationMs)} ms over ${fmtCount(s.executions)} executions` +
-          (s.avgLogicalReads !== undefined
-            ? `, ${fmtCount(Math.round(s.avgLogicalReads))} logical reads`
-            : ''),
-      ),
-    ],
-    ...Object.entries(p.gauges).map(([k, v]): [string, string] => [k, fmtCount(v)]),
-  ];
-  const parts = [table(['probe', 'value'], rows, { className: 'kv' })];
+  const parts = [table(PROBE_HEADER, probeRows(r), { className: 'kv' })];
   const filters = r.operations.filter((o) => o.primaryFilterEfficiency !== undefined);
   const sampled = Object.entries(p.primaryFilter);
   if (filters.length > 0 || sampled.length > 0) {

@@ -5,6 +5,8 @@ import {
   errorLines,
   OPERATION_HEADER,
   operationRows,
+  PROBE_HEADER,
+  probeRows,
   TARGET_HEADER,
   targetRows,
   verdictCounts,
@@ -104,27 +106,7 @@ function load(r: RunResult): string[] {
 
 function probes(r: RunResult): string[] {
   const p = r.probes;
-  const rows: string[][] = [
-    [
-      'Spatial index seek ratio',
-      fmtMeasured(p.seekRatio, (v) => `${fmtRatio(v)} (${fmtCount(p.seekSamples)} sampled plans)`),
-    ],
-    ['Cache hit ratio', fmtMeasured(p.cacheHitRatio, fmtRatio)],
-    ['Queue depth max', fmtMeasured(p.queueDepthMax, fmtCount)],
-    [
-      'Server query stats',
-      fmtMeasured(
-        p.serverQueryStats,
-        (s) =>
-          `avg ${fmtMs(s.avgDurationMs)} ms over ${fmtCount(s.executions)} executions` +
-          (s.avgLogicalReads !== undefined
-            ? `, ${fmtCount(Math.round(s.avgLogicalReads))} logical reads`
-            : ''),
-      ),
-    ],
-    ...Object.entries(p.gauges).map(([k, v]) => [k, fmtCount(v)]),
-  ];
-  const out = ['', '## Probes', '', ...table(['probe', 'value'], rows)];
+  const out = ['', '## Probes', '', ...table(PROBE_HEADER, probeRows(r))];
   if (p.planExample) out.push('', 'Example plan:', '', ...codeBlock(p.planExample));
   return out;
 }

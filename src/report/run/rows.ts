@@ -1,6 +1,15 @@
 import { errorCount } from '../../metrics/operation-stats.ts';
 import { tally } from '../../targets/evaluate.ts';
-import { fmtCount, fmtMs, fmtObserved, fmtRate, fmtThreshold, verdictLabel } from '../format.ts';
+import {
+  fmtCount,
+  fmtMeasured,
+  fmtMs,
+  fmtObserved,
+  fmtRate,
+  fmtRatio,
+  fmtThreshold,
+  verdictLabel,
+} from '../format.ts';
 import type { OperationStats, RunResult } from '../../model/result.ts';
 
 /**
@@ -78,4 +87,31 @@ export function clientWarning(result: RunResult): string | undefined {
   if (!result.client.bottleneck) return undefined;
   const why = result.client.reasons.length > 0 ? `: ${result.client.reasons.join('; ')}` : '';
   return `the client itself was the bottleneck${why}. These numbers describe the load generator, not the server; do not gate a release on them.`;
+}
+
+export const PROBE_HEADER = ['probe', 'value'];
+
+/** The probe table: seek ratio, cache hit, queue depth, server query stats, then the engine's gauges. */
+export function probeRows(result: RunResult): string[][] {
+  const p = result.probes;
+  return [
+    [
+      'Spatial index seek ratio',
+      fmtMeasured(p.seekRatio, (v) => `${fmtRatio(v)} (${fmtCount(p.seekSamples)} sampled plans)`),
+    ],
+    ['Cache hit ratio', fmtMeasured(p.cacheHitRatio, fmtRatio)],
+    ['Queue depth max', fmtMeasured(p.queueDepthMax, fmtCount)],
+    [
+      'Server query stats',
+      fmtMeasured(
+        p.serverQueryStats,
+        (s) =>
+          `avg ${fmtMs(s.avgDurationMs)} ms over ${fmtCount(s.executions)} executions` +
+          (s.avgLogicalReads !== undefined
+            ? `, ${fmtCount(Math.round(s.avgLogicalReads))} logical reads`
+            : ''),
+      ),
+    ],
+    ...Object.entries(p.gauges).map(([k, v]) => [k, fmtCount(v)]),
+  ];
 }
