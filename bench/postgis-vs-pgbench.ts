@@ -121,6 +121,7 @@ async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp):
     clock: realClock,
     signal: new AbortController().signal,
     totalMs,
+    gracefulStopMs: 5000,
   };
   const load = runClosedLoop(ctx, env.clients, () => env.clients, 0);
   let done = false;

@@ -8,6 +8,14 @@ export class RuntimeFailure extends Error {
   override name = 'RuntimeFailure';
 }
 
+/**
+ * The user stopped the command (SIGINT / SIGTERM) before there was anything to report: exit 130 / 143
+ * with this one line, never "unexpected failure".
+ */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
 /** An operation the server refused or failed (counted by class in the results, not a crash). */
 export class OperationError extends Error {
   override name = 'OperationError';

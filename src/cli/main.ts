@@ -1,19 +1,29 @@
 import { Command, CommanderError } from 'commander';
-import { RuntimeFailure, UserError } from '../errors.ts';
+import { Interrupted, RuntimeFailure, UserError } from '../errors.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { compareCommand } from './compare.ts';
 import { checkCommand } from './check.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { seedCommand } from './seed.ts';
+import { interruptedBy, interruptExitCode } from './signals.ts';
 import { tuneCommand } from './tune.ts';
 import { VERSION } from './version.ts';
 
-/** Exit codes (README.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure. */
-export const EXIT = { ok: 0, targetFailed: 1, badInput: 2, runtime: 3 } as const;
+/**
+ * Exit codes (README.md): 0 every target met, 1 a target failed, 2 bad input, 3 runtime failure,
+ * 130 / 143 interrupted by SIGINT / SIGTERM.
+ */
+export const EXIT = { ok: 0, targetFailed: 1, badInput: 2, runtime: 3, sigint: 130, sigterm: 143 } as const;
 
 function printError(e: unknown): number {
   const err = process.stderr;
+  // Whatever failed once the user asked to stop (an aborted query, a refused step) is the interrupt.
+  if (e instanceof Interrupted || interruptedBy()) {
+    const msg = e instanceof Interrupted ? e.message : 'nothing was measured, so no report was written';
+    err.write(`atombench: interrupted by ${interruptedBy() ?? 'a signal'}: ${msg}\n`);
+    return interruptExitCode();
+  }
   if (e instanceof ScenarioError) {
     err.write(`atombench: ${e.source}: ${e.problems.length} problem(s):\n`);
     for (const p of e.problems) err.write(`  ${p.path || '(root)'}: ${p.message}\n`);

@@ -77,6 +77,13 @@ export function terminalProgress(mode: ProgressMode): Progress {
         statusShown = true;
       } else line(text);
     },
+    waiting: (message) => {
+      if (!mode.enabled) return;
+      if (tty) {
+        out.write(`\r\x1b[2K${message}`);
+        statusShown = true;
+      } else line(message);
+    },
     done: () => {
       if (statusShown && tty) out.write('\n');
       statusShown = false;

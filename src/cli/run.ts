@@ -10,7 +10,7 @@ import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/b
 import { runBenchmark } from '../run/orchestrator.ts';
 import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
-import { interruptibleOutput } from './signals.ts';
+import { interruptExitCode, interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
 
 interface BaselineFlags {
@@ -64,7 +64,10 @@ export function runCommand(setExit: (code: number) => void): Command {
         human.write(
           `verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`,
         );
-        setExit(result.verdict === 'pass' ? 0 : 1);
+        // An interrupted run never exits 0 (a cancelled CI job must not pass); a lost server is exit 3.
+        if (result.interrupted) setExit(interruptExitCode());
+        else if (result.faults?.endedEarly) setExit(3);
+        else setExit(result.verdict === 'pass' ? 0 : 1);
         if (flags.saveBaseline !== undefined) {
           if (result.interrupted) human.write(`baseline not saved: the run was interrupted\n`);
           else
@@ -78,7 +81,7 @@ export function runCommand(setExit: (code: number) => void): Command {
           await writeDocument('compare', cmp, dir, formatNames('compare'));
           if (!flags.quiet) human.write(renderCompareMarkdown(cmp));
           human.write(verdictLine(cmp));
-          if (cmp.verdict === 'fail') setExit(1);
+          if (cmp.verdict === 'fail' && !result.interrupted && !result.faults?.endedEarly) setExit(1);
         }
       } finally {
         dispose();

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ensureDataset } from '../run/dataset.ts';
 import { connectEngine, guard } from '../run/orchestrator.ts';
-import { UserError } from '../errors.ts';
+import { Interrupted, UserError } from '../errors.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 
@@ -55,6 +55,9 @@ export function seedCommand(setExit: (code: number) => void): Command {
         human.write(`dataset ${out.key}\nchecksum ${out.checksum}\npeak RSS ${summary.peakRssMB} MB\n`);
       }
       setExit(0);
+    } catch (e) {
+      if (signal.aborted) throw new Interrupted('the committed batches are kept; re-run seed to resume');
+      throw e;
     } finally {
       dispose();
       await engine.close().catch(() => {});

@@ -181,6 +181,12 @@ export interface Engine {
   withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T>;
   /** Size the pool of connections / worker threads the load uses. */
   openPool(size: number): Promise<void>;
+  /**
+   * Cancel on the server whatever the load's pool still runs (the graceful stop ran out): PostgreSQL
+   * CancelRequest, the SQL Server driver's cancel, a SQLite worker interrupt. The cancelled calls
+   * reject; the pool stays usable. Absent: the engine cannot cancel, the calls are only abandoned.
+   */
+  cancelRunning?(): Promise<void>;
   queues(): Promise<QueueDriver>;
   probe(): Promise<ProbeSample>;
   /** The plan of the request's (first) statement: a walk is sampled by its first step's window. */

@@ -1,4 +1,5 @@
 import { nsToUs } from './clock.ts';
+import { drain } from './drain.ts';
 import { stageValueAt } from './stages.ts';
 import type { LoadContext, LoadModel, LoadOutcome } from './types.ts';
 
@@ -23,9 +24,12 @@ export async function runClosedLoop(
   let completed = 0;
   let inFlight = 0;
   let maxSeen = 0;
+  /** Set when the graceful stop ran out: what settles after that is cancelled, not measured. */
+  let givenUp = false;
+  const stopped = () => ctx.signal.aborted || givenUp;
 
   const worker = async (i: number): Promise<void> => {
-    while (!ctx.signal.aborted) {
+    while (!stopped()) {
       const t = elapsedMs();
       if (t >= ctx.totalMs) return;
       if (i >= concurrencyAt(t)) {
@@ -39,19 +43,33 @@ export async function runClosedLoop(
       const t0 = clock.nowNs();
       try {
         const res = await ctx.execute(req);
-        sink.recordSuccess(req.op, nsToUs(clock.nowNs() - t0), res);
+        if (!givenUp) sink.recordSuccess(req.op, nsToUs(clock.nowNs() - t0), res);
       } catch (e) {
-        sink.recordError(req.op, ctx.classify(e));
+        if (!givenUp) sink.recordError(req.op, ctx.classify(e));
       } finally {
         inFlight--;
-        completed++;
+        if (!givenUp) completed++;
       }
       if (thinkTimeMs > 0) await clock.sleep(thinkTimeMs, ctx.signal);
     }
   };
 
-  await Promise.all(Array.from({ length: maxConcurrency }, (_, i) => worker(i)));
-  return { issued, dropped: 0, completed, elapsedMs: elapsedMs(), maxInFlight: maxSeen };
+  const all = Promise.all(Array.from({ length: maxConcurrency }, (_, i) => worker(i)));
+  // Workers look at the clock between requests; the window ends on time whatever a request does.
+  const windowEnd = (): Promise<void> => clock.sleep(Math.max(0, ctx.totalMs - elapsedMs()), ctx.signal);
+  await Promise.race([all, windowEnd()]);
+  while (!ctx.signal.aborted && elapsedMs() < ctx.totalMs) await Promise.race([all, windowEnd()]);
+  const cancelled = await drain(
+    ctx,
+    all,
+    () => inFlight,
+    () => {
+      givenUp = true;
+      sink.recordCancelled(inFlight);
+      return inFlight;
+    },
+  );
+  return { issued, dropped: 0, completed, cancelled, elapsedMs: elapsedMs(), maxInFlight: maxSeen };
 }
 
 /** The closed model: one connection per worker, as many workers as the largest stage's concurrency. */

@@ -1,5 +1,6 @@
 import { nsToUs } from './clock.ts';
 import { arrivalSchedule, type ArrivalSchedule } from './arrivals.ts';
+import { drain } from './drain.ts';
 import type { LoadContext, LoadModel, LoadOutcome } from './types.ts';
 
 /** Longest sleep between checks of the schedule; keeps the loop responsive to aborts. */
@@ -10,7 +11,8 @@ const MAX_SLEEP_MS = 50;
  * *intended* start, so a stalled server shows in the percentiles instead of silently slowing the
  * arrivals (coordinated omission). The gap between intended and actual start is the schedule lag,
  * its own histogram. An arrival that finds `maxInFlight` requests busy is dropped and counted,
- * never queued silently.
+ * never queued silently. At the end (or on an interrupt) in-flight requests get the graceful stop;
+ * the rest are cancelled and counted apart, never as a latency.
  */
 export async function runOpenLoop(
   ctx: LoadContext,
@@ -25,6 +27,8 @@ export async function runOpenLoop(
   let issued = 0;
   let dropped = 0;
   let completed = 0;
+  /** Set when the graceful stop ran out: what settles after that is cancelled, not measured. */
+  let givenUp = false;
 
   const launch = (intendedNs: bigint): void => {
     const req = ctx.next();
@@ -35,12 +39,16 @@ export async function runOpenLoop(
     const p: Promise<void> = ctx
       .execute(req)
       .then(
-        (res) => sink.recordSuccess(req.op, nsToUs(clock.nowNs() - intendedNs), res),
-        (e: unknown) => sink.recordError(req.op, ctx.classify(e)),
+        (res) => {
+          if (!givenUp) sink.recordSuccess(req.op, nsToUs(clock.nowNs() - intendedNs), res);
+        },
+        (e: unknown) => {
+          if (!givenUp) sink.recordError(req.op, ctx.classify(e));
+        },
       )
       .finally(() => {
         inFlight--;
-        completed++;
+        if (!givenUp) completed++;
         pending.delete(p);
       });
     pending.add(p);
@@ -64,11 +72,21 @@ export async function runOpenLoop(
       nextMs = schedule.next();
     }
   }
-  await Promise.all(pending);
+  const cancelled = await drain(
+    ctx,
+    Promise.all(pending),
+    () => inFlight,
+    () => {
+      givenUp = true;
+      sink.recordCancelled(inFlight);
+      return inFlight;
+    },
+  );
   return {
     issued,
     dropped,
     completed,
+    cancelled,
     elapsedMs: Number(clock.nowNs() - startNs) / 1e6,
     maxInFlight: maxSeen,
   };

@@ -8,6 +8,7 @@ export interface LoadSink {
   recordError(op: string, errorClass: string): void;
   recordScheduleLag(lagUs: number): void;
   recordDropped(n?: number): void;
+  recordCancelled(n?: number): void;
 }
 
 export interface LoadContext {
@@ -22,6 +23,12 @@ export interface LoadContext {
   signal: AbortSignal;
   /** Length of the whole load (warm-up + measured), ms. */
   totalMs: number;
+  /** Time in-flight requests get to finish after the window (or an interrupt), ms (load.gracefulStopSec). */
+  gracefulStopMs: number;
+  /** Cancel on the server what the load's connections still run (the graceful stop ran out). */
+  cancelRunning?: () => Promise<void>;
+  /** The load is draining: `inFlight` requests still run, `leftMs` of the graceful stop remain. */
+  onDrain?: (inFlight: number, leftMs: number) => void;
 }
 
 /** What a load model reports once it stops. */
@@ -29,6 +36,8 @@ export interface LoadOutcome {
   issued: number;
   dropped: number;
   completed: number;
+  /** Requests still running when the graceful stop ran out: cancelled, not measured. */
+  cancelled: number;
   elapsedMs: number;
   /** Highest number of requests in flight at once. */
   maxInFlight: number;

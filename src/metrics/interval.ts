@@ -65,6 +65,8 @@ export interface MeasuredTotals {
   /** Open loop: schedule lag of measured arrivals, microseconds. */
   scheduleLag: HdrHistogram;
   dropped: number;
+  /** Requests still running when the graceful stop ran out, cancelled (never a latency). */
+  cancelled: number;
   /** Queue depth samples taken in measured intervals. */
   queueDepth: HdrHistogram;
 }
@@ -109,6 +111,7 @@ export class IntervalRecorder {
   private readonly intervalTotal = createLatencyHistogram();
   private readonly intervalLag = createLatencyHistogram();
   private intervalDropped = 0;
+  private intervalCancelled = 0;
   private intervalQueueMax: number | undefined;
   private intervalQueueSamples: number[] = [];
   private intervalQueueByName: Record<string, number> | undefined;
@@ -118,6 +121,7 @@ export class IntervalRecorder {
   private readonly measuredLag = createLatencyHistogram();
   private readonly measuredQueue = createGaugeHistogram();
   private measuredDropped = 0;
+  private measuredCancelled = 0;
   private measuredMs = 0;
 
   private readonly points: TimeSeriesPoint[] = [];
@@ -174,6 +178,11 @@ export class IntervalRecorder {
     this.intervalDropped += n;
   }
 
+  /** Requests cancelled at the end of the graceful stop (or on an interrupt). */
+  recordCancelled(n = 1): void {
+    this.intervalCancelled += n;
+  }
+
   /** A queue depth sample read from the server; the point keeps the interval's maximum. */
   recordQueueDepth(depth: number): void {
     if (Number.isNaN(depth)) return;
@@ -195,10 +204,12 @@ export class IntervalRecorder {
 
     let ops = 0;
     let errors = 0;
+    const classes: Record<string, number> = {};
     resetHistogram(this.intervalTotal);
     for (const t of this.current.values()) {
       ops += t.count;
       for (const n of Object.values(t.errors)) errors += n;
+      addErrors(classes, t.errors);
       mergeInto(this.intervalTotal, t.histogram);
     }
     // Percentiles of an interval without successes are 0; `ops`/`errors` say why.
@@ -212,6 +223,9 @@ export class IntervalRecorder {
       p95Ms: ms(95),
       p99Ms: ms(99),
     };
+    // The error classes over time: an outage shows as connection-class errors in its intervals.
+    if (errors > 0) point.errorClasses = classes;
+    if (this.intervalCancelled > 0) point.cancelled = this.intervalCancelled;
     if (this.intervalQueueMax !== undefined) point.queueDepth = this.intervalQueueMax;
     if (this.intervalQueueByName) point.queueDepthByQueue = this.intervalQueueByName;
     const byOp: NonNullable<TimeSeriesPoint['byOp']> = {};
@@ -246,6 +260,7 @@ export class IntervalRecorder {
     mergeInto(this.measuredLag, this.intervalLag);
     for (const d of this.intervalQueueSamples) recordGauge(this.measuredQueue, d);
     this.measuredDropped += this.intervalDropped;
+    this.measuredCancelled += this.intervalCancelled;
     this.measuredMs += Math.max(0, nowMs - this.intervalStartMs);
   }
 
@@ -253,6 +268,7 @@ export class IntervalRecorder {
     for (const t of this.current.values()) resetTotals(t);
     resetHistogram(this.intervalLag);
     this.intervalDropped = 0;
+    this.intervalCancelled = 0;
     this.intervalQueueMax = undefined;
     this.intervalQueueSamples = [];
     this.intervalQueueByName = undefined;
@@ -274,6 +290,7 @@ export class IntervalRecorder {
       measuredSec: this.measuredMs / 1000,
       scheduleLag: this.measuredLag,
       dropped: this.measuredDropped,
+      cancelled: this.measuredCancelled,
       queueDepth: this.measuredQueue,
     };
   }

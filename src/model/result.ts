@@ -49,6 +49,12 @@ export interface TimeSeriesPoint {
   queueDepth?: number;
   scheduleLagP99Ms?: number;
   dropped?: number;
+  /** Requests cancelled in this interval (the graceful stop ran out, or an interrupt). */
+  cancelled?: number;
+  /** Failures in this interval by error class (absent when none failed). */
+  errorClasses?: Record<string, number>;
+  /** True when the probe connection could not sample the server in this interval (an outage). */
+  probeMissing?: boolean;
   /** The same per operation (operations that ran in the interval). */
   byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
   /** Max depth per OODA queue in the interval, as sampled from the server. */
@@ -56,6 +62,29 @@ export interface TimeSeriesPoint {
 }
 
 export type Verdict = 'pass' | 'fail' | 'n/a';
+
+/**
+ * A run's verdict: `pass` every target met; `fail` one failed (or the server was lost); `interrupted`
+ * stopped early by the user with no target failed (never a pass); `no data` nothing was measured.
+ */
+export type RunVerdict = 'pass' | 'fail' | 'interrupted' | 'no data';
+
+/** A window in which the server could not be reached, seconds since the run started. */
+export interface OutageWindow {
+  startSec: number;
+  endSec?: number;
+  /** Failures by class during the window. */
+  errors: Record<string, number>;
+}
+
+/** Server faults during the run. */
+export interface FaultSummary {
+  outages: OutageWindow[];
+  /** Why the run ended before its window (the server stayed unreachable longer than faults.maxOutageSec). */
+  endedEarly?: string;
+  /** What could not be done afterwards (e.g. cleanup skipped: the server was gone). */
+  warnings: string[];
+}
 
 export interface TargetResult {
   metric: string;
@@ -81,6 +110,13 @@ export interface ClientHealth {
   /** True when the client could not keep up, so the run must not gate a release. */
   bottleneck: boolean;
   reasons: string[];
+  /**
+   * Who limited the load when it did not run as asked (arrivals dropped, requests cancelled): `client`
+   * when the harness was the bottleneck (the run is invalid for gating), else `server` (a result).
+   */
+  limitedBy?: 'client' | 'server';
+  /** Why the server limited the load (drops, cancellations), when it did. */
+  serverReasons?: string[];
 }
 
 export interface OodaSummary {
@@ -138,6 +174,13 @@ export interface RunResult {
     achievedRatePerSec?: number;
     concurrency?: number;
     dropped?: number;
+    /** Open loop: dropped / arrivals due in the measured window. */
+    dropRatio?: number;
+    /** Seconds actually measured (the interrupted or cut-short window; durationSec is the plan). */
+    measuredSec?: number;
+    gracefulStopSec?: number;
+    /** Requests still running when the graceful stop ran out: cancelled, never a latency. */
+    cancelled?: number;
     scheduleLagMs?: LatencySummary;
   };
   operations: OperationStats[];
@@ -147,8 +190,9 @@ export interface RunResult {
   ooda: OodaSummary | null;
   timeseries: TimeSeriesPoint[];
   targets: TargetResult[];
-  verdict: 'pass' | 'fail';
+  verdict: RunVerdict;
   client: ClientHealth;
+  faults?: FaultSummary;
   /** Set when the run was stopped early (Ctrl-C): what was measured until then is kept. */
   interrupted?: boolean;
   /** What makes two runs comparable (src/run/fingerprint.ts); compare refuses runs whose fingerprints differ. */

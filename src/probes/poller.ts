@@ -6,6 +6,11 @@ import type { Phase } from '../scenario/names.ts';
 
 /** Primary filter samples kept per operation over a run (each costs a scan of the candidates). */
 const FILTER_SAMPLES_PER_OP = 8;
+/**
+ * Share of the measured probe rounds that may be missing (the server or the probe connection was
+ * gone) before the probe targets cannot be judged: judged on what is left, an outage would pass.
+ */
+export const PROBE_MISSING_LIMIT = 0.2;
 
 /**
  * Spatial requests the load issued since the last probe; the poller explains a few of them each
@@ -48,6 +53,9 @@ export class ProbePoller {
   private planExample: string | undefined;
   private lastDepthTotal: number | undefined;
   private lastDepthByQueue: Record<string, number> | undefined;
+  /** Measured probe rounds, and how many of them got no sample from the server. */
+  private rounds = 0;
+  private missing = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -66,8 +74,35 @@ export class ProbePoller {
     return this.lastDepthByQueue;
   }
 
-  /** One probe round; `measuring` false during warm-up (samples are not counted then). */
-  async poll(measuring: boolean): Promise<void> {
+  /** A measured interval in which no probe round could even start (the previous one still hung). */
+  markMissing(measuring: boolean): void {
+    this.lastDepthTotal = this.lastDepthByQueue = undefined;
+    if (measuring) {
+      this.rounds++;
+      this.missing++;
+    }
+  }
+
+  /** Share of the measured probe rounds without a sample (0 when none ran). */
+  get missingRatio(): number {
+    return this.rounds > 0 ? this.missing / this.rounds : 0;
+  }
+
+  /** Why the probe targets cannot be judged (too many rounds missing), or undefined. */
+  private missingReason(): string | undefined {
+    if (this.missingRatio <= PROBE_MISSING_LIMIT) return undefined;
+    return (
+      `the server could not be probed in ${this.missing} of ${this.rounds} measured intervals ` +
+      `(${(100 * this.missingRatio).toFixed(0)}% > ${PROBE_MISSING_LIMIT * 100}%): not judged on what is left`
+    );
+  }
+
+  /**
+   * One probe round; `measuring` false during warm-up (samples are not counted then). False when the
+   * server gave no sample: the latest depth is then unknown, never the previous one repeated.
+   */
+  async poll(measuring: boolean): Promise<boolean> {
+    if (measuring) this.rounds++;
     try {
       const s = await this.engine.probe();
       if (s.queueDepth) {
@@ -85,8 +120,11 @@ export class ProbePoller {
       }
     } catch (e) {
       this.count(e);
+      this.lastDepthTotal = this.lastDepthByQueue = undefined;
+      if (measuring) this.missing++;
+      return false;
     }
-    if (!measuring) return;
+    if (!measuring) return true;
     let filteredThisPoll = false;
     for (const req of this.sampler.take(this.planSamples)) {
       try {
@@ -118,6 +156,7 @@ export class ProbePoller {
         this.count(e);
       }
     }
+    return true;
   }
 
   private count(e: unknown): void {
@@ -127,6 +166,7 @@ export class ProbePoller {
 
   /** Max queue depth per queue over the measured window, or undefined when never sampled. */
   queueDepthMax(): Record<string, number> | undefined {
+    if (this.missingReason()) return undefined;
     return this.depthSamples > 0 ? { ...(this.depthMax as Record<string, number>) } : undefined;
   }
 
@@ -136,6 +176,20 @@ export class ProbePoller {
     const depth = this.queueDepthMax();
     const gauges: Record<string, number> = { ...(this.last?.gauges ?? {}) };
     for (const [k, v] of Object.entries(this.errors)) gauges[`probeErrors.${k}`] = v;
+    gauges.probeRounds = this.rounds;
+    gauges.probeMissing = this.missing;
+    const gone = this.missingReason();
+    if (gone)
+      return {
+        seekRatio: na(gone),
+        seekSamples: this.seekSamples,
+        cacheHitRatio: na(gone),
+        queueDepthMax: na(gone),
+        serverQueryStats: na(gone),
+        gauges,
+        planExample: this.planExample,
+        primaryFilter: this.filter,
+      };
     return {
       seekRatio: !c.seekRatio.supported
         ? na(c.seekRatio.reason)

@@ -1,4 +1,4 @@
-import type { Measured, TargetResult } from '../model/result.ts';
+import type { Measured, RunVerdict, TargetResult } from '../model/result.ts';
 
 /**
  * Number formatting shared by the human-readable reporters (markdown, terminal, junit messages), so a
@@ -53,7 +53,7 @@ export function fmtThreshold(t: TargetResult): string {
   return `${cmp} ${fmtInUnit(t.threshold, t.unit)}`.trim();
 }
 
-export function verdictLabel(v: TargetResult['verdict'] | 'pass' | 'fail'): string {
+export function verdictLabel(v: TargetResult['verdict'] | RunVerdict): string {
   return v === 'n/a' ? 'N/A' : v.toUpperCase();
 }
 

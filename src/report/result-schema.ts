@@ -145,6 +145,10 @@ export const resultSchema = z.looseObject({
     achievedRatePerSec: num.optional(),
     concurrency: num.optional(),
     dropped: num.optional(),
+    dropRatio: num.optional(),
+    measuredSec: num.optional(),
+    gracefulStopSec: num.optional(),
+    cancelled: num.optional(),
     scheduleLagMs: latency.optional(),
   }),
   operations: z.array(operation),
@@ -153,7 +157,7 @@ export const resultSchema = z.looseObject({
   ooda: ooda.nullable(),
   timeseries: z.array(point),
   targets: z.array(target),
-  verdict: z.enum(['pass', 'fail']),
+  verdict: z.enum(['pass', 'fail', 'interrupted', 'no data']),
   client: z.looseObject({
     cpuPercent: num,
     eventLoopUtilization: num.optional(),
@@ -163,6 +167,15 @@ export const resultSchema = z.looseObject({
     reasons: z.array(str),
   }),
   interrupted: z.boolean().optional(),
+  faults: z
+    .looseObject({
+      outages: z.array(
+        z.looseObject({ startSec: num, endSec: num.optional(), errors: z.record(z.string(), num) }),
+      ),
+      endedEarly: str.optional(),
+      warnings: z.array(str),
+    })
+    .optional(),
   fingerprint: z
     .looseObject({
       engine: z.looseObject({

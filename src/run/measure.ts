@@ -5,6 +5,8 @@ import { createRandom } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
+import { OutageTracker, type OutageWindow } from '../load/outage.ts';
+import type { LoadSink } from '../load/types.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
 import type { Clock } from '../model/clock.ts';
 import { OodaDriver } from '../ooda/driver.ts';
@@ -37,7 +39,14 @@ export interface Measurement {
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
   finishedAt: Date;
+  /** When the server could not be reached, seconds since the start (warm-up included). */
+  outages: OutageWindow[];
+  /** Set when the run ended before its window: why (the server stayed unreachable too long). */
+  endedEarly?: string;
 }
+
+/** The last probe round and the OODA driver get this long to finish at the end (a dead server must not hang us). */
+const FINAL_WAIT_MS = 2000;
 
 /** The measured part of a run: warm-up then the measured window, with probes, OODA traffic and ticks. */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
@@ -93,16 +102,68 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ooda.start();
   }
 
+  // The load stops on the user's signal or when the server stays unreachable longer than faults.maxOutageSec.
+  const stop = new AbortController();
+  let endedEarly: string | undefined;
+  const outage = new OutageTracker(
+    () => (clock.nowMs() - t0) / 1000,
+    (w) => {
+      if (endedEarly) return;
+      endedEarly =
+        `the server was unreachable for ${sc.faults.maxOutageSec} s (since ${w.startSec.toFixed(1)} s; ` +
+        `faults.maxOutageSec): the run ended early`;
+      o.progress.info(`server lost: ${endedEarly}`);
+      stop.abort();
+    },
+    sc.faults.maxOutageSec,
+  );
+  const sink: LoadSink = {
+    recordSuccess: (op, us, d) => (outage.success(), recorder.recordSuccess(op, us, d)),
+    recordError: (op, cls) => (outage.error(cls), recorder.recordError(op, cls)),
+    recordScheduleLag: (us) => recorder.recordScheduleLag(us),
+    recordDropped: (n) => recorder.recordDropped(n),
+    recordCancelled: (n) => recorder.recordCancelled(n),
+  };
   const ctx: LoadContext = {
     next: () => mix.next(),
     execute,
     classify: errorClassOf,
-    sink: recorder,
+    sink,
     clock,
-    signal: o.signal,
+    signal: AbortSignal.any([o.signal, stop.signal]),
     totalMs,
+    gracefulStopMs: sc.load.gracefulStopSec * 1000,
+    cancelRunning: engine.cancelRunning ? () => engine.cancelRunning!() : undefined,
+    onDrain: (n, leftMs) =>
+      o.progress.waiting(
+        leftMs > 0
+          ? `draining ${n} in flight (graceful stop, ${(leftMs / 1000).toFixed(1)} s left)`
+          : `cancelling ${n} still in flight (graceful stop ran out)`,
+      ),
   };
   const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
+
+  // Probes run off the tick path: a round starts at a tick when the previous one has finished, and
+  // its samples land in the interval where it ends. A tick whose round is still running (or failed)
+  // marks its interval's probe sample missing, so an outage never repeats a stale depth.
+  let probeBusy = false;
+  let probeRound: Promise<void> = Promise.resolve();
+  const startProbe = (measuring: boolean): boolean => {
+    if (probeBusy) return false;
+    probeBusy = true;
+    probeRound = poller.poll(measuring).then(
+      (ok) => {
+        if (ok) recordDepth(recorder, poller);
+        probeOk = ok;
+      },
+      () => {
+        probeOk = false;
+      },
+    );
+    void probeRound.finally(() => (probeBusy = false));
+    return true;
+  };
+  let probeOk = true;
 
   // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
   const interval = sc.probes.intervalMs;
@@ -113,24 +174,37 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let finished = false;
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
+  let startedThisInterval = startProbe(false);
   for (const at of ticks) {
     const wait = at - (clock.nowMs() - t0);
     if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
-    const measuring = at > warmupMs;
-    await poller.poll(measuring);
-    recordDepth(recorder, poller);
+    outage.check();
+    const missing = !startedThisInterval || !probeOk;
     const point = recorder.tick();
+    if (missing) point.probeMissing = true;
     errorsTotal += point.errors;
-    o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+    const nowSec = (clock.nowMs() - t0) / 1000;
+    o.progress.status(point, { elapsedSec: nowSec, totalSec: totalMs / 1000, errorsTotal });
+    if (!startedThisInterval) poller.markMissing(at > warmupMs);
+    startedThisInterval = startProbe(at >= warmupMs);
   }
+  // Between the window's end and the load's end the load drains (it says so through onDrain).
   const outcome = await load;
-  await poller.poll(true);
-  recordDepth(recorder, poller);
-  recorder.tick();
-  await ooda?.stop(2000);
+  // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
+  const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 4 : FINAL_WAIT_MS;
+  await Promise.race([probeRound, clock.sleep(finalWaitMs)]);
+  if (!probeBusy && !o.signal.aborted) {
+    startProbe(true);
+    await Promise.race([probeRound, clock.sleep(FINAL_WAIT_MS)]);
+  }
+  const last = recorder.tick();
+  if (probeBusy || !probeOk) last.probeMissing = true;
+  await ooda?.stop(finalWaitMs);
   o.progress.done();
   return {
+    outages: outage.outages(),
+    ...(endedEarly ? { endedEarly } : {}),
     recorder,
     poller,
     ooda,

@@ -188,6 +188,10 @@ export function mergeClient(parts: readonly ClientHealth[]): ClientHealth {
   };
   if (parts.every((c) => c.eventLoopUtilization !== undefined))
     out.eventLoopUtilization = mean((c) => c.eventLoopUtilization!);
+  if (out.bottleneck) out.limitedBy = 'client';
+  else if (parts.some((c) => c.limitedBy === 'server')) out.limitedBy = 'server';
+  const server = parts.flatMap((c, i) => (c.serverReasons ?? []).map((r) => `trial ${i + 1}: ${r}`));
+  if (server.length > 0) out.serverReasons = server;
   return out;
 }
 

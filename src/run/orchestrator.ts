@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createEngine } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
-import { RuntimeFailure, UserError } from '../errors.ts';
+import { Interrupted, RuntimeFailure, UserError } from '../errors.ts';
 import { realClock } from '../load/clock.ts';
 import { loadPoolSize } from '../load/registry.ts';
 import type { Clock } from '../model/clock.ts';
@@ -78,6 +78,16 @@ export async function openWithDataset(
   }
 }
 
+/** Whatever fails once the signal is aborted is the interrupt (an aborted step), said as such. */
+async function interruptible<T>(signal: AbortSignal, during: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (signal.aborted) throw new Interrupted(during);
+    throw e;
+  }
+}
+
 /** Server errors during a run become RuntimeFailure (exit 3) with secrets scrubbed. */
 export async function guard<T>(url: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -108,18 +118,25 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         resumedFrom: 0,
       };
     } else {
-      dataset = await guard(o.url, 'dataset', () =>
-        ensureDataset(engine, sc, {
-          reseed: o.reseed,
-          force: o.force,
-          progress: o.progress,
-          signal: o.signal,
-        }),
+      dataset = await interruptible(o.signal, 'during seeding; the committed batches are kept', () =>
+        guard(o.url, 'dataset', () =>
+          ensureDataset(engine, sc, {
+            reseed: o.reseed,
+            force: o.force,
+            progress: o.progress,
+            signal: o.signal,
+          }),
+        ),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
     }
-    if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
-    await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
+    if (o.signal.aborted)
+      throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
+    await interruptible(o.signal, 'while opening the connection pool; nothing was measured', () =>
+      guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load))),
+    );
+    if (o.signal.aborted)
+      throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     o.progress.info(
       `running ${sc.name}: ${sc.load.model} loop, ${sc.warmupSec}s warm-up + ${sc.durationSec}s on ${engine.name}`,
     );
@@ -137,8 +154,21 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
         }),
       );
+    // Cleanup after a fault must not lose what was measured: the engine retries on a fresh connection;
+    // if the server is gone the rows stay (the next run's cleanup removes them) and the report says so.
+    const warnings: string[] = [];
     const cleanup = async () => {
-      if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      if (sc.attach) return;
+      try {
+        await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        const why = (e as Error).message;
+        warnings.push(
+          `cleanup skipped (${why}): rows this run ingested are still stored; the next run removes them`,
+        );
+        o.progress.info(`warning: cleanup skipped: ${why}`);
+      }
     };
     const build = (m: Measurement, interrupted: boolean) =>
       buildResult({
@@ -170,7 +200,16 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     }
     // The engine's own report of the index once it exists: the same text whether this run built it
     // (the build script's DDL, kept in result.engine) or found it (the catalog's).
-    const settled = sc.attach ? fingerprint : await guard(o.url, 'fingerprint', () => engine.fingerprint());
+    const settled = sc.attach
+      ? fingerprint
+      : await guard(o.url, 'fingerprint', () => engine.fingerprint()).catch((e: Error) => {
+          warnings.push(
+            `the engine's fingerprint after the run could not be read (${e.message}); the one from the start is kept`,
+          );
+          return fingerprint;
+        });
+    if (result.faults) result.faults.warnings.push(...warnings);
+    else result.faults = { outages: [], warnings };
     result.fingerprint = runFingerprint({
       engine: settled,
       scenario: sc,

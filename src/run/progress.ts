@@ -10,6 +10,8 @@ export interface Progress {
   seedDone(): void;
   /** One interval of the run ended. */
   status(point: TimeSeriesPoint, extra: { elapsedSec: number; totalSec: number; errorsTotal: number }): void;
+  /** The run waits for something (draining in-flight requests, a reconnect): say what, in the live line. */
+  waiting(message: string): void;
   /** The run ended (close the status line). */
   done(): void;
 }
@@ -19,5 +21,6 @@ export const silentProgress: Progress = {
   seed: () => {},
   seedDone: () => {},
   status: () => {},
+  waiting: () => {},
   done: () => {},
 };

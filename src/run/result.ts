@@ -2,7 +2,7 @@ import type { EngineFingerprint } from '../model/engine.ts';
 import { summarize, countOf } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
 import { evaluateClientHealth } from '../load/self-check.ts';
-import { RESULT_SCHEMA, type OperationStats, type RunResult } from '../model/result.ts';
+import { RESULT_SCHEMA, type OperationStats, type RunResult, type RunVerdict } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
@@ -40,10 +40,27 @@ export function buildResult(i: ResultInput): RunResult {
   const lag = countOf(totals.scheduleLag) > 0 ? summarize(totals.scheduleLag) : undefined;
   const load = sc.load;
   // Arrivals actually started per second of the schedule (warm-up included); dropped ones excluded.
-  const scheduleSec = i.interrupted ? m.load.elapsedMs / 1000 : sc.warmupSec + sc.durationSec;
+  const scheduleSec = i.interrupted || m.endedEarly ? m.load.elapsedMs / 1000 : sc.warmupSec + sc.durationSec;
   const issuedPerSec = scheduleSec > 0 ? m.load.issued / scheduleSec : 0;
+  // Arrivals due in the measured window: started (each has a schedule lag) or dropped.
+  const started = countOf(totals.scheduleLag);
+  const due = started + totals.dropped;
   const client = evaluateClientHealth({ ...m.client, scheduleLagP99Ms: lag?.p99 });
-  const ooda = m.ooda?.summary(m.poller.queueDepthMax(), undefined) ?? null;
+  const serverReasons: string[] = [];
+  if (totals.dropped > 0)
+    serverReasons.push(`${totals.dropped} of ${due} arrivals dropped with load.maxInFlight busy`);
+  if (totals.cancelled > 0)
+    serverReasons.push(
+      `${totals.cancelled} requests still running after the ${load.gracefulStopSec} s graceful stop were cancelled`,
+    );
+  if (client.bottleneck) client.limitedBy = 'client';
+  else if (serverReasons.length > 0) client.limitedBy = 'server';
+  if (serverReasons.length > 0) client.serverReasons = serverReasons;
+  const ooda =
+    m.ooda?.summary(
+      m.poller.queueDepthMax(),
+      'na' in probes.queueDepthMax ? probes.queueDepthMax.na : undefined,
+    ) ?? null;
 
   const measured: Omit<RunResult, 'targets' | 'verdict'> = {
     schema: RESULT_SCHEMA,
@@ -65,11 +82,15 @@ export function buildResult(i: ResultInput): RunResult {
       model: load.model,
       durationSec: sc.durationSec,
       warmupSec: sc.warmupSec,
+      measuredSec: sec,
+      gracefulStopSec: load.gracefulStopSec,
+      cancelled: totals.cancelled,
       ...(load.model === 'open'
         ? {
             ratePerSec: load.ratePerSec,
             achievedRatePerSec: issuedPerSec,
             dropped: totals.dropped,
+            ...(due > 0 ? { dropRatio: totals.dropped / due } : {}),
             scheduleLagMs: lag,
           }
         : { concurrency: load.concurrency }),
@@ -80,10 +101,30 @@ export function buildResult(i: ResultInput): RunResult {
     ooda,
     timeseries: m.recorder.timeseries(),
     client,
+    faults: {
+      outages: m.outages,
+      ...(m.endedEarly ? { endedEarly: m.endedEarly } : {}),
+      warnings: [],
+    },
     ...(i.interrupted ? { interrupted: true } : {}),
   };
   const evaluation = evaluateTargets(measured, i.targets);
-  return { ...measured, targets: evaluation.targets, verdict: evaluation.verdict };
+  return { ...measured, targets: evaluation.targets, verdict: runVerdict(measured, evaluation.verdict) };
+}
+
+/**
+ * The run's verdict from its targets' and how it ran: a run that measured nothing has no data; an
+ * interrupted run, or one that ended early because the server was lost, never passes.
+ */
+export function runVerdict(
+  r: Pick<RunResult, 'total' | 'interrupted' | 'faults'>,
+  targets: 'pass' | 'fail',
+): RunVerdict {
+  if (r.total.count === 0 && (r.interrupted || r.faults?.endedEarly)) return 'no data';
+  if (targets === 'fail') return 'fail';
+  if (r.interrupted) return 'interrupted';
+  if (r.faults?.endedEarly) return 'fail';
+  return targets;
 }
 
 function describeDistribution(sc: Scenario): string {

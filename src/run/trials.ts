@@ -3,6 +3,7 @@ import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { trialOf } from '../metrics/trial.ts';
 import type { Measurement } from './measure.ts';
+import { runVerdict } from './result.ts';
 import {
   mergeClient,
   mergeOoda,
@@ -78,10 +79,18 @@ export function mergeTrialRuns(runs: readonly TrialRun[], targets: TargetSpec[])
     ...first.load,
     durationSec: loads.reduce((a, l) => a + l.durationSec, 0),
     warmupSec: loads.reduce((a, l) => a + l.warmupSec, 0),
+    measuredSec: runs.reduce((a, r) => a + r.measuredSec, 0),
+    cancelled: loads.reduce((a, l) => a + (l.cancelled ?? 0), 0),
   };
   if (first.load.model === 'open') {
     load.achievedRatePerSec = loads.reduce((a, l) => a + (l.achievedRatePerSec ?? 0), 0) / loads.length;
     load.dropped = loads.reduce((a, l) => a + (l.dropped ?? 0), 0);
+    // Arrivals due per trial = dropped / ratio; the merged ratio weighs each trial by its arrivals.
+    const due = loads.reduce(
+      (a, l) => a + (l.dropRatio && l.dropped ? l.dropped / l.dropRatio : (l.dropped ?? 0)),
+      0,
+    );
+    if (loads.every((l) => l.dropRatio !== undefined)) load.dropRatio = due > 0 ? load.dropped / due : 0;
     // Upper bound, as for the other summaries kept without histograms (merge-trials.ts).
     load.scheduleLagMs = mergeSummariesUpper(
       loads.flatMap((l) => (l.scheduleLagMs ? [l.scheduleLagMs] : [])),
@@ -104,13 +113,18 @@ export function mergeTrialRuns(runs: readonly TrialRun[], targets: TargetSpec[])
     ooda: mergeOoda(runs.map((r) => r.result.ooda)),
     timeseries: joinTimeseries(runs),
     client: mergeClient(runs.map((r) => r.result.client)),
+    faults: {
+      outages: runs.flatMap((r) => r.result.faults?.outages ?? []),
+      ...(last.faults?.endedEarly ? { endedEarly: last.faults.endedEarly } : {}),
+      warnings: runs.flatMap((r) => r.result.faults?.warnings ?? []),
+    },
     ...(interrupted ? { interrupted: true } : {}),
   };
   const evaluation = evaluateTargets(measured, targets);
   return {
     ...measured,
     targets: evaluation.targets,
-    verdict: evaluation.verdict,
+    verdict: runVerdict(measured, evaluation.verdict),
     trials: runs.map(trialResult),
   };
 }

@@ -117,6 +117,13 @@ const stageSchema = z
   })
   .strict();
 
+/**
+ * Seconds in-flight requests get to finish once the window ends (like k6's gracefulStop); what still
+ * runs then is cancelled on the server and counted as `cancelled`, never as a measured latency.
+ */
+export const DEFAULT_GRACEFUL_STOP_SEC = 5;
+const gracefulStopSec = z.number().min(0).max(600).default(DEFAULT_GRACEFUL_STOP_SEC);
+
 export const loadSchema = z.discriminatedUnion('model', [
   z
     .object({
@@ -127,6 +134,7 @@ export const loadSchema = z.discriminatedUnion('model', [
       /** Worker threads / pool connections serving the arrivals. */
       connections: z.number().int().min(1).max(1024).default(4),
       stages: z.array(stageSchema).default([]),
+      gracefulStopSec,
     })
     .strict(),
   z
@@ -135,6 +143,7 @@ export const loadSchema = z.discriminatedUnion('model', [
       concurrency: z.number().int().min(1).max(1024).default(4),
       thinkTimeMs: nonNegative.default(0),
       stages: z.array(stageSchema).default([]),
+      gracefulStopSec,
     })
     .strict(),
 ]);
@@ -160,6 +169,14 @@ export const probesSchema = z
     intervalMs: z.number().int().min(100).max(600_000).default(1000),
     /** Spatial queries sampled per interval for the seek ratio. */
     planSamples: z.number().int().min(1).max(1000).default(4),
+  })
+  .strict();
+
+/** How long the server may stay unreachable before the run ends early (reports still written, exit 3). */
+export const DEFAULT_MAX_OUTAGE_SEC = 30;
+export const faultsSchema = z
+  .object({
+    maxOutageSec: positive.default(DEFAULT_MAX_OUTAGE_SEC),
   })
   .strict();
 
@@ -226,6 +243,7 @@ export const scenarioSchema = z
     durationSec: positive.default(15),
     ooda: oodaSchema.default(() => oodaSchema.parse({})),
     probes: probesSchema.default(() => probesSchema.parse({})),
+    faults: faultsSchema.default(() => faultsSchema.parse({})),
     /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */
     targets: z.record(z.string(), z.string().nullable()).default({}),
     report: reportSchema.default(() => reportSchema.parse({})),

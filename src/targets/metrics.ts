@@ -175,7 +175,23 @@ const FIXED: MetricDef[] = [
     },
   },
   { key: 'server.avgDuration', kind: 'meanLatency', read: readServerAvgDuration },
+  { key: 'load.dropRatio', kind: 'ratio', read: readDropRatio },
 ];
+
+/** Open loop: arrivals dropped because maxInFlight was busy / arrivals due in the measured window. */
+function readDropRatio(result: MeasuredResult): Reading {
+  const l = result.load;
+  if (l.model !== 'open') return na('a closed loop never drops: each worker waits for its answer');
+  if (l.dropRatio === undefined) return na('no arrival was due in the measured window');
+  if (!l.dropped) return { value: l.dropRatio };
+  const who = result.client.bottleneck ? 'the client' : 'the server';
+  return {
+    value: l.dropRatio,
+    note:
+      `${who} could not keep up: ${(100 * l.dropRatio).toFixed(1)}% of arrivals dropped ` +
+      `(${l.dropped} with load.maxInFlight busy; achieved ${(l.achievedRatePerSec ?? 0).toFixed(0)}/s of ${l.ratePerSec ?? '?'}/s)`,
+  };
+}
 
 function perOp(op: string): MetricDef[] {
   const defs: MetricDef[] = [

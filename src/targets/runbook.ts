@@ -67,6 +67,23 @@ export const RUNBOOK_TARGETS: readonly RunbookTarget[] = [
   },
 ];
 
+/**
+ * atombench's own built-in targets, judged like the runbook's (a scenario replaces one by its key or
+ * removes it with null): they keep an overloaded run from passing. Not runbook lines, so their source
+ * says where they come from instead.
+ */
+export const BUILT_IN_TARGETS: readonly RunbookTarget[] = [
+  {
+    metric: 'load.dropRatio',
+    expression: 'ratio < 1%',
+    source:
+      'atombench: an open loop must start its arrivals; dropped ones are load the server never saw (load.dropRatio)',
+  },
+];
+
+/** Every default target: the runbook's, then atombench's own. */
+const DEFAULT_TARGETS: readonly RunbookTarget[] = [...RUNBOOK_TARGETS, ...BUILT_IN_TARGETS];
+
 /** What the resolver needs from the scenario beyond its `targets` map. */
 export interface TargetContext {
   /** scenario.ooda.triggerEverySec, or undefined when OODA traffic is off. */
@@ -149,8 +166,8 @@ export function resolveTargets(
   };
 
   // A replaced default keeps its place in the report; added targets follow in the scenario's order.
-  const isRunbook = (metric: string): boolean => RUNBOOK_TARGETS.some((t) => t.metric === metric);
-  for (const t of RUNBOOK_TARGETS) {
+  const isRunbook = (metric: string): boolean => DEFAULT_TARGETS.some((t) => t.metric === metric);
+  for (const t of DEFAULT_TARGETS) {
     if (!Object.hasOwn(scenarioTargets, t.metric)) add(t.metric, t.expression, t.source, true);
     else {
       const text = scenarioTargets[t.metric];
@@ -163,7 +180,7 @@ export function resolveTargets(
       // Most likely a misspelt runbook key: silently keeping the default would surprise the user.
       problems.push({
         path: `targets.${metric}`,
-        message: `null removes a runbook target, but "${metric}" is not one; runbook targets: ${RUNBOOK_TARGETS.map((t) => t.metric).join(', ')}`,
+        message: `null removes a default target, but "${metric}" is not one; default targets: ${DEFAULT_TARGETS.map((t) => t.metric).join(', ')}`,
       });
     else add(metric, text, SCENARIO_SOURCE, false);
   }

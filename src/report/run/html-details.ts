@@ -84,7 +84,10 @@ export function loadSection(r: RunResult): string {
   const l = r.load;
   const pairs: [string, string][] = [
     ['Model', `${l.model} loop` + (l.concurrency !== undefined ? `, concurrency ${l.concurrency}` : '')],
-    ['Measured', `${fmtSec(l.durationSec)} after ${fmtSec(l.warmupSec)} warm-up`],
+    [
+      'Measured',
+      `${fmtSec(l.measuredSec ?? l.durationSec)} of ${fmtSec(l.durationSec)} after ${fmtSec(l.warmupSec)} warm-up`,
+    ],
   ];
   if (l.ratePerSec !== undefined)
     pairs.push([
@@ -92,7 +95,17 @@ export function loadSection(r: RunResult): string {
       `${fmtRate(l.ratePerSec)}/s requested` +
         (l.achievedRatePerSec !== undefined ? `, ${fmtRate(l.achievedRatePerSec)}/s achieved` : ''),
     ]);
-  if (l.dropped !== undefined) pairs.push(['Dropped arrivals (max in flight busy)', fmtCount(l.dropped)]);
+  if (l.dropped !== undefined)
+    pairs.push([
+      'Dropped arrivals (max in flight busy)',
+      fmtCount(l.dropped) + (l.dropRatio !== undefined ? ` (${(100 * l.dropRatio).toFixed(1)}%)` : ''),
+    ]);
+  if (l.cancelled !== undefined)
+    pairs.push([
+      `Cancelled after the ${fmtSec(l.gracefulStopSec ?? 0)} graceful stop`,
+      fmtCount(l.cancelled),
+    ]);
+  if (r.client.limitedBy) pairs.push(['Limited by', r.client.limitedBy]);
   if (l.scheduleLagMs && l.scheduleLagMs.count > 0)
     pairs.push(['Schedule lag', latencyLine(l.scheduleLagMs)]);
   return section('load', 'Load', facts(pairs));

@@ -1,7 +1,7 @@
 import { errorCount } from '../../metrics/operation-stats.ts';
 import { fmtCount, fmtMs, fmtRate, fmtRatio, fmtSec, verdictLabel } from '../format.ts';
 import type { Measured, RunResult, TargetResult } from '../../model/result.ts';
-import { clientWarning, TARGET_HEADER, targetRows, verdictCounts } from './rows.ts';
+import { clientWarning, faultLines, measuredText, TARGET_HEADER, targetRows, verdictCounts } from './rows.ts';
 import { badge, esc, raw, section, table, verdictClass, type Html } from '../html/markup.ts';
 
 /**
@@ -17,7 +17,7 @@ export function header(r: RunResult): string {
   const v = verdictLabel(r.verdict);
   const line =
     `${r.engine.engine}, ${fmtCount(r.dataset.atoms)} atoms, ${r.load.model} loop, ` +
-    `${fmtSec(r.load.durationSec)} measured after ${fmtSec(r.load.warmupSec)} warm-up`;
+    `${measuredText(r)} after ${fmtSec(r.load.warmupSec)} warm-up`;
   const out = [
     `<header class="verdict-bar ${verdictClass(v)}">`,
     `<div class="verdict" data-verdict="${esc(r.verdict)}">${esc(v)}</div>`,
@@ -34,6 +34,11 @@ export function header(r: RunResult): string {
   if (r.interrupted)
     out.push(
       '<div class="band warn" role="alert"><strong>Interrupted.</strong> The run was stopped early; the numbers cover only what ran.</div>',
+    );
+  const faults = faultLines(r);
+  if (faults.length > 0)
+    out.push(
+      `<div class="band warn" role="alert"><strong>Server faults.</strong> ${faults.map((f) => esc(f)).join('<br>')}</div>`,
     );
   return out.join('\n');
 }

@@ -1,6 +1,6 @@
 import { fmtObserved, fmtThreshold } from '../format.ts';
 import type { RunResult, TargetResult } from '../../model/result.ts';
-import { clientWarning } from './rows.ts';
+import { clientWarning, faultLines, loadLines, measuredText } from './rows.ts';
 import { tally } from '../../targets/evaluate.ts';
 
 /**
@@ -56,8 +56,22 @@ export function renderJunit(result: RunResult): string {
     atoms: result.dataset.atoms,
     datasetChecksum: result.dataset.checksum,
     verdict: result.verdict,
+    interrupted: String(!!result.interrupted),
+    measured: measuredText(result),
     clientBottleneck: String(result.client.bottleneck),
+    ...(result.client.limitedBy ? { limitedBy: result.client.limitedBy } : {}),
+    ...(result.load.dropped !== undefined ? { dropped: result.load.dropped } : {}),
+    ...(result.load.cancelled !== undefined ? { cancelled: result.load.cancelled } : {}),
   };
+  // An interrupted run (or one whose server was lost) is one more test case that failed: a cancelled
+  // CI job must not show green.
+  const stopped = result.interrupted
+    ? `interrupted: ${measuredText(result)}; the numbers cover only what ran`
+    : result.faults?.endedEarly;
+  if (stopped) {
+    counts.failures++;
+    counts.tests++;
+  }
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attrs({ name: 'atombench', ...counts, time: timeSec })}>`,
@@ -67,6 +81,14 @@ export function renderJunit(result: RunResult): string {
     '    </properties>',
     ...result.targets.map((t) => testcase(t, suite)),
   ];
+  if (stopped)
+    lines.push(
+      `    <testcase ${attrs({ classname: `${suite}.run`, name: 'completed', time: timeSec })}>`,
+      `      <failure ${attrs({ message: stopped, type: result.interrupted ? 'interrupted' : 'server-lost' })}/>`,
+      '    </testcase>',
+    );
+  const info = [...loadLines(result), ...faultLines(result)];
+  if (info.length > 0) lines.push(`    <system-out>${xmlEscape(info.join('\n'))}</system-out>`);
   const warning = clientWarning(result);
   if (warning) lines.push(`    <system-err>${xmlEscape(`Warning: ${warning}`)}</system-err>`);
   lines.push('  </testsuite>', '</testsuites>');

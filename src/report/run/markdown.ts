@@ -4,6 +4,8 @@ import {
   clientWarning,
   errorLines,
   OPERATION_HEADER,
+  faultLines,
+  measuredText,
   operationRows,
   PHASE_HEADER,
   phaseRows,
@@ -48,12 +50,14 @@ function header(r: RunResult): string[] {
     `# atombench: ${name} — ${verdict}`,
     '',
     `**Verdict: ${verdict}** (${verdictCounts(r)}; n/a targets are not counted as passes). ` +
-      `${r.engine.engine}, ${fmtCount(r.dataset.atoms)} atoms, ${fmtSec(r.load.durationSec)} measured after ${fmtSec(r.load.warmupSec)} warm-up.`,
+      `${r.engine.engine}, ${fmtCount(r.dataset.atoms)} atoms, ${measuredText(r)} after ${fmtSec(r.load.warmupSec)} warm-up.`,
   ];
   const warning = clientWarning(r);
   if (warning) out.push('', `> **Warning:** ${warning}`);
   if (r.interrupted)
     out.push('', '> **Interrupted:** the run was stopped early; the numbers cover only what ran.');
+  const faults = faultLines(r);
+  if (faults.length > 0) out.push('', ...faults.map((f) => `> **Server fault:** ${f}`));
   return out;
 }
 
@@ -100,7 +104,17 @@ function load(r: RunResult): string[] {
       `- Rate: ${fmtRate(l.ratePerSec)}/s requested` +
         (l.achievedRatePerSec !== undefined ? `, ${fmtRate(l.achievedRatePerSec)}/s achieved` : ''),
     );
-  if (l.dropped !== undefined) out.push(`- Dropped arrivals (max in flight busy): ${fmtCount(l.dropped)}`);
+  if (l.dropped !== undefined)
+    out.push(
+      `- Dropped arrivals (max in flight busy): ${fmtCount(l.dropped)}` +
+        (l.dropRatio !== undefined ? ` (${(100 * l.dropRatio).toFixed(1)}% of arrivals)` : ''),
+    );
+  if (l.cancelled !== undefined)
+    out.push(
+      `- Cancelled after the ${fmtSec(l.gracefulStopSec ?? 0)} graceful stop: ${fmtCount(l.cancelled)}`,
+    );
+  if (r.client.limitedBy === 'server' && r.client.serverReasons?.length)
+    out.push(`- Server-limited: ${r.client.serverReasons.join('; ')}`);
   if (l.scheduleLagMs && l.scheduleLagMs.count > 0)
     out.push(`- Schedule lag: ${latencyLine(l.scheduleLagMs)}`);
   return out;

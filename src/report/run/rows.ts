@@ -7,6 +7,7 @@ import {
   fmtObserved,
   fmtRate,
   fmtRatio,
+  fmtSec,
   fmtThreshold,
   verdictLabel,
 } from '../format.ts';
@@ -130,4 +131,49 @@ export function phaseRows(result: RunResult): string[][] {
     ms(s, s.p99),
     ms(s, s.max),
   ]);
+}
+
+/** "20 s measured", or "7.3 s of 20 s measured" when the run stopped early (interrupt, server lost). */
+export function measuredText(r: RunResult): string {
+  const planned = r.load.durationSec;
+  const ran = r.load.measuredSec;
+  if (ran === undefined || (!r.interrupted && !r.faults?.endedEarly)) return `${fmtSec(planned)} measured`;
+  return `${fmtSec(ran)} of ${fmtSec(planned)} measured`;
+}
+
+/** Requested vs achieved rate, dropped and cancelled requests: what the terminal, md, junit and html say. */
+export function loadLines(r: RunResult): string[] {
+  const l = r.load;
+  const out: string[] = [];
+  if (l.ratePerSec !== undefined)
+    out.push(
+      `rate ${fmtRate(l.ratePerSec)}/s requested` +
+        (l.achievedRatePerSec !== undefined ? `, ${fmtRate(l.achievedRatePerSec)}/s achieved` : ''),
+    );
+  if (l.dropped !== undefined)
+    out.push(
+      `dropped arrivals (max in flight busy): ${fmtCount(l.dropped)}` +
+        (l.dropRatio !== undefined ? ` (${(100 * l.dropRatio).toFixed(1)}% of arrivals)` : ''),
+    );
+  if (l.cancelled !== undefined)
+    out.push(`cancelled after the ${fmtSec(l.gracefulStopSec ?? 0)} graceful stop: ${fmtCount(l.cancelled)}`);
+  if (r.client.limitedBy === 'server' && r.client.serverReasons?.length)
+    out.push(`server-limited: ${r.client.serverReasons.join('; ')}`);
+  return out;
+}
+
+/** Outage windows, an early end and what could not be done afterwards. */
+export function faultLines(r: RunResult): string[] {
+  const f = r.faults;
+  if (!f) return [];
+  const out = f.outages.map(
+    (w) =>
+      `server unreachable ${w.startSec.toFixed(1)}-${(w.endSec ?? w.startSec).toFixed(1)} s: ` +
+      Object.entries(w.errors)
+        .map(([k, n]) => `${k} ${fmtCount(n)}`)
+        .join(', '),
+  );
+  if (f.endedEarly) out.push(`ended early: ${f.endedEarly}`);
+  for (const w of f.warnings) out.push(`warning: ${w}`);
+  return out;
 }

@@ -1,8 +1,11 @@
-import { fmtCount, fmtSec, verdictLabel } from '../format.ts';
+import { fmtCount, verdictLabel } from '../format.ts';
 import type { RunResult } from '../../model/result.ts';
 import {
   clientWarning,
   errorLines,
+  faultLines,
+  loadLines,
+  measuredText,
   OPERATION_HEADER,
   operationRows,
   targetRows,
@@ -66,11 +69,12 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   const name = typeof result.scenario.name === 'string' ? result.scenario.name : result.runId;
   const out: string[] = [
     `${paint(`atombench ${name}`, 'bold')}  ${result.engine.engine}, ${fmtCount(result.dataset.atoms)} atoms, ` +
-      `${fmtSec(result.load.durationSec)} measured  ${paint(verdict, verdictStyle(verdict))} (${verdictCounts(result)})`,
+      `${measuredText(result)}  ${paint(verdict, verdictStyle(verdict))} (${verdictCounts(result)})`,
   ];
   const warning = clientWarning(result);
   if (warning) out.push(paint(`WARNING: ${warning}`, 'yellow'));
   if (result.interrupted) out.push(paint('INTERRUPTED: the numbers cover only what ran.', 'yellow'));
+  for (const f of faultLines(result)) out.push(paint(`SERVER FAULT: ${f}`, 'yellow'));
 
   if (result.targets.length > 0) {
     // Threshold is already in the expression; the terminal keeps the table narrow.
@@ -98,5 +102,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   );
   const errs = errorLines(result);
   if (errs.length > 0) out.push(`errors: ${errs.join('; ')}`);
+  const load = loadLines(result);
+  if (load.length > 0) out.push(`load: ${load.join('; ')}`);
   return out.join('\n') + '\n';
 }

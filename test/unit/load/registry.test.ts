@@ -20,10 +20,12 @@ function context(clock: FakeClock, totalMs: number, workMs: number): LoadContext
       recordError: () => {},
       recordScheduleLag: () => {},
       recordDropped: () => {},
+      recordCancelled: () => {},
     },
     clock,
     signal: new AbortController().signal,
     totalMs,
+    gracefulStopMs: 1000,
   };
   return ctx;
 }

@@ -120,7 +120,11 @@ describe('evaluateTarget', () => {
 
 describe('evaluateTargets', () => {
   it('judges the runbook defaults on the fixture: cache hit fails, loop frequency is n/a', () => {
-    const e = evaluateTargets(measured(), specs({ 'latency.spatial.knn': 'p99 < 20ms' }));
+    // The fixture's targets predate the built-in load.dropRatio (n/a for its closed loop anyway).
+    const e = evaluateTargets(
+      measured(),
+      specs({ 'latency.spatial.knn': 'p99 < 20ms', 'load.dropRatio': null }),
+    );
     expect(e.targets.map((t) => [t.metric, t.verdict])).toEqual([
       ['latency.spatial', 'pass'],
       ['seekRatio', 'pass'],
@@ -140,7 +144,8 @@ describe('evaluateTargets', () => {
     const m = measured();
     m.probes.cacheHitRatio = { na: 'not measurable' };
     const e = evaluateTargets(m, specs({}));
-    expect(e).toMatchObject({ verdict: 'pass', failed: 0, na: 2, passed: 5 });
+    // n/a: cache hit, loop frequency, and the drop ratio (a closed loop never drops).
+    expect(e).toMatchObject({ verdict: 'pass', failed: 0, na: 3, passed: 5 });
   });
 
   it('tallies an empty target list as a pass with no passes', () => {

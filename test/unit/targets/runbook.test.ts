@@ -18,8 +18,10 @@ describe('runbook targets', () => {
       ['ooda.phaseDuration', 'avg < 5s'],
       ['ooda.successRate', 'ratio > 0.95'],
       ['ooda.loopInterval', 'avg <= 3600s'],
+      ['load.dropRatio', 'ratio < 1%'],
     ]);
-    expect(specs.every((s) => s.source.startsWith('Operations runbook › '))).toBe(true);
+    expect(specs.slice(0, -1).every((s) => s.source.startsWith('Operations runbook › '))).toBe(true);
+    expect(specs.at(-1)!.source).toMatch(/^atombench: /);
   });
 
   // The quotes must be the runbook's own words, under the section they name. A missing fixture fails.
@@ -83,6 +85,7 @@ describe('resolveTargets', () => {
       'ooda.phaseDuration',
       'ooda.successRate',
       'ooda.loopInterval',
+      'load.dropRatio',
       'errors.rate',
       'latency.spatial.knn',
     ]);
@@ -117,7 +120,7 @@ describe('resolveTargets', () => {
     expect(problems[2]!.message).toMatch(/use: max, avg/);
     expect(problems[3]!.message).toMatch(/unknown metric "latency.bogus"; valid: .*latency\.spatial\.pool/);
     expect(problems[4]!.message).toMatch(
-      /"cachehitratio" is not one; runbook targets: latency\.spatial, seekRatio, cacheHitRatio/,
+      /"cachehitratio" is not one; default targets: latency\.spatial, seekRatio, cacheHitRatio/,
     );
   });
 });
