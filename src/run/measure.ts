@@ -200,7 +200,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   }
   const last = recorder.tick();
   if (probeBusy || !probeOk) last.probeMissing = true;
-  await ooda?.stop(finalWaitMs);
+  // A consumer stuck connecting to a dead server must not hold the run: the engine's close() ends it.
+  if (ooda) await Promise.race([ooda.stop(finalWaitMs), clock.sleep(2 * finalWaitMs)]);
   o.progress.done();
   return {
     outages: outage.outages(),

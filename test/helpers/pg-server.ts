@@ -272,3 +272,11 @@ export async function startPgServer(opts: PgServerOptions = {}): Promise<PgServe
     },
   };
 }
+
+/** Fault injection for the fault suite: restart or stop the server the way an operator (or a crash) would. */
+export function pgCtl(server: PgServer, args: string[]): { status: number | null; out: string } {
+  const bin = pgBinDir();
+  if (!bin) throw new Error('PostgreSQL server binaries not found');
+  const r = runServerTool(bin, 'pg_ctl', ['-D', server.dataDir, ...args]);
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}

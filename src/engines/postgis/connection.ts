@@ -29,8 +29,30 @@ export function displayUrl(url: string): string {
   return scrubSecrets(redactUrl(url), url);
 }
 
+/**
+ * How long a connection attempt may take (TCP, TLS, authentication) before it fails with class
+ * `connect-timeout`: without it a server that accepts no connection hangs the run
+ * (ATOMBENCH_CONNECT_TIMEOUT_MS overrides it).
+ */
+export function connectTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.ATOMBENCH_CONNECT_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 10_000;
+}
+
 export function clientConfig(url: string): pg.ClientConfig & { connectionString: string } {
-  return { connectionString: url, application_name: APPLICATION_NAME };
+  return {
+    connectionString: url,
+    application_name: APPLICATION_NAME,
+    connectionTimeoutMillis: connectTimeoutMs(),
+    keepAlive: true,
+  };
+}
+
+/** Clients whose connection is gone ('error' or 'end' seen): the engine opens a fresh one instead. */
+const deadClients = new WeakSet<pg.Client>();
+
+export function isDead(c: pg.Client | undefined): boolean {
+  return !c || deadClients.has(c);
 }
 
 /**
@@ -45,8 +67,25 @@ export function scrubbedError(e: unknown, url: string, context?: string): Error 
   if (e instanceof RuntimeFailure) return new RuntimeFailure(message);
   const out = new Error(context ? `${context}: ${message}` : message) as Error & { code?: string };
   if (typeof src?.code === 'string') out.code = src.code;
+  else {
+    // pg says these in words only; the load counts them as connection faults (load/outage.ts).
+    const lost = faultClassOf(message);
+    if (lost) out.code = lost;
+  }
   out.name = src?.name && src.name !== 'Error' ? src.name : 'PostgresError';
   return out;
+}
+
+/** The connection-fault class of a pg message without a code, or undefined. */
+export function faultClassOf(message: string): string | undefined {
+  if (/timeout expired|connect timeout/i.test(message)) return 'connect-timeout';
+  if (
+    /Connection terminated|connection error|not queryable|Client was closed|connection to the server was closed/i.test(
+      message,
+    )
+  )
+    return 'connection-lost';
+  return undefined;
 }
 
 /** Run `fn`, rethrowing any error scrubbed of the URL's secrets. */
@@ -62,7 +101,13 @@ export async function scrubbing<T>(url: string, fn: () => Promise<T>, context?: 
 export async function openClient(url: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(url));
   // A dropped connection emits 'error' on the client; without a listener Node would crash.
-  client.on('error', () => {});
-  await scrubbing(url, () => client.connect());
+  client.on('error', () => deadClients.add(client));
+  client.on('end', () => deadClients.add(client));
+  try {
+    await scrubbing(url, () => client.connect());
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
+  }
   return client;
 }

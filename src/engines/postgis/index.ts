@@ -24,7 +24,7 @@ import type {
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
-import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
+import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
 import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
@@ -136,6 +136,26 @@ export class PostgisEngine implements Engine {
     return scrubbing(this.opts.url, () => fn(this.conn));
   }
 
+  /**
+   * Run an idempotent step on the admin connection, on a fresh one when the server dropped it (a
+   * restart, pg_terminate_backend) — once more if it drops during the step. The cleanup after a
+   * fault must not fail on the connection the fault killed.
+   */
+  private async qFresh<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.admin && isDead(this.admin)) {
+        await this.admin.end().catch(() => undefined);
+        this.admin = undefined;
+      }
+      this.admin ??= await openClient(this.opts.url);
+      try {
+        return await this.q(fn);
+      } catch (e) {
+        if (attempt > 0 || !isDead(this.admin)) throw e;
+      }
+    }
+  }
+
   async connect(): Promise<void> {
     this.admin = await openClient(this.opts.url);
     const r = await this.q((c) =>
@@ -168,7 +188,7 @@ export class PostgisEngine implements Engine {
   }
 
   async fingerprint(): Promise<EngineFingerprint> {
-    return this.q(async (c) => {
+    return this.qFresh(async (c) => {
       const v = await c.query(`SELECT current_setting('server_version') AS pg,
         (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis`);
       const s = await c.query('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [SETTINGS]);
@@ -226,7 +246,11 @@ export class PostgisEngine implements Engine {
   }
 
   resetIngested(datasetRows: number): Promise<number> {
-    return this.q((c) => resetIngested(c, this.names, datasetRows));
+    return this.qFresh((c) => resetIngested(c, this.names, datasetRows));
+  }
+
+  async cancelRunning(): Promise<void> {
+    await this.pool?.cancelAll();
   }
 
   async openPool(size: number): Promise<void> {
@@ -255,8 +279,16 @@ export class PostgisEngine implements Engine {
     return this.queueDriver;
   }
 
-  /** The probe connection: separate from the load's pool and the admin connection. */
+  /**
+   * The probe connection: separate from the load's pool and the admin connection. When the server
+   * dropped it, a fresh one is opened (with the connect timeout) and keeps the load's baseline.
+   */
   private async probes(): Promise<PostgisProbes> {
+    const before = this.probeState;
+    if (before && isDead(this.probeClient)) {
+      await this.probeClient?.end().catch(() => undefined);
+      this.probeClient = this.probeState = undefined;
+    }
     if (!this.probeState) {
       this.probeClient = await openClient(this.opts.url);
       const ids = postgisIds(this.names);
@@ -268,6 +300,7 @@ export class PostgisEngine implements Engine {
         this.statStatements,
         this.flushSupported,
       );
+      if (before) this.probeState.adoptBaseline(before);
     }
     return this.probeState;
   }

@@ -72,6 +72,11 @@ export class PostgisProbes {
     return out;
   }
 
+  /** A reconnected probe connection keeps the baseline of the one it replaces. */
+  adoptBaseline(previous: PostgisProbes): void {
+    this.baseline = previous.baseline;
+  }
+
   /** Start of the load: later samples report statement stats and index usage since now. */
   async markBaseline(): Promise<void> {
     this.baseline = await this.counters();

@@ -4,6 +4,9 @@ import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../types.ts';
 import { clientConfig, openClient, scrubbedError, scrubbing } from './connection.ts';
 import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from './dialect.ts';
 
+/** Pool clients that already carry an 'error' listener of their own. */
+const guarded = new WeakSet<pg.PoolClient>();
+
 /** Connections for OODA traffic: one per phase consumer holding a message, plus trigger and depth. */
 const QUEUE_POOL_SIZE = 8;
 /** Even without a notification, an empty queue is looked at again this often (a missed wake-up costs this). */
@@ -64,6 +67,12 @@ export class PostgisQueueDriver implements QueueDriver {
 
   private async tryReceive(phase: Phase): Promise<QueueMessage | undefined> {
     const client = await this.pool.connect();
+    // pg-pool listens for 'error' only on idle clients: one held by a consumer whose server goes away
+    // would emit an unhandled 'error' and crash the process. Its query rejects; that is enough.
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
     try {
       await client.query('BEGIN');
       const r = await client.query<Row>(this.sql.receive[phase]);

@@ -9,9 +9,11 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
+import { connectTimeoutMs } from '../connection.ts';
 import {
   Backend,
   bindExecuteSync,
+  cancelRequest,
   commandRows,
   cStrings,
   dataRowText,
@@ -111,6 +113,13 @@ export class WireConnection {
   private sock!: net.Socket;
   /** Set once the connection can no longer be used (closed, or the protocol went wrong). */
   broken: Error | undefined;
+  /** BackendKeyData: what a CancelRequest for this session names. */
+  private key: { pid: number; secret: number } | undefined;
+
+  /** A query is running on this connection. */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
 
   private constructor(private readonly s: WireSettings) {
     this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end));
@@ -124,7 +133,18 @@ export class WireConnection {
 
   private connect(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.startup = { resolve, reject };
+      // A server that accepts no connection (stopped, a full backlog) must not hang us.
+      const timer = setTimeout(
+        () => this.fail(codeError('connect timeout: the server did not answer', 'connect-timeout')),
+        connectTimeoutMs(),
+      );
+      const done =
+        <A extends unknown[]>(f: (...a: A) => void) =>
+        (...a: A) => {
+          clearTimeout(timer);
+          f(...a);
+        };
+      this.startup = { resolve: done(resolve), reject: done(reject) };
       const where = this.s.isDomainSocket
         ? { path: `${this.s.host}/.s.PGSQL.${this.s.port}` }
         : { host: this.s.host, port: this.s.port };
@@ -159,7 +179,7 @@ export class WireConnection {
   private watch(sock: net.Socket): void {
     sock.setNoDelay(true);
     sock.on('error', (e) => this.fail(e));
-    sock.on('close', () => this.fail(new Error('connection to the server was closed')));
+    sock.on('close', () => this.fail(codeError('connection to the server was closed', 'connection-lost')));
   }
 
   private sendStartup(): void {
@@ -238,6 +258,9 @@ export class WireConnection {
       case Backend.ParseComplete:
         if (p) p.parsing = undefined;
         return;
+      case Backend.BackendKeyData:
+        this.key = { pid: b.readInt32BE(start), secret: b.readInt32BE(start + 4) };
+        return;
       case Backend.Authentication:
         return void this.authenticate(b, start, end).catch((e: Error) => this.fail(e));
       default:
@@ -280,6 +303,30 @@ export class WireConnection {
     return v;
   }
 
+  /**
+   * Ask the server to cancel the query running on this session (a CancelRequest on a new socket, as
+   * libpq's PQcancel does); the query then fails with 57014. Resolves when the request was sent.
+   */
+  cancel(): Promise<void> {
+    const key = this.key;
+    if (!key || !this.pending || this.broken) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const where = this.s.isDomainSocket
+        ? { path: `${this.s.host}/.s.PGSQL.${this.s.port}` }
+        : { host: this.s.host, port: this.s.port };
+      const sock = net.connect(where);
+      const end = () => {
+        clearTimeout(t);
+        sock.destroy();
+        resolve();
+      };
+      const t = setTimeout(end, 2000);
+      sock.once('connect', () => sock.end(cancelRequest(key.pid, key.secret)));
+      sock.once('close', end);
+      sock.once('error', end);
+    });
+  }
+
   /** Say goodbye (Terminate) and close. */
   async close(): Promise<void> {
     if (this.broken) return;
@@ -293,4 +340,8 @@ export class WireConnection {
       }, 1000).unref();
     });
   }
+}
+
+function codeError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
 }

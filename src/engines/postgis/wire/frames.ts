@@ -13,6 +13,17 @@ export const enum Backend {
   ParseComplete = 0x31, // 1
   CommandComplete = 0x43, // C
   DataRow = 0x44, // D
+  BackendKeyData = 0x4b, // K
+}
+
+/** CancelRequest (protocol 3.0): length 16, code 80877102, the backend's process id and secret key. */
+export function cancelRequest(pid: number, secret: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeInt32BE(16, 0);
+  b.writeInt32BE(80877102, 4);
+  b.writeInt32BE(pid, 8);
+  b.writeInt32BE(secret, 12);
+  return b;
 }
 
 /** A query parameter as it goes into Bind: text (format 0), a Buffer as binary (format 1), or NULL. */

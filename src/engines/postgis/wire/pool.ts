@@ -1,14 +1,22 @@
 import { WireConnection, type WireSettings } from './connection.ts';
 
+/** Reconnect backoff after a failed attempt: doubles from the first to the cap (a dead server costs little). */
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_CAP_MS = 2000;
+
 /**
  * A fixed set of lean connections, all opened up front (their start-up must not land in the
  * measurement). A caller waits for a free one, first come first served; a connection that broke is
- * replaced when it is next handed out.
+ * replaced when it is next handed out, with a capped backoff between failed attempts (the pool's
+ * slots share it), so an outage costs a few attempts per second, not a tight loop of them.
  */
 export class WirePool {
   private readonly idle: WireConnection[] = [];
-  private readonly waiting: ((c: WireConnection) => void)[] = [];
+  private readonly lent = new Set<WireConnection>();
+  private readonly waiting: { take: (c: WireConnection) => void; fail: (e: Error) => void }[] = [];
   private closed = false;
+  private failures = 0;
+  private retryAtMs = 0;
 
   private constructor(private readonly settings: WireSettings) {}
 
@@ -29,20 +37,36 @@ export class WirePool {
   /** Run `fn` on one connection of the pool, given back afterwards. */
   async with<T>(fn: (c: WireConnection) => Promise<T>): Promise<T> {
     const c = await this.acquire();
+    this.lent.add(c);
     try {
       return await fn(c);
     } finally {
+      this.lent.delete(c);
       this.release(c);
     }
   }
 
+  /** Cancel on the server every query the pool's connections run now (CancelRequest per session). */
+  async cancelAll(): Promise<void> {
+    await Promise.all([...this.lent].filter((c) => c.busy).map((c) => c.cancel()));
+  }
+
   private async acquire(): Promise<WireConnection> {
     if (this.closed) throw new Error('wire pool: closed');
-    const c = this.idle.pop() ?? (await new Promise<WireConnection>((r) => this.waiting.push(r)));
+    const c =
+      this.idle.pop() ??
+      (await new Promise<WireConnection>((take, fail) => this.waiting.push({ take, fail })));
     if (!c.broken) return c;
+    const wait = this.retryAtMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
-      return await WireConnection.open(this.settings);
+      if (this.closed) throw new Error('wire pool: closed');
+      const fresh = await WireConnection.open(this.settings);
+      this.failures = 0;
+      return fresh;
     } catch (e) {
+      this.failures++;
+      this.retryAtMs = Date.now() + Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** (this.failures - 1));
       this.release(c); // keep the slot: the next caller tries to reconnect again
       throw e;
     }
@@ -51,12 +75,13 @@ export class WirePool {
   private release(c: WireConnection): void {
     if (this.closed) return void c.close();
     const next = this.waiting.shift();
-    if (next) next(c);
+    if (next) next.take(c);
     else this.idle.push(c);
   }
 
   async end(): Promise<void> {
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.fail(new Error('wire pool: closed'));
     await Promise.all(this.idle.splice(0).map((c) => c.close()));
   }
 }

@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCli } from '../../helpers/cli-process.ts';
+
+/**
+ * A real SIGINT / SIGTERM to the CLI in each phase of `run` and `seed` (issue 12): the process ends
+ * within about 2 s with one line, exits 130 / 143, never "unexpected failure", and writes the reports
+ * when something was measured; an interrupted run is never PASS and junit.xml marks it.
+ */
+
+const cwd = mkdtempSync(join(tmpdir(), 'atombench-sigint-'));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+const scenario = (atoms: number, warmupSec: number, durationSec: number) => `
+name: sigint
+dataset: { atoms: ${atoms}, seed: 5, batchSize: 1000 }
+workload:
+  mix:
+    - { op: spatial.knn, weight: 3, k: 10 }
+    - { op: ingest, weight: 1, batchSize: 5 }
+load: { model: open, ratePerSec: 100, maxInFlight: 16, connections: 2, gracefulStopSec: 5 }
+warmupSec: ${warmupSec}
+durationSec: ${durationSec}
+ooda: { triggerEverySec: 0.2, phaseWorkMs: 1 }
+probes: { intervalMs: 250 }
+`;
+
+interface Case {
+  phase: string;
+  command: 'run' | 'seed';
+  yaml: string;
+  /** Output that says the phase has begun; the signal follows `afterMs` later. */
+  when: RegExp;
+  afterMs: number;
+  signal: NodeJS.Signals;
+  /** What result.json must say, or undefined when nothing was measured (no report). */
+  result?: { verdict: string; measuredOps: 'none' | 'some' };
+}
+
+const CASES: Case[] = [
+  {
+    phase: 'seed (run)',
+    command: 'run',
+    yaml: scenario(400_000, 1, 2),
+    when: /seeding 400000 atoms/,
+    afterMs: 800,
+    signal: 'SIGINT',
+  },
+  {
+    phase: 'seed (seed command)',
+    command: 'seed',
+    yaml: scenario(400_001, 1, 2),
+    when: /seeding 400001 atoms/,
+    afterMs: 800,
+    signal: 'SIGINT',
+  },
+  {
+    phase: 'warm-up',
+    command: 'run',
+    yaml: scenario(2000, 6, 2),
+    when: /running sigint/,
+    afterMs: 1000,
+    signal: 'SIGINT',
+    result: { verdict: 'no data', measuredOps: 'none' },
+  },
+  {
+    phase: 'measured window',
+    command: 'run',
+    yaml: scenario(2000, 0.3, 20),
+    when: /measure \|/,
+    afterMs: 1200,
+    signal: 'SIGINT',
+    result: { verdict: 'interrupted', measuredOps: 'some' },
+  },
+  {
+    phase: 'measured window, SIGTERM',
+    command: 'run',
+    yaml: scenario(2000, 0.3, 20),
+    when: /measure \|/,
+    afterMs: 1200,
+    signal: 'SIGTERM',
+    result: { verdict: 'interrupted', measuredOps: 'some' },
+  },
+];
+
+describe('interrupting the CLI', () => {
+  it.each(CASES)('$signal in $phase', async (c) => {
+    const dir = `out-${c.phase.replace(/\W+/g, '-')}`;
+    const file = `${dir}.yaml`;
+    writeFileSync(join(cwd, file), c.yaml);
+    const cli = startCli([c.command, file, '--engine', 'sqlite', '--out', dir], {
+      cwd,
+      hardTimeoutMs: 90_000,
+    });
+    await cli.waitFor(c.when);
+    await new Promise((r) => setTimeout(r, c.afterMs));
+    const sentAt = performance.now();
+    cli.kill(c.signal);
+    const r = await cli.done;
+    const out = r.out + r.err;
+    expect(r.code, out).toBe(c.signal === 'SIGINT' ? 130 : 143);
+    expect(r.exitedAtMs - sentAt, 'ends within ~2 s of the signal').toBeLessThan(3000);
+    expect(out).not.toMatch(/unexpected failure|This operation was aborted|\n\s+at /);
+    const resultFile = join(cwd, dir, 'latest', 'result.json');
+    if (!c.result) {
+      expect(out).toMatch(new RegExp(`interrupted by ${c.signal}`));
+      expect(existsSync(resultFile)).toBe(false);
+      return;
+    }
+    const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+    expect(result.interrupted).toBe(true);
+    expect(result.verdict).toBe(c.result.verdict);
+    if (c.result.measuredOps === 'none') expect(result.total.count).toBe(0);
+    else expect(result.total.count).toBeGreaterThan(0);
+    // The headline says what was measured, not the plan.
+    expect(result.load.measuredSec).toBeLessThan(result.load.durationSec);
+    expect(out).toMatch(/ of 20 s measured| of 2 s measured/);
+    const junit = readFileSync(join(cwd, dir, 'latest', 'junit.xml'), 'utf8');
+    expect(junit).toContain('<property name="interrupted" value="true"/>');
+    expect(junit).toMatch(/<failure message="interrupted: [^"]+" type="interrupted"\/>/);
+    expect(readFileSync(join(cwd, dir, 'latest', 'summary.md'), 'utf8')).toMatch(/\*\*Interrupted:\*\*/);
+  });
+});
