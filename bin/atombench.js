@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = code;
+// The reports are written; a socket to a dead or stuck server must not keep the process alive.
+setTimeout(() => process.exit(code), 1000).unref();

@@ -219,6 +219,18 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     });
     return result;
   } finally {
-    await engine.close().catch(() => {});
+    await closeBounded(engine);
   }
+}
+
+/** How long closing the engine may take: a session stuck on a dead or locked server must not keep the reports. */
+const CLOSE_WAIT_MS = 3000;
+
+async function closeBounded(engine: Engine): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    engine.close().catch(() => {}),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
 }

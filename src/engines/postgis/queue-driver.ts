@@ -7,6 +7,9 @@ import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from './dialect.ts';
 /** Pool clients that already carry an 'error' listener of their own. */
 const guarded = new WeakSet<pg.PoolClient>();
 
+/** How long a queue statement waits for a row lock before it fails (55P03 lock_not_available). */
+const QUEUE_LOCK_TIMEOUT_MS = 5000;
+
 /** Connections for OODA traffic: one per phase consumer holding a message, plus trigger and depth. */
 const QUEUE_POOL_SIZE = 8;
 /** Even without a notification, an empty queue is looked at again this often (a missed wake-up costs this). */
@@ -53,7 +56,14 @@ export class PostgisQueueDriver implements QueueDriver {
   static async open(url: string, ids: PostgisIds): Promise<PostgisQueueDriver> {
     const listener = await openClient(url);
     await scrubbing(url, () => listener.query(`LISTEN ${NOTIFY_CHANNEL}`));
-    const pool = new pg.Pool({ ...clientConfig(url), max: QUEUE_POOL_SIZE, idleTimeoutMillis: 0 });
+    // lock_timeout: a phase consumer must never wait for ever on a message row another session holds
+    // (after a fault a stale session can hold one until the server notices it is gone).
+    const pool = new pg.Pool({
+      ...clientConfig(url),
+      max: QUEUE_POOL_SIZE,
+      idleTimeoutMillis: 0,
+      lock_timeout: QUEUE_LOCK_TIMEOUT_MS,
+    });
     pool.on('error', () => {});
     return new PostgisQueueDriver(url, pool, listener, ids);
   }
