@@ -248,6 +248,10 @@ export class SqliteEngine implements Engine {
     await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
   }
 
+  async cancelRunning(): Promise<void> {
+    await this.pool?.cancelBusy();
+  }
+
   run(req: EngineRequest): Promise<OperationResult> {
     if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
     return this.pool.call<OperationResult>({ kind: 'run', req });

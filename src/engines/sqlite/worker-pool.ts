@@ -16,6 +16,8 @@ class PooledWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   busy = 0;
+  /** Set when the pool terminates this worker on purpose (cancel): its calls fail as `cancelled`. */
+  cancelling = false;
   /** Resolves once the worker has opened its connection and prepared its statements. */
   readonly ready: Promise<void>;
 
@@ -34,11 +36,14 @@ class PooledWorker {
       else p.reject(new OperationError(res.errorClass, res.message));
     });
     const fail = (e: Error) => {
-      this.dead ??= e;
-      failReady(e);
-      for (const p of this.pending.values()) p.reject(e);
+      const err = this.cancelling
+        ? new OperationError('cancelled', 'cancelled: the graceful stop ran out and the worker was stopped')
+        : Object.assign(e, { code: 'worker-exit' });
+      this.dead ??= err;
+      failReady(err);
+      for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
-      onCrash(e);
+      if (!this.cancelling) onCrash(err);
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`sqlite worker exited (code ${code})`)));
@@ -66,7 +71,10 @@ export class SqliteWorkerPool {
   private readonly workers: PooledWorker[] = [];
   private crash: Error | undefined;
 
-  constructor(size: number, data: Record<string, unknown>) {
+  constructor(
+    size: number,
+    private readonly data: Record<string, unknown>,
+  ) {
     for (let i = 0; i < size; i++) this.workers.push(new PooledWorker(data, (e) => (this.crash ??= e)));
   }
 
@@ -103,6 +111,23 @@ export class SqliteWorkerPool {
     let best = this.workers[0]!;
     for (const w of this.workers) if (w.busy < best.busy) best = w;
     return best;
+  }
+
+  /**
+   * Cancel what the workers run now: better-sqlite3 runs a statement synchronously on its thread, so
+   * the only interrupt is to terminate a busy worker; a fresh one takes its slot (the pool stays usable).
+   */
+  async cancelBusy(): Promise<void> {
+    await Promise.all(
+      this.workers.map(async (w, i) => {
+        if (w.busy === 0) return;
+        w.cancelling = true;
+        await w.worker.terminate();
+        const fresh = new PooledWorker(this.data, (e) => (this.crash ??= e));
+        this.workers[i] = fresh;
+        await fresh.ready.catch(() => undefined);
+      }),
+    );
   }
 
   async close(): Promise<void> {
