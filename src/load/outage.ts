@@ -24,6 +24,8 @@ const CONNECTION_CLASSES = new Set([
   'ECONNCLOSED',
   'ETIMEOUT',
   'ENOCONN',
+  // ... as src/engines/mssql/error-class.ts names them.
+  'connection',
   // the SQLite worker died.
   'worker-exit',
 ]);

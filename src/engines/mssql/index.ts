@@ -263,6 +263,10 @@ export class MssqlEngine implements Engine {
     return this.ops.run(this.pools.work, req);
   }
 
+  async cancelRunning(): Promise<void> {
+    this.pools.cancelWork();
+  }
+
   /** Each step takes a connection from the work pool, as the walk's statements always did here. */
   withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
     return loop((step) => this.ops.walkStep(this.pools.work, step));

@@ -7,6 +7,7 @@
 import sql from 'mssql';
 import { RuntimeFailure } from '../../errors.ts';
 import { withDatabase, type MssqlTarget } from './connection-url.ts';
+import { cancelRunningOn, trackRequests } from './sql/statement.ts';
 
 /** Request timeout of the work and probe pools unless the URL sets requestTimeoutMs. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -57,9 +58,15 @@ export class MssqlPools {
     const old = this.workPool;
     this.workSize = Math.max(1, size);
     const pool = await this.open(this.workSize, this.timeout);
+    trackRequests(pool);
     this.workPool = pool;
     await old?.close().catch(() => undefined);
     await Promise.all(Array.from({ length: this.workSize }, () => pool.request().query('SELECT 1 AS warm;')));
+  }
+
+  /** Cancel what the load's requests run now (the graceful stop ran out). */
+  cancelWork(): void {
+    cancelRunningOn(this.workPool);
   }
 
   private need(pool: sql.ConnectionPool | undefined): sql.ConnectionPool {

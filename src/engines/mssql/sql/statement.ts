@@ -63,12 +63,38 @@ export function request(source: RequestSource, params: SqlParam[] = []): sql.Req
   return r;
 }
 
+/** Requests running on pools whose requests can be cancelled (the load's work pool). */
+const running = new WeakMap<RequestSource, Set<sql.Request>>();
+
+/** Track the requests started on `pool`, so cancelRunningOn can cancel them (the graceful stop). */
+export function trackRequests(pool: sql.ConnectionPool): void {
+  running.set(pool, new Set());
+}
+
+/**
+ * Cancel every request running on `pool`: node-mssql's Request.cancel() calls tedious's
+ * Connection.cancel(), which sends a TDS attention; the server stops the batch and the request
+ * rejects with code ECANCEL (class `cancelled`, error-class.ts). The connection stays usable.
+ * (node-mssql lib/tedious/request.js `_cancel`; tedious lib/connection.js `cancel`.)
+ */
+export function cancelRunningOn(pool: sql.ConnectionPool | undefined): void {
+  for (const r of (pool && running.get(pool)) ?? []) r.cancel();
+}
+
+function tracked<T>(source: RequestSource, r: sql.Request, p: Promise<T>): Promise<T> {
+  const set = running.get(source);
+  if (!set) return p;
+  set.add(r);
+  return p.finally(() => set.delete(r));
+}
+
 /** Run a parameterized statement (sp_executesql). */
 export function exec<T = Record<string, unknown>>(
   source: RequestSource,
   stmt: SqlStatement,
 ): Promise<sql.IResult<T>> {
-  return request(source, stmt.params).query<T>(stmt.text);
+  const r = request(source, stmt.params);
+  return tracked(source, r, r.query<T>(stmt.text));
 }
 
 /**
@@ -76,7 +102,8 @@ export function exec<T = Record<string, unknown>>(
  * statement and for session SET options (SET STATISTICS XML ON).
  */
 export function batch(source: RequestSource, text: string): Promise<sql.IResult<Record<string, unknown>>> {
-  return request(source).batch(text);
+  const r = request(source);
+  return tracked(source, r, r.batch(text));
 }
 
 /** All rows of the first recordset. */
