@@ -144,13 +144,14 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
 
   // Probes run off the tick path: a round starts at a tick when the previous one has finished, and
-  // its samples land in the interval where it ends. A tick whose round is still running (or failed)
-  // marks its interval's probe sample missing, so an outage never repeats a stale depth.
+  // its samples land in the interval where it ends. A round that failed, or has hung for several
+  // intervals, marks the interval's probe sample missing, so an outage never repeats a stale depth.
   let probeBusy = false;
   let probeRound: Promise<void> = Promise.resolve();
   const startProbe = (measuring: boolean): boolean => {
     if (probeBusy) return false;
     probeBusy = true;
+    probeStartedMs = clock.nowMs();
     probeRound = poller.poll(measuring).then(
       (ok) => {
         if (ok) recordDepth(recorder, poller);
@@ -174,19 +175,23 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let finished = false;
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
+  let probeStartedMs = clock.nowMs();
+  // A slow round (plans, primary filter on a loaded server) is not an outage; one that hangs is.
+  const hungAfterMs = Math.max(3 * sc.probes.intervalMs, 3000);
   let startedThisInterval = startProbe(false);
   for (const at of ticks) {
     const wait = at - (clock.nowMs() - t0);
     if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
     outage.check();
-    const missing = !startedThisInterval || !probeOk;
+    const hung = !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
+    const missing = hung || !probeOk;
     const point = recorder.tick();
     if (missing) point.probeMissing = true;
     errorsTotal += point.errors;
     const nowSec = (clock.nowMs() - t0) / 1000;
     o.progress.status(point, { elapsedSec: nowSec, totalSec: totalMs / 1000, errorsTotal });
-    if (!startedThisInterval) poller.markMissing(at > warmupMs);
+    if (hung) poller.markMissing(at > warmupMs);
     startedThisInterval = startProbe(at >= warmupMs);
   }
   // Between the window's end and the load's end the load drains (it says so through onDrain).
