@@ -197,7 +197,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   // Between the window's end and the load's end the load drains (it says so through onDrain).
   const outcome = await load;
   // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
-  const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 4 : FINAL_WAIT_MS;
+  const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 8 : FINAL_WAIT_MS;
   await Promise.race([probeRound, clock.sleep(finalWaitMs)]);
   if (!probeBusy && !o.signal.aborted) {
     startProbe(true);
