@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
 import type { ShardSpec } from '../model/shard.ts';
+import type { ShardRun } from '../run/shard-start.ts';
 
 /**
  * `run --shard I/N` and its environment forms, in this order of precedence:
@@ -81,4 +82,77 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv): 
   if (!/^\s*\d+\s*$/.test(idx))
     throw new UserError(`JOB_COMPLETION_INDEX: expected an integer; got "${idx}"`);
   return shardOf('JOB_COMPLETION_INDEX/ATOMBENCH_SHARDS', Number(idx), Number(shards));
+}
+
+/** ISO 8601 with a date, a time and an explicit zone (Z or +hh:mm): a shard's start must not depend on its TZ. */
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const DEFAULT_BARRIER_TIMEOUT_SEC = 600;
+
+export function parseStartAt(what: string, text: string): Date {
+  const ms = Date.parse(text);
+  if (!ISO_RE.test(text.trim()) || !Number.isFinite(ms))
+    throw new UserError(
+      `${what}: expected an ISO 8601 time with its zone, e.g. 2026-12-02T15:00:00Z; got "${text}"`,
+    );
+  return new Date(ms);
+}
+
+/** The run id shards share when only --start-at names the run: the same on every shard, sortable. */
+export function runIdFromStart(at: Date): string {
+  return `shards-${at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+}
+
+/**
+ * The shard this process runs, how it starts, and the run id all shards share. Bad input is one
+ * UserError naming every problem (exit 2).
+ */
+export function resolveShardRun(
+  flags: ShardFlags,
+  env: NodeJS.ProcessEnv,
+  parseDurationSec: (flag: string, text: string) => number,
+): { shard?: ShardRun; runId?: string } {
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push((e as Error).message);
+      return undefined;
+    }
+  };
+  const before = problems.length;
+  const spec = attempt(() => resolveShard(flags.shard, env));
+  const badShard = problems.length > before;
+  const startWhat = env.ATOMBENCH_START_AT === flags.startAt ? 'ATOMBENCH_START_AT' : '--start-at';
+  const at = flags.startAt !== undefined ? attempt(() => parseStartAt(startWhat, flags.startAt!)) : undefined;
+  const timeoutSec =
+    flags.barrierTimeout !== undefined
+      ? attempt(() => parseDurationSec('--barrier-timeout', flags.barrierTimeout!))
+      : DEFAULT_BARRIER_TIMEOUT_SEC;
+  if (flags.barrierTimeout !== undefined && !flags.barrier)
+    problems.push('--barrier-timeout: only with --barrier');
+  if (flags.barrier && flags.startAt !== undefined)
+    problems.push('--start-at and --barrier: choose one way to start the shards together');
+  const runId = flags.runId ?? (at ? runIdFromStart(at) : undefined);
+  if (flags.runId !== undefined && !RUN_ID_RE.test(flags.runId))
+    problems.push(`--run-id: letters, digits, ".", "_" and "-" only (at most 100); got "${flags.runId}"`);
+  if (spec === undefined && !badShard) {
+    for (const [set, name] of [
+      [flags.startAt !== undefined, '--start-at'],
+      [flags.barrier, '--barrier'],
+      [flags.runId !== undefined, '--run-id'],
+    ] as const)
+      if (set) problems.push(`${name}: only for a shard (--shard I/N)`);
+  }
+  if (spec && runId === undefined)
+    problems.push('--shard: every shard of one run needs the same run id: give --run-id (or --start-at)');
+  if (problems.length) throw new UserError(problems.join('; '));
+  if (!spec) return {};
+  const start: ShardRun['start'] = at
+    ? { kind: 'at', at }
+    : flags.barrier
+      ? { kind: 'barrier', timeoutMs: timeoutSec! * 1000 }
+      : { kind: 'none' };
+  return { shard: { spec, start }, runId };
 }
