@@ -12,9 +12,13 @@ import { WorkloadMix } from './mix.ts';
  * issues exactly the requests an unsharded run issues at those positions: the shards' slices are
  * disjoint and together they are the unsharded stream, by construction.
  *
- * Ingest rows stay unique per process (the engine's run nonce names them), so `firstIngestIndex` is a
- * per-process counter, not a function of k: it only names rows, it does not change the request.
+ * Ingested rows: request k's first ingest index is k x INGEST_STRIDE, so it too is a function of k and
+ * no two requests of a run (in any shard) name the same rows. (The rows' content also depends on the
+ * engine's run nonce, which differs per process: ingested atoms never collide between shards.)
  */
+
+/** Ingest indices reserved per request: far above any batch size a scenario uses (2^20 rows). */
+export const INGEST_STRIDE = 2 ** 20;
 
 /** Query points one request may use (the walk uses two: its start and its goal). */
 export const POINTS_PER_REQUEST = 2;
@@ -34,7 +38,6 @@ export function createRequestStream(
   let slot = 0;
   let k = 0;
   let pointsUsed = 0;
-  let ingestNext = 0;
   const rand = () => drawUniform(state, slot++);
   const mix = new WorkloadMix(
     specs,
@@ -45,7 +48,8 @@ export function createRequestStream(
         return points.at(k * POINTS_PER_REQUEST + pointsUsed++);
       },
       draw: (d) => drawParam(d, rand),
-      nextIngestIndex: (n) => ((ingestNext += n), ingestNext - n),
+      // A batch beyond the stride would name the next request's rows; MERGE on ContentHash then skips them.
+      nextIngestIndex: () => k * INGEST_STRIDE,
     },
     rand,
   );

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createQuerySource } from '../../../src/dataset/queries.ts';
 import { globalRequestIndex } from '../../../src/load/shard.ts';
 import { scenarioSchema } from '../../../src/scenario/schema.ts';
-import { createRequestStream, POINTS_PER_REQUEST } from '../../../src/workload/request-stream.ts';
+import {
+  createRequestStream,
+  INGEST_STRIDE,
+  POINTS_PER_REQUEST,
+} from '../../../src/workload/request-stream.ts';
 
 const sc = scenarioSchema.parse({
   name: 'shards',
@@ -12,6 +16,7 @@ const sc = scenarioSchema.parse({
       { op: 'spatial.pool', weight: 3, radius: { min: 5, max: 15 }, pool: 50 },
       { op: 'spatial.knn', weight: 2, k: { values: [5, 10] } },
       { op: 'spatial.walk', weight: 1, radius: 2, steps: 4, pool: 8 },
+      { op: 'ingest', weight: 1, batchSize: 5 },
     ],
   },
 });
@@ -36,7 +41,7 @@ describe('the single-run request stream', () => {
     let walks = 0;
     for (let k = 0; k < 200; k++) {
       const r = requests.at(k);
-      expect(r.op === 'spatial.pool' || r.op === 'spatial.knn' || r.op === 'spatial.walk').toBe(true);
+      expect(['spatial.pool', 'spatial.knn', 'spatial.walk', 'ingest']).toContain(r.op);
       if ('q' in r) expect(r.q).toEqual(points.at(k * POINTS_PER_REQUEST));
       if (r.op === 'spatial.walk') {
         walks++;
@@ -48,8 +53,10 @@ describe('the single-run request stream', () => {
         expect(r.radius).toBeLessThan(15);
       }
       if (r.op === 'spatial.knn') expect([5, 10]).toContain(r.k);
+      if (r.op === 'ingest')
+        expect(r).toEqual({ op: 'ingest', batchSize: 5, firstIngestIndex: k * INGEST_STRIDE });
     }
-    expect(walks).toBeGreaterThan(10); // weight 1 of 6
+    expect(walks).toBeGreaterThan(10); // weight 1 of 7
   });
 
   it('gives 4 shards disjoint slices whose union is the unsharded stream, request for request', () => {
