@@ -243,3 +243,88 @@ describe.skipIf(!!skip)('4 shards on one PostGIS server, merged', () => {
     expect(missing.err).toContain('shard.index: missing 3/4');
   }, 60_000);
 });
+
+const CLOSED = `
+name: shards-barrier
+engine: postgis
+dataset: { atoms: 2000, seed: 5, batchSize: 1000 }
+workload:
+  mix:
+    - { op: spatial.knn, weight: 1, k: 5 }
+load: { model: closed, concurrency: 3 }
+warmupSec: 0.5
+durationSec: 3
+ooda: { enabled: false }
+probes: { intervalMs: 500 }
+`;
+
+describe.skipIf(!!skip)('shards started by a barrier on the database (closed loop)', () => {
+  let server: PgServer;
+  let cwd: string;
+
+  beforeAll(async () => {
+    server = await startPgServer({ settings: { fsync: 'off', synchronous_commit: 'off' } });
+    cwd = mkdtempSync(join(tmpdir(), 'atombench-barrier-'));
+    writeFileSync(join(cwd, 'closed.yaml'), CLOSED);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  const shard = (i: number, runId: string, ...extra: string[]) =>
+    cli(
+      cwd,
+      {},
+      'run',
+      'closed.yaml',
+      '--url',
+      server.url,
+      '--shard',
+      `${i}/2`,
+      '--barrier',
+      '--run-id',
+      runId,
+      '--out',
+      'out',
+      '--no-progress',
+      '--quiet',
+      ...extra,
+    );
+
+  it('meets at the barrier, starts both shards at one time, deals the 3 workers 2 + 1, and merges', async () => {
+    const runs = await Promise.all([shard(0, 'barrier-1'), shard(1, 'barrier-1')]);
+    for (const [i, r] of runs.entries()) expect(r.code, `shard ${i}: ${r.err}${r.out}`).toBe(0);
+    const parts = [0, 1].map((i) =>
+      readJson(join(cwd, 'out', 'barrier-1', `shard-${i}-of-2`, 'result.json')),
+    );
+    for (const p of parts) expect(p.shard!.start).toEqual({ kind: 'barrier', timeoutSec: 600 });
+    // Both converted the same server time to their (here: the same) clock.
+    expect(Math.abs(Date.parse(parts[0]!.startedAt) - Date.parse(parts[1]!.startedAt))).toBeLessThan(250);
+    const rows = server.psql(
+      "SELECT key || ':' || shard FROM atombench_shards WHERE run_id = 'barrier-1' ORDER BY key, shard",
+    );
+    expect(rows.trim().split(/\s+/)).toEqual(['dataset:0', 'start:0', 'start:1']);
+    const m = await cli(
+      cwd,
+      {},
+      'merge',
+      join(cwd, 'out', 'barrier-1'),
+      '--out',
+      join(cwd, 'merged'),
+      '--quiet',
+    );
+    expect([0, 1], m.err).toContain(m.code);
+    const merged = readJson(join(cwd, 'merged', 'result.json'));
+    expect(merged.load.concurrency).toBe(3);
+    expect(merged.total.count).toBe(parts[0]!.total.count + parts[1]!.total.count);
+    // 2 workers against 1: shard 0 did more of the work (same server, same queries)
+    expect(parts[0]!.total.count).toBeGreaterThan(parts[1]!.total.count);
+  }, 180_000);
+
+  it('gives up at the barrier timeout, naming the shard that never came (exit 3)', async () => {
+    const r = await shard(0, 'barrier-alone', '--barrier-timeout', '2s');
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('barrier of run barrier-alone: 1 of 2 shards arrived within 2 s (missing: 1)');
+  }, 120_000);
+});
