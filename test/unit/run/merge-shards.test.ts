@@ -119,6 +119,31 @@ describe('merging the shards of one run', () => {
   });
 });
 
+describe('a shard that was interrupted or whose client was the bottleneck', () => {
+  it('makes the merged run interrupted and flagged, naming the shard', () => {
+    const files = [0, 1].map((i) => shard(i, 2));
+    files[1]!.result.interrupted = true;
+    files[1]!.result.client = {
+      ...files[1]!.result.client,
+      bottleneck: true,
+      reasons: ['event-loop delay p99 80 ms > 20 ms'],
+    };
+    const m = mergeShards(files, targets());
+    expect(m.interrupted).toBe(true);
+    expect(m.merged!.label).toBe('merged from 2 shards (interrupted: shard 1)');
+    expect(m.client.bottleneck).toBe(true);
+    expect(m.client.reasons).toEqual(['shard 1: event-loop delay p99 80 ms > 20 ms']);
+    expect(m.merged!.perShard[1]).toMatchObject({ clientBottleneck: true });
+  });
+
+  it('takes --max-skew as the limit of the clocks’ spread', () => {
+    const files = [0, 1].map((i) => shard(i, 2));
+    files[1]!.result.shard!.clockOffsetMs = 40;
+    expect(shardProblems(files, 50)).toEqual([]);
+    expect(shardProblems(files, 30)[0]).toContain('disagree by 40 ms, more than --max-skew 30 ms');
+  });
+});
+
 describe('shards that do not belong together', () => {
   const base = () => [0, 1].map((i) => shard(i, 2));
   const edit = (f: (r: RunResult) => void): ShardFile[] => {
