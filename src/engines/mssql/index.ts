@@ -186,7 +186,7 @@ export class MssqlEngine implements Engine {
           },
           names: this.names,
           validation: this.scenario.ooda.validation,
-          enableBroker: (rollbackImmediate) => enableBroker(this.sessions(), rollbackImmediate),
+          enableBroker: (exclusive) => enableBroker(this.sessions(), exclusive),
         },
         plan,
         opts,
