@@ -281,6 +281,11 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     });
     expect(f).toBeDefined();
     expect(f!.candidates).toBeGreaterThanOrEqual(f!.output);
+    // @verboseoutput = 1 returns Base_Table_Rows and Total_Primary_Index_Rows (not core properties);
+    // their ratio is a float, at least 1 for points (a point on a cell edge counts in two cells).
+    const ratio = (await engine.probe()).gauges?.['spatialIndex.rowsPerBaseRow'];
+    expect(ratio).toBeGreaterThanOrEqual(1);
+    expect(ratio).toBeLessThan(4);
     expect(await engine.primaryFilter({ op: 'spatial.knn', q: { x: 0, y: 0, z: 0 }, k: 1 })).toBeUndefined();
   });
 
