@@ -262,6 +262,8 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
   });
 
   it('probes: cache hit ratio, statement stats, queue depth, broker gauges', async () => {
+    // A sampled plan runs in its own, marked batch (PLAN_SAMPLE_MARKER).
+    await engine.explain({ op: 'spatial.pool', q: { x: 0, y: 0, z: 0 }, radius: 10, pool: 10 });
     const sample = await engine.probe();
     expect(sample.cacheHitRatio).toBeGreaterThan(0);
     expect(sample.cacheHitRatio).toBeLessThanOrEqual(1);
@@ -270,6 +272,18 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     expect(sample.gauges?.openConversations).toBe(0);
     expect(sample.gauges?.transmissionQueue).toBe(0);
     expect(engine.capabilities.serverQueryStats.supported).toBe(true);
+    // Statement level (issue 17 item 3): only the SELECT rows, no plan-sampling batch, so at most the
+    // runbook's as-written count (which also counts the DECLARE rows and the sampled batches).
+    const stmtExecutions = sample.gauges?.['queryStats.statement.executions'];
+    expect(stmtExecutions).toBeGreaterThan(0);
+    expect(stmtExecutions).toBeLessThanOrEqual(sample.serverQueryStats!.executions);
+    expect(sample.gauges?.['queryStats.statement.avgDurationMs']).toBeGreaterThan(0);
+    const sampled = await server.scalar<number>(
+      'atombench_it',
+      `SELECT COUNT(*) FROM sys.dm_exec_query_stats qs CROSS APPLY sys.dm_exec_sql_text(qs.sql_handle) st
+       WHERE st.text LIKE N'%/* atombench:plan-sample */%' AND st.text NOT LIKE N'%dm_exec_query_stats%'`,
+    );
+    expect(sampled).toBeGreaterThan(0);
   });
 
   it('primary filter from sp_help_spatial_geometry_index_xml', async () => {

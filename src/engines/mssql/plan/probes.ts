@@ -14,6 +14,7 @@ import {
   disabledQueuesQuery,
   PERMISSIONS_SQL,
   queryStatsQuery,
+  statementStatsQuery,
   transmissionQueueQuery,
 } from '../sql/dialect-probes.ts';
 import { isServerStatePermissionError } from '../error-class.ts';
@@ -131,6 +132,10 @@ export class MssqlProbes {
           gauges['queryStats.totalElapsedUs'] = Number(r.TotalElapsedUs ?? 0);
           gauges['queryStats.totalLogicalReads'] = Number(r.TotalLogicalReads ?? 0);
         }
+        Object.assign(
+          gauges,
+          statementGauges(rows<StatementStatsRow>(await exec(this.pool, statementStatsQuery(this.names)))[0]),
+        );
       } catch (e) {
         this.demote('serverQueryStats', e);
       }
@@ -160,4 +165,26 @@ export class MssqlProbes {
     );
     return g;
   }
+}
+
+export interface StatementStatsRow {
+  AvgDurationMs: number | null;
+  AvgLogicalReads: number | null;
+  Executions: number | string | null;
+  Statements: number | null;
+}
+
+/**
+ * The statement-level figure as gauges beside the runbook's as-written serverQueryStats
+ * (dialect-probes.ts statementStatsQuery); nothing when no statement matched (n/a, never 0).
+ */
+export function statementGauges(r: StatementStatsRow | undefined): Record<string, number> {
+  if (!r || r.AvgDurationMs === null || Number(r.Executions ?? 0) === 0) return {};
+  const g: Record<string, number> = {
+    'queryStats.statement.avgDurationMs': Number(r.AvgDurationMs),
+    'queryStats.statement.executions': Number(r.Executions),
+    'queryStats.statement.rows': Number(r.Statements ?? 0),
+  };
+  if (r.AvgLogicalReads !== null) g['queryStats.statement.avgLogicalReads'] = Number(r.AvgLogicalReads);
+  return g;
 }

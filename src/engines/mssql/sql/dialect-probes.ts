@@ -29,8 +29,10 @@ WHERE a.object_name LIKE N'%Buffer Manager%'
   AND RTRIM(b.counter_name) = N'Buffer cache hit ratio base';`;
 
 /**
- * The runbook's "Spatial Query Performance" query with the mapped table name (a LIKE pattern as a
- * parameter, wildcards escaped). Its averages are the runbook's: the mean of per-statement averages.
+ * The runbook's "Spatial Query Performance" query as written, with the mapped table name (a LIKE pattern
+ * as a parameter, wildcards escaped). Its averages are the runbook's: the mean of per-statement averages
+ * over every statement row of every batch whose text matches (statementStatsQuery is the statement-level
+ * figure).
  * Totals are returned too, so the probe can take deltas over a run. Times are microseconds.
  */
 export function queryStatsQuery(names: ObjectNames): SqlStatement {
@@ -46,6 +48,45 @@ CROSS APPLY sys.dm_exec_sql_text(qs.sql_handle) st
 WHERE st.text LIKE N'%' + @table + N'%' ESCAPE N'\\'
     AND st.text LIKE N'%STIntersects%';`,
     params: [param('table', 'nvarchar', likeLiteral(names.embeddingsTable))],
+  };
+}
+
+/**
+ * Starts every batch the plan sampling (explain, SET STATISTICS XML ON) runs: its own batch text, so its
+ * own sql_handle and dm_exec_query_stats rows, which the statement-level figure leaves out. It is passed
+ * to the probe as a parameter, so the probe's own text never contains it.
+ */
+export const PLAN_SAMPLE_MARKER = '/* atombench:plan-sample */';
+
+/**
+ * Statement-level figure beside the runbook's: sys.dm_exec_sql_text(sql_handle) is the whole batch, so
+ * the runbook's LIKE matches every statement row of a matching batch (the DECLARE of the query point
+ * too). Here the LIKE applies to each row's own statement, cut out of the batch text as the
+ * sys.dm_exec_query_stats page shows (SD:docs/relational-databases/system-dynamic-management-views/sys-dm-exec-query-stats-transact-sql.md,
+ * example A): the offsets are bytes into the nvarchar text (hence / 2, + 1 for SUBSTRING's 1-based
+ * start), and statement_end_offset = -1 means the end of the batch (DATALENGTH of the text). Batches of
+ * atombench's plan sampling (PLAN_SAMPLE_MARKER) are left out so sampling cannot inflate it; averages
+ * are execution-weighted (total time / total executions).
+ */
+export function statementStatsQuery(names: ObjectNames): SqlStatement {
+  return {
+    text: `SELECT
+    SUM(CAST(qs.total_elapsed_time AS FLOAT)) / NULLIF(SUM(qs.execution_count), 0) / 1000 AS AvgDurationMs,
+    SUM(CAST(qs.total_logical_reads AS FLOAT)) / NULLIF(SUM(qs.execution_count), 0) AS AvgLogicalReads,
+    SUM(qs.execution_count) AS Executions,
+    COUNT(*) AS Statements
+FROM sys.dm_exec_query_stats AS qs
+CROSS APPLY sys.dm_exec_sql_text(qs.sql_handle) AS st
+CROSS APPLY (SELECT SUBSTRING(st.text, (qs.statement_start_offset / 2) + 1,
+    ((CASE qs.statement_end_offset WHEN -1 THEN DATALENGTH(st.text) ELSE qs.statement_end_offset END
+      - qs.statement_start_offset) / 2) + 1) AS statement_text) AS stmt
+WHERE stmt.statement_text LIKE N'%' + @table + N'%' ESCAPE N'\\'
+    AND stmt.statement_text LIKE N'%STIntersects%'
+    AND st.text NOT LIKE N'%' + @marker + N'%' ESCAPE N'\\';`,
+    params: [
+      param('table', 'nvarchar', likeLiteral(names.embeddingsTable)),
+      param('marker', 'nvarchar', likeLiteral(PLAN_SAMPLE_MARKER)),
+    ],
   };
 }
 
