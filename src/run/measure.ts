@@ -12,6 +12,7 @@ import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { WorkloadMix } from '../workload/mix.ts';
 import { executeOperation } from '../workload/registry.ts';
+import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -33,6 +34,8 @@ export interface Measurement {
   recorder: IntervalRecorder;
   poller: ProbePoller;
   ooda: OodaDriver | undefined;
+  /** Scenario `maintenance:` (undefined when none is configured). */
+  maintenance: MaintenanceRunner | undefined;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -93,11 +96,19 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ooda.start();
   }
 
+  let maintenance: MaintenanceRunner | undefined;
+  if (maintenanceKinds(sc.maintenance).length > 0) {
+    maintenance = new MaintenanceRunner(engine, sc.maintenance, clock, t0, (e) =>
+      e instanceof Error ? e.message : String(e),
+    );
+    await maintenance.start(totalMs);
+  }
+
   const ctx: LoadContext = {
     next: () => mix.next(),
     execute,
     classify: errorClassOf,
-    sink: recorder,
+    sink: maintenance ? maintenance.sink(recorder, () => recorder.measuring) : recorder,
     clock,
     signal: o.signal,
     totalMs,
@@ -125,6 +136,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
   }
   const outcome = await load;
+  await maintenance?.stop();
   await poller.poll(true);
   recordDepth(recorder, poller);
   recorder.tick();
@@ -134,6 +146,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     recorder,
     poller,
     ooda,
+    maintenance,
     load: outcome,
     client: monitor.stop(),
     startedAt,

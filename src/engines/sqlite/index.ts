@@ -13,6 +13,7 @@ import type {
   EngineRequest,
   IndexBuildOutcome,
   OperationRequest,
+  MaintenanceSession,
   OperationResult,
   PlanInfo,
   PrepareOptions,
@@ -269,6 +270,16 @@ export class SqliteEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     await this.queueWorker().ready();
     return this.queueDriver!;
+  }
+
+  /** Maintenance runs on a worker thread and connection of its own (scenario `maintenance:`). */
+  async maintenance(): Promise<MaintenanceSession> {
+    const worker = new SqliteWorkerPool(1, this.workerData(false));
+    await worker.ready();
+    return {
+      run: (kind) => worker.call<string[]>({ kind: 'maintain', maintenance: kind }),
+      close: () => worker.close(),
+    };
   }
 
   /** Probes run on their own worker thread and connection, never on the load's. */

@@ -303,6 +303,36 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     expect(await engine.primaryFilter({ op: 'spatial.knn', q: { x: 0, y: 0, z: 0 }, k: 1 })).toBeUndefined();
   });
 
+  it('maintenance: UPDATE STATISTICS WITH FULLSCAN samples every row; the spatial index rebuilds offline', async () => {
+    const session = await engine.maintenance();
+    try {
+      expect(await session.run('statistics')).toEqual([
+        'UPDATE STATISTICS [dbo].[Atoms] WITH FULLSCAN;',
+        'UPDATE STATISTICS [dbo].[AtomEmbeddings] WITH FULLSCAN;',
+      ]);
+      // FULLSCAN: every statistics object of both tables sampled all its rows
+      // (sys.dm_db_stats_properties, SD:docs/relational-databases/system-dynamic-management-views/sys-dm-db-stats-properties-transact-sql.md).
+      expect(
+        await server.scalar(
+          'atombench_it',
+          `SELECT COUNT(*) FROM sys.stats s CROSS APPLY sys.dm_db_stats_properties(s.object_id, s.stats_id) p
+           WHERE s.object_id IN (OBJECT_ID(N'dbo.Atoms'), OBJECT_ID(N'dbo.AtomEmbeddings')) AND p.rows_sampled <> p.rows`,
+        ),
+      ).toBe(0);
+      await session.run('rebuild');
+      expect(
+        await server.scalar(
+          'atombench_it',
+          "SELECT COUNT(*) FROM sys.indexes WHERE name = N'IX_AtomEmbeddings_SpatialGeometry' AND type_desc = N'SPATIAL'",
+        ),
+      ).toBe(1);
+      const r = await engine.run({ op: 'spatial.pool', q: { x: 0, y: 0, z: 0 }, radius: 10, pool: 5 });
+      expect(r.rows).toBe(5);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('fingerprint: version, settings, index DDL, no password', async () => {
     const f = await engine.fingerprint();
     expect(f.serverVersion).toMatch(/^Microsoft SQL Server 16\./);
