@@ -37,6 +37,8 @@ import { seedWithCopy } from './seeder.ts';
 import { postgisTuning } from './tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
+import { runPostgisHealthCheck } from './check.ts';
+import type { HealthReport } from '../../model/health.ts';
 
 export interface PostgisEngineOptions {
   url: string;
@@ -254,6 +256,11 @@ export class PostgisEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     this.queueDriver ??= await PostgisQueueDriver.open(this.opts.url, postgisIds(this.names));
     return this.queueDriver;
+  }
+
+  /** `atombench check`: read-only, on its own connection (check.ts). */
+  healthCheck(): Promise<HealthReport> {
+    return runPostgisHealthCheck(this.opts.url, this.names);
   }
 
   /** Maintenance on a connection of its own (scenario `maintenance:`), in autocommit. */

@@ -50,6 +50,29 @@ describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server
     expect(status['OODA Loop']).toBe('FAILED');
     expect(status['Chain of Thought coherence']).toBe('Healthy');
     expect(report.failed).toBe(true);
+    // Common Issues (issue 17 item 9): no OODALoopMetrics rows -> "OODA Loop Stopped", runbook words,
+    // with the runbook's diagnosis output (broker enabled, each queue's COUNT(*)).
+    const ooda = report.findings!.find((f) => f.issue === 'OODA Loop Stopped')!;
+    expect(ooda.symptoms).toBe('No entries in OODALoopMetrics for >1 hour');
+    expect(ooda.diagnosis[0]!.output).toBe('is_broker_enabled=1');
+    expect(
+      ooda.diagnosis.filter((d) => /^(Analyze|Hypothesize|Act|Learn)Queue: 0$/.test(d.output)),
+    ).toHaveLength(4);
+    // Freshly seeded atoms: the workers are not idle; the spatial average is far under 100 ms.
+    expect(report.findings!.map((f) => f.issue)).toEqual(['OODA Loop Stopped']);
+  });
+
+  it("the runbook's slow-spatial diagnosis runs once @query is declared (STATISTICS IO/TIME messages)", async () => {
+    const { slowSpatialDiagnosis } = await import('../../../src/engines/mssql/check/queries.ts');
+    const messages: string[] = [];
+    const rowsBack = await server.withPool('atombench_it', async (p) => {
+      const req = p.request();
+      req.on('info', (m: { message: string }) => messages.push(m.message));
+      return (await req.batch(slowSpatialDiagnosis(names).text)).recordset.length;
+    });
+    expect(rowsBack).toBe(10);
+    expect(messages.some((m) => /logical reads/.test(m))).toBe(true);
+    expect(messages.some((m) => /SQL Server Execution Times/.test(m))).toBe(true);
   });
 
   it('attach mode: read-only work on the same database', async () => {
