@@ -34,7 +34,7 @@ import { PostgisQueueDriver } from './queue-driver.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
-import { postgisTuning } from './tune-target.ts';
+import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
 import { runPostgisHealthCheck } from './check.ts';
