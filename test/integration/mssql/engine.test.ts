@@ -271,6 +271,11 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     expect(sample.queueDepth).toEqual({ Analyze: 0, Hypothesize: 0, Act: 0, Learn: 0 });
     expect(sample.gauges?.openConversations).toBe(0);
     expect(sample.gauges?.transmissionQueue).toBe(0);
+    // Activation counters (item 7 probes): client-side consumers here, so no activated procedure.
+    for (const q of ['AnalyzeQueue', 'HypothesizeQueue', 'ActQueue', 'LearnQueue']) {
+      expect(sample.gauges?.[`activation.${q}.enabled`]).toBe(0);
+      expect(sample.gauges?.[`activation.${q}.activatedTasks`]).toBe(0);
+    }
     expect(engine.capabilities.serverQueryStats.supported).toBe(true);
     // Statement level (issue 17 item 3): only the SELECT rows, no plan-sampling batch, so at most the
     // runbook's as-written count (which also counts the DECLARE rows and the sampled batches).

@@ -9,6 +9,9 @@ import { PHASES, type ObjectNames, type Phase } from '../../../scenario/names.ts
 import type { Capabilities, ProbeSample } from '../../types.ts';
 import { queueDepthQuery } from '../broker/dialect.ts';
 import {
+  activationGauges,
+  activationQuery,
+  type ActivationRow,
   BUFFER_CACHE_SQL,
   conversationStatesQuery,
   disabledQueuesQuery,
@@ -163,6 +166,15 @@ export class MssqlProbes {
     g.disabledQueues = Number(
       rows<{ n: number }>(await exec(this.pool, disabledQueuesQuery(this.names)))[0]?.n ?? 0,
     );
+    // Activation counters: absent (not 0) when the DMVs are not readable (VIEW SERVER STATE).
+    try {
+      Object.assign(
+        g,
+        activationGauges(rows<ActivationRow>(await exec(this.pool, activationQuery(this.names)))),
+      );
+    } catch {
+      /* not measurable: no gauges */
+    }
     return g;
   }
 }

@@ -138,6 +138,49 @@ WHERE schema_id = SCHEMA_ID(@schema) AND name IN (${queues.map((_, i) => `@q${i}
   };
 }
 
+/**
+ * Activation counters of the loop's queues (issue 17 item 7's probes; the deployment activates
+ * sp_Hypothesize / sp_Act / sp_Learn): per queue, the server's own readers running
+ * (sys.dm_broker_activated_tasks, SD:docs/relational-databases/system-dynamic-management-views/sys-dm-broker-activated-tasks-transact-sql.md),
+ * sessions waiting in a RECEIVE, and whether a queue monitor exists (sys.dm_broker_queue_monitors,
+ * sys-dm-broker-queue-monitors-transact-sql.md: tasks_waiting counts every session waiting in
+ * WAITFOR (RECEIVE), atombench's own client consumers too). Both need VIEW SERVER STATE.
+ */
+export function activationQuery(names: ObjectNames): SqlStatement {
+  const queues = [names.analyzeQueue, names.hypothesizeQueue, names.actQueue, names.learnQueue];
+  return {
+    text: `SELECT q.name AS queue_name,
+    CAST(q.is_activation_enabled AS int) AS activation_enabled,
+    (SELECT COUNT(*) FROM sys.dm_broker_activated_tasks AS t
+        WHERE t.database_id = DB_ID() AND t.queue_id = q.object_id) AS activated_tasks,
+    COALESCE(qm.tasks_waiting, 0) AS tasks_waiting,
+    CASE WHEN qm.queue_id IS NULL THEN 0 ELSE 1 END AS has_monitor
+FROM sys.service_queues AS q
+LEFT JOIN sys.dm_broker_queue_monitors AS qm ON qm.queue_id = q.object_id AND qm.database_id = DB_ID()
+WHERE q.schema_id = SCHEMA_ID(@schema) AND q.name IN (${queues.map((_, i) => `@q${i}`).join(', ')});`,
+    params: [param('schema', 'sysname', names.schema), ...queues.map((q, i) => param(`q${i}`, 'sysname', q))],
+  };
+}
+
+export interface ActivationRow {
+  queue_name: string;
+  activation_enabled: number;
+  activated_tasks: number;
+  tasks_waiting: number;
+  has_monitor: number;
+}
+
+/** Gauges per queue: activation.<queue>.{enabled,activatedTasks,tasksWaiting}. */
+export function activationGauges(rowsIn: readonly ActivationRow[]): Record<string, number> {
+  const g: Record<string, number> = {};
+  for (const r of rowsIn) {
+    g[`activation.${r.queue_name}.enabled`] = Number(r.activation_enabled);
+    g[`activation.${r.queue_name}.activatedTasks`] = Number(r.activated_tasks);
+    g[`activation.${r.queue_name}.tasksWaiting`] = Number(r.tasks_waiting);
+  }
+  return g;
+}
+
 /** What the fingerprint records: version, edition and the settings that change results. */
 export const FINGERPRINT_SQL = `SELECT
     CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS ProductVersion,

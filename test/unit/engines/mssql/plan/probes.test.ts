@@ -127,3 +127,39 @@ describe('probe queries', () => {
     expect(transmissionQueueQuery(names).text).toContain('from_service_name IN (@s0, @s1, @s2, @s3, @s4)');
   });
 });
+
+describe('activation counters (sys.dm_broker_activated_tasks, sys.dm_broker_queue_monitors)', () => {
+  it('per loop queue, names as parameters, monitors joined on this database', async () => {
+    const { activationQuery, activationGauges } =
+      await import('../../../../../src/engines/mssql/sql/dialect-probes.ts');
+    const s = activationQuery(names);
+    expect(s.text).toContain(
+      'WHERE t.database_id = DB_ID() AND t.queue_id = q.object_id) AS activated_tasks',
+    );
+    expect(s.text).toContain(
+      'LEFT JOIN sys.dm_broker_queue_monitors AS qm ON qm.queue_id = q.object_id AND qm.database_id = DB_ID()',
+    );
+    expect(s.params.map((p) => p.value)).toEqual([
+      'dbo',
+      'AnalyzeQueue',
+      'HypothesizeQueue',
+      'ActQueue',
+      'LearnQueue',
+    ]);
+    expect(
+      activationGauges([
+        {
+          queue_name: 'ActQueue',
+          activation_enabled: 1,
+          activated_tasks: 1,
+          tasks_waiting: 0,
+          has_monitor: 1,
+        },
+      ]),
+    ).toEqual({
+      'activation.ActQueue.enabled': 1,
+      'activation.ActQueue.activatedTasks': 1,
+      'activation.ActQueue.tasksWaiting': 0,
+    });
+  });
+});
