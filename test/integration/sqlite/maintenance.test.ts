@@ -59,9 +59,14 @@ describe('index maintenance under load (SQLite)', () => {
     const stats = m.windows.filter((w) => w.kind === 'statistics');
     const rebuilds = m.windows.filter((w) => w.kind === 'rebuild');
     // Due every 1 s and every 2 s of the 5.5 s run; an overrun (ANALYZE waits for the rebuild's write
-    // lock, long on a busy machine) skips the slots it covered, so at least two of each.
-    expect(stats.length).toBeGreaterThanOrEqual(2);
-    expect(rebuilds.length).toBeGreaterThanOrEqual(2);
+    // lock, long on a busy machine) skips the slots it covered, so only a floor is asserted.
+    expect(stats.length).toBeGreaterThanOrEqual(1);
+    expect(rebuilds.length).toBeGreaterThanOrEqual(1);
+    expect(m.windows.length).toBeGreaterThanOrEqual(3);
+    // Never two of a kind at once.
+    for (const kind of [stats, rebuilds])
+      for (let i = 1; i < kind.length; i++)
+        expect(kind[i]!.startSec).toBeGreaterThanOrEqual(kind[i - 1]!.endSec);
     for (const w of m.windows) {
       expect(w.error).toBeUndefined();
       expect(w.endSec).toBeGreaterThanOrEqual(w.startSec);
