@@ -37,7 +37,12 @@ function sqlitePath(ctx: EngineContext): string {
 /** Every engine, by name. Add one: write src/engines/<name>/, list its factory here. */
 export const ENGINES: Record<EngineName, Factory> = {
   sqlite: async (ctx) =>
-    new SqliteEngine({ path: sqlitePath(ctx), dataset: ctx.scenario.dataset, runNonce: ctx.runNonce }),
+    new SqliteEngine({
+      path: sqlitePath(ctx),
+      dataset: ctx.scenario.dataset,
+      runNonce: ctx.runNonce,
+      names: resolveNames(ctx.scenario.names.preset, ctx.scenario.names.overrides),
+    }),
   postgis: async (ctx) =>
     new PostgisEngine({
       url: checkPostgresUrl(ctx.url),

@@ -117,6 +117,15 @@ export interface PhaseMetricRow {
 }
 
 /** The OODA traffic driver. receive/complete together are transactional on every engine. */
+/** statistics: UPDATE STATISTICS ... WITH FULLSCAN / ANALYZE; rebuild: the spatial index rebuilt. */
+export type MaintenanceKind = 'statistics' | 'rebuild';
+
+export interface MaintenanceSession {
+  /** Run one maintenance operation to completion; returns the statements it ran (for the report). */
+  run(kind: MaintenanceKind): Promise<string[]>;
+  close(): Promise<void>;
+}
+
 export interface QueueDriver {
   /** Put a trigger on the Analyze queue. */
   trigger(loopId: string, body: string): Promise<void>;
@@ -189,6 +198,11 @@ export interface Engine {
   primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
   /** What `tune` can rebuild and measure on the server. */
   readonly tuning: IndexTuning;
+  /**
+   * Index maintenance (scenario `maintenance:`) on a connection of its own, so it contends with the
+   * load on the server, not in the client's pool. Absent: the engine cannot run maintenance.
+   */
+  maintenance?(): Promise<MaintenanceSession>;
   /**
    * `atombench check`: the runbook's health checks, read-only, on the engine's own connection (opened
    * and closed here, without connect()). Absent: the engine has none.

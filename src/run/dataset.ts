@@ -5,7 +5,7 @@ import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dat
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
-import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shard-start.ts';
+import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shards/shard-start.ts';
 
 export interface DatasetOutcome {
   key: string;
