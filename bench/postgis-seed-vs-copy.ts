@@ -37,7 +37,7 @@ const SEED_CONNECTIONS = process.env.ATOMBENCH_BENCH_SEED_CONNECTIONS
   : undefined;
 
 /** The rows exactly as the engine sends them (same encoder), in two files. */
-async function writeCopyFiles(
+export async function writeCopyFiles(
   sc: Scenario,
   dir: string,
   format: CopyFormat,
