@@ -95,6 +95,7 @@ export async function prepareSchema(
         throw new UserError(`${where} holds another dataset (${storedKey}); pass --reseed to replace it`);
       await dropOwned(c, names);
       delete meta.datasetKey;
+      delete meta.checksum;
       delete meta.indexBuilt;
     }
     await ensurePostgis(c, where);
@@ -113,7 +114,12 @@ export async function prepareSchema(
       builtDdl === indexDdlFor(names, plan.index.postgis) &&
       (await tableExists(c, names.spatialIndex));
     await c.query('COMMIT');
-    return { seededRows: seeded, datasetKey: meta.datasetKey, indexBuilt };
+    return {
+      seededRows: seeded,
+      datasetKey: meta.datasetKey,
+      ...(meta.datasetKey && meta.checksum ? { checksum: meta.checksum } : {}),
+      indexBuilt,
+    };
   } catch (e) {
     await c.query('ROLLBACK').catch(() => {});
     throw e;
@@ -121,7 +127,7 @@ export async function prepareSchema(
 }
 
 /**
- * Record the dataset identity, and move the identity sequences past the seeded ids (COPY wrote them
+ * Record the dataset identity (and its generator checksum), and move the identity sequences past the seeded ids (COPY wrote them
  * explicitly), so ingested atoms get ids above the dataset's.
  */
 export async function markSeeded(
@@ -129,10 +135,11 @@ export async function markSeeded(
   names: ObjectNames,
   datasetKey: string,
   rows: number,
+  checksum?: string,
 ): Promise<void> {
   await c.query('BEGIN');
   try {
-    await setMeta(c, names, { datasetKey, seededRows: String(rows) });
+    await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
     for (const [table, column] of [
       [names.atomsTable, names.atomIdColumn],
       [names.embeddingsTable, names.embeddingIdColumn],
