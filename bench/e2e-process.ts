@@ -57,11 +57,17 @@ export function timedProcess(
   };
 }
 
+/**
+ * Another build's CLI (ATOMBENCH_BENCH_BASE_CLI=<checkout>/bin/atombench.js, e.g. main's), measured in
+ * the same repetitions as this one: before / after figures from one run, on the same noisy machine.
+ */
+export const BASE_CLI = process.env.ATOMBENCH_BENCH_BASE_CLI || undefined;
+
 /** `atombench <args>` as a user runs it (same Node, no bench process in between), timed. */
-export function atombench(args: string[], dir: string, url: string): ProcessFigures {
+export function atombench(args: string[], dir: string, url: string, cli = ATOMBENCH): ProcessFigures {
   // The URL goes through the environment, as the README suggests for secrets.
   const env = { ...process.env, ATOMBENCH_URL: url, NO_COLOR: '1' };
-  return timedProcess(process.execPath, [ATOMBENCH, ...args], env, dir);
+  return timedProcess(process.execPath, [cli, ...args], env, dir);
 }
 
 /** Write a scenario file and return its path. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../src/model/result.ts';
-import { atombench, e2eSkipReason, load1, writeScenario } from './e2e-process.ts';
+import { atombench, BASE_CLI, e2eSkipReason, load1, writeScenario } from './e2e-process.ts';
 import { OPS, pgbenchScript, pgbenchSide, type BenchOp, type Side } from './pgbench-side.ts';
 import {
   benchEnv,
@@ -48,11 +48,18 @@ function scenarioDoc(env: BenchEnv, op: BenchOp, probeIntervalMs: number): Recor
   };
 }
 
-function cliSide(env: BenchEnv, op: BenchOp, dir: string, url: string, probeIntervalMs: number): CliSide {
+function cliSide(
+  env: BenchEnv,
+  op: BenchOp,
+  dir: string,
+  url: string,
+  probeIntervalMs: number,
+  cli?: string,
+): CliSide {
   const tag = `${op.name}-${probeIntervalMs}`;
   const file = writeScenario(dir, `e2e-${tag}`, scenarioDoc(env, op, probeIntervalMs));
   const out = join(dir, `out-${tag}-${process.hrtime.bigint()}`);
-  const p = atombench(['run', file, '--out', out, '--no-progress', '--quiet'], dir, url);
+  const p = atombench(['run', file, '--out', out, '--no-progress', '--quiet'], dir, url, cli);
   // 1 = a target failed (e.g. the runbook's OODA targets are n/a here): the measurement still stands.
   if (p.status !== 0 && p.status !== 1) throw new Error(`atombench run exited ${p.status}: ${p.stderr}`);
   const r = JSON.parse(readFileSync(join(out, 'latest', 'result.json'), 'utf8')) as RunResult;
@@ -103,14 +110,17 @@ export const e2eRunVsPgbench: BenchModule = {
         const r = { tps: [] as number[], p50: [] as number[], p99: [] as number[], rss: [] as number[] };
         const cpu = { ours: [] as number[], process: [] as number[], theirs: [] as number[] };
         const probeCost: number[] = [];
+        const base = { tps: [] as number[], p99: [] as number[], rss: [] as number[], wall: [] as number[] };
+        const wall: number[] = [];
         for (let rep = 0; rep < env.reps; rep++) {
           const before = load1();
-          const sides: { ours?: CliSide; theirs?: Side; quiet?: CliSide } = {};
+          const sides: { ours?: CliSide; theirs?: Side; quiet?: CliSide; base?: CliSide } = {};
           const runs = [
             () => (sides.theirs = pgbenchSide(server.url, script, env, env.clients)),
             () => (sides.ours = cliSide(env, op, dir, server.url, 1000)),
           ];
           if (PROBE_COST) runs.push(() => (sides.quiet = cliSide(env, op, dir, server.url, 600_000)));
+          if (BASE_CLI) runs.push(() => (sides.base = cliSide(env, op, dir, server.url, 1000, BASE_CLI)));
           if (rep % 2) runs.reverse();
           for (const run of runs) run();
           const ours = sides.ours!;
@@ -123,11 +133,22 @@ export const e2eRunVsPgbench: BenchModule = {
           cpu.process.push(ours.processCpuUsPerQuery);
           cpu.theirs.push(theirs.cpuUsPerQuery);
           if (sides.quiet) probeCost.push(ours.tps / sides.quiet.tps);
+          wall.push(ours.wallSec);
+          const b = sides.base;
+          if (b) {
+            base.tps.push(b.tps / theirs.tps);
+            base.p99.push(b.p99Ms / theirs.p99Ms);
+            base.rss.push(b.maxRssMb);
+            base.wall.push(b.wallSec);
+          }
           log(
             `  rep ${rep + 1} (load ${before} -> ${load1()}): ${line('atombench run', ours)} (${ours.errors} errors, ` +
               `process ${fmt(ours.processCpuUsPerQuery, 1)} µs/q, peak RSS ${fmt(ours.maxRssMb, 0)} MB, wall ${fmt(ours.wallSec, 1)} s)` +
               ` | ${line('pgbench', theirs)}` +
-              (sides.quiet ? ` | probes off: ${fmt(sides.quiet.tps, 0)} q/s` : ''),
+              (sides.quiet ? ` | probes off: ${fmt(sides.quiet.tps, 0)} q/s` : '') +
+              (b
+                ? ` | base ${line('run', b)} peak RSS ${fmt(b.maxRssMb, 0)} MB wall ${fmt(b.wallSec, 1)} s`
+                : ''),
           );
         }
         log(
@@ -137,8 +158,14 @@ export const e2eRunVsPgbench: BenchModule = {
         log(
           `  ${op.name} client CPU per query (median): atombench load ${fmt(median(cpu.ours), 1)} µs, whole process ` +
             `${fmt(median(cpu.process), 1)} µs, pgbench ${fmt(median(cpu.theirs), 1)} µs; atombench peak RSS ${fmt(median(r.rss), 0)} MB` +
-            (probeCost.length ? `; throughput probes on / off ${fmt(median(probeCost))}` : ''),
+            (probeCost.length ? `; throughput probes on / off ${fmt(median(probeCost))}` : '') +
+            `; wall per run ${fmt(median(wall), 1)} s`,
         );
+        if (base.tps.length)
+          log(
+            `  ${op.name} base CLI (${BASE_CLI}) median ratios / pgbench: throughput ${fmt(median(base.tps))}, ` +
+              `p99 ${fmt(median(base.p99))}; peak RSS ${fmt(median(base.rss), 0)} MB; wall per run ${fmt(median(base.wall), 1)} s`,
+          );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

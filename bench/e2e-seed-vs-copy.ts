@@ -17,6 +17,7 @@ import { schemaPlan } from '../src/run/dataset.ts';
 import { resolveNames } from '../src/scenario/names.ts';
 import {
   atombench,
+  BASE_CLI,
   e2eSkipReason,
   load1,
   timedProcess,
@@ -130,9 +131,9 @@ async function copySide(
 }
 
 /** `atombench seed` into a fresh database (the CLI creates the schema), timed as one process. */
-function seedSide(server: BenchServer, scenarioFile: string, dir: string): ProcessFigures {
+function seedSide(server: BenchServer, scenarioFile: string, dir: string, cli?: string): ProcessFigures {
   freshDatabase(server);
-  const p = atombench(['seed', scenarioFile, '--no-progress', '--quiet'], dir, server.urlFor(DB));
+  const p = atombench(['seed', scenarioFile, '--no-progress', '--quiet'], dir, server.urlFor(DB), cli);
   if (p.status !== 0) throw new Error(`atombench seed exited ${p.status}: ${p.stderr}`);
   return p;
 }
@@ -173,17 +174,19 @@ export const e2eSeedVsCopy: BenchModule = {
       const ratios: number[] = [];
       const rss: number[] = [];
       const sqlite = { sec: [] as number[], rss: [] as number[] };
+      const base = { ratios: [] as number[], rss: [] as number[] };
       for (let rep = 0; rep < env.reps; rep++) {
         const before = load1();
-        let ours: ProcessFigures;
-        let theirs: ProcessFigures;
-        if (rep % 2 === 0) {
-          theirs = await copySide(server, sc, files, dir);
-          ours = seedSide(server, scenarioFile, dir);
-        } else {
-          ours = seedSide(server, scenarioFile, dir);
-          theirs = await copySide(server, sc, files, dir);
-        }
+        const sides: { ours?: ProcessFigures; theirs?: ProcessFigures; base?: ProcessFigures } = {};
+        const runs: (() => Promise<unknown> | unknown)[] = [
+          async () => (sides.theirs = await copySide(server, sc, files, dir)),
+          () => (sides.ours = seedSide(server, scenarioFile, dir)),
+        ];
+        if (BASE_CLI) runs.push(() => (sides.base = seedSide(server, scenarioFile, dir, BASE_CLI)));
+        if (rep % 2) runs.reverse();
+        for (const run of runs) await run();
+        const ours = sides.ours!;
+        const theirs = sides.theirs!;
         ratios.push(ours.wallSec / theirs.wallSec);
         rss.push(ours.maxRssMb);
         let lite = '';
@@ -193,9 +196,17 @@ export const e2eSeedVsCopy: BenchModule = {
           sqlite.rss.push(s.maxRssMb);
           lite = ` | sqlite seed ${fmt(s.wallSec, 1)} s, peak RSS ${fmt(s.maxRssMb, 0)} MB`;
         }
+        const b = sides.base;
+        if (b) {
+          base.ratios.push(b.wallSec / theirs.wallSec);
+          base.rss.push(b.maxRssMb);
+        }
         log(
           `  rep ${rep + 1} (load ${before} -> ${load1()}): atombench seed ${fmt(ours.wallSec, 1)} s (cpu ${fmt(ours.cpuSec, 1)} s, ` +
-            `peak RSS ${fmt(ours.maxRssMb, 0)} MB) | psql \\copy + indexes + ANALYZE ${fmt(theirs.wallSec, 1)} s | ratio ${fmt(ours.wallSec / theirs.wallSec)}${lite}`,
+            `peak RSS ${fmt(ours.maxRssMb, 0)} MB) | psql \\copy + indexes + ANALYZE ${fmt(theirs.wallSec, 1)} s | ratio ${fmt(ours.wallSec / theirs.wallSec)}${lite}` +
+            (b
+              ? ` | base seed ${fmt(b.wallSec, 1)} s (ratio ${fmt(b.wallSec / theirs.wallSec)}, peak RSS ${fmt(b.maxRssMb, 0)} MB)`
+              : ''),
         );
       }
       log(
@@ -205,6 +216,10 @@ export const e2eSeedVsCopy: BenchModule = {
             ? `; sqlite seed ${fmt(median(sqlite.sec), 1)} s, peak RSS ${fmt(median(sqlite.rss), 0)} MB`
             : ''),
       );
+      if (base.ratios.length)
+        log(
+          `  base CLI (${BASE_CLI}): median ratio ${fmt(median(base.ratios))}, peak RSS ${fmt(median(base.rss), 0)} MB`,
+        );
       server.psql(`DROP DATABASE IF EXISTS ${DB}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
