@@ -26,6 +26,11 @@ export interface DatasetState {
   seededRows: number;
   /** Dataset identity recorded by the last seed, if any. */
   datasetKey?: string;
+  /**
+   * The generator checksum recorded by that seed (markSeeded), for the dataset `datasetKey` names;
+   * absent where the engine does not record it (the caller then regenerates the rows to compute it).
+   */
+  checksum?: string;
   indexBuilt: boolean;
 }
 
@@ -176,7 +181,8 @@ export interface Engine {
     rowsTotal: number,
   ): Promise<SeedOutcome>;
   /** Record the dataset identity once seeding finished. */
-  markSeeded(datasetKey: string, rows: number): Promise<void>;
+  /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
   /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
   resetIngested(datasetRows: number): Promise<number>;

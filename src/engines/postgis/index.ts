@@ -222,8 +222,8 @@ export class PostgisEngine implements Engine {
     }
   }
 
-  markSeeded(datasetKey: string, rows: number): Promise<void> {
-    return this.q((c) => markSeeded(c, this.names, datasetKey, rows));
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
+    return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {

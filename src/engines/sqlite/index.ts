@@ -159,9 +159,12 @@ export class SqliteEngine implements Engine {
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
     const seeded = (this.conn.prepare(seedSql(ids).maxSeeded).get() as { n: number }).n;
+    const datasetKey = this.meta('datasetKey');
+    const checksum = datasetKey ? this.meta('checksum') : undefined;
     return {
       seededRows: seeded,
-      datasetKey: this.meta('datasetKey'),
+      datasetKey,
+      ...(checksum ? { checksum } : {}),
       indexBuilt: this.meta('indexBuilt') === '1' && this.tableExists(`${plan.names.embeddingsTable}_rtree`),
     };
   }
@@ -205,9 +208,10 @@ export class SqliteEngine implements Engine {
     return { rowsInserted: inserted, durationMs: performance.now() - started };
   }
 
-  async markSeeded(datasetKey: string, rows: number): Promise<void> {
+  async markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
     this.setMeta('datasetKey', datasetKey);
     this.setMeta('seededRows', String(rows));
+    if (checksum) this.setMeta('checksum', checksum);
   }
 
   async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
