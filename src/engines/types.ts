@@ -26,6 +26,11 @@ export interface DatasetState {
   seededRows: number;
   /** Dataset identity recorded by the last seed, if any. */
   datasetKey?: string;
+  /**
+   * The generator checksum recorded by that seed (markSeeded), for the dataset `datasetKey` names;
+   * absent where the engine does not record it (the caller then regenerates the rows to compute it).
+   */
+  checksum?: string;
   indexBuilt: boolean;
 }
 
@@ -117,6 +122,15 @@ export interface PhaseMetricRow {
 }
 
 /** The OODA traffic driver. receive/complete together are transactional on every engine. */
+/** statistics: UPDATE STATISTICS ... WITH FULLSCAN / ANALYZE; rebuild: the spatial index rebuilt. */
+export type MaintenanceKind = 'statistics' | 'rebuild';
+
+export interface MaintenanceSession {
+  /** Run one maintenance operation to completion; returns the statements it ran (for the report). */
+  run(kind: MaintenanceKind): Promise<string[]>;
+  close(): Promise<void>;
+}
+
 export interface QueueDriver {
   /** Put a trigger on the Analyze queue. */
   trigger(loopId: string, body: string): Promise<void>;
@@ -167,7 +181,8 @@ export interface Engine {
     rowsTotal: number,
   ): Promise<SeedOutcome>;
   /** Record the dataset identity once seeding finished. */
-  markSeeded(datasetKey: string, rows: number): Promise<void>;
+  /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
   /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
   resetIngested(datasetRows: number): Promise<number>;
@@ -196,10 +211,42 @@ export interface Engine {
   /** What `tune` can rebuild and measure on the server. */
   readonly tuning: IndexTuning;
   /**
+   * Index maintenance (scenario `maintenance:`) on a connection of its own, so it contends with the
+   * load on the server, not in the client's pool. Absent: the engine cannot run maintenance.
+   */
+  maintenance?(): Promise<MaintenanceSession>;
+  /**
    * `atombench check`: the runbook's health checks, read-only, on the engine's own connection (opened
    * and closed here, without connect()). Absent: the engine has none.
    */
   healthCheck?(): Promise<HealthReport>;
+  /**
+   * The shards of one run (`run --shard I/N`) meet on the database: the server's clock, and rows each
+   * shard writes and reads. Absent: the engine cannot coordinate shards (shards above 0 cannot wait for
+   * shard 0's dataset, and there is no barrier).
+   */
+  readonly coordination?: ShardCoordination;
+}
+
+/** One row a shard announced: (run id, key, shard) -> value, stamped with the server's clock. */
+export interface ShardAnnouncement {
+  shard: number;
+  value: string;
+  /** Server time of the write, ms since the epoch. */
+  atMs: number;
+}
+
+/**
+ * The rows live in one small table atombench creates on first use (atombench_shards on PostGIS and
+ * SQLite, [schema].AtombenchShards on SQL Server) and only ever writes for a run id it was given.
+ */
+export interface ShardCoordination {
+  /** The server's clock, ms since the epoch (SELECT now() / SYSUTCDATETIME()). */
+  serverTimeMs(): Promise<number>;
+  /** Write (or overwrite) this shard's row for (runId, key). */
+  announce(runId: string, key: string, shard: number, value: string): Promise<void>;
+  /** Every row written for (runId, key), any shard. */
+  announced(runId: string, key: string): Promise<ShardAnnouncement[]>;
 }
 
 // ---- Measured index tuning (`atombench tune`): the engine-neutral sweeps in src/tune/ drive these. ----

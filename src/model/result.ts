@@ -1,4 +1,5 @@
 import type { EngineFingerprint } from './engine.ts';
+import type { MergedInfo, ShardInfo } from './shard.ts';
 
 /** result.json, schema id `atombench/result@1`. Everything a reporter renders comes from here alone. */
 export const RESULT_SCHEMA = 'atombench/result@1';
@@ -59,6 +60,39 @@ export interface TimeSeriesPoint {
   byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
   /** Max depth per OODA queue in the interval, as sampled from the server. */
   queueDepthByQueue?: Record<string, number>;
+  /** Maintenance kinds (statistics, rebuild) whose window overlapped the interval. */
+  maintenance?: string[];
+}
+
+/** One maintenance operation as it ran: seconds since the run started, like TimeSeriesPoint.tSec. */
+export interface MaintenanceWindow {
+  kind: 'statistics' | 'rebuild';
+  startSec: number;
+  endSec: number;
+  statements: string[];
+  /** Set when the operation failed (its window is still a window: the server did work). */
+  error?: string;
+}
+
+/**
+ * Latency of one operation in the measured window, split by whether the request overlapped a
+ * maintenance window: p95 inside vs outside, their ratio with a bootstrap interval, and the difference.
+ */
+export interface InterferenceStats {
+  op: string;
+  inside: { count: number; p50Ms: number; p95Ms: number };
+  outside: { count: number; p50Ms: number; p95Ms: number };
+  /** p95 inside / p95 outside, with its 95% bootstrap percentile interval. */
+  p95Ratio: Measured<{ ratio: number; lo: number; hi: number }>;
+  /** p95 inside - p95 outside, ms. */
+  p95DifferenceMs?: number;
+}
+
+export interface MaintenanceSummary {
+  updateStatisticsEverySec?: number;
+  rebuildIndexEverySec?: number;
+  windows: MaintenanceWindow[];
+  interference: InterferenceStats[];
 }
 
 export type Verdict = 'pass' | 'fail' | 'n/a';
@@ -182,6 +216,8 @@ export interface RunResult {
     /** Requests still running when the graceful stop ran out: cancelled, never a latency. */
     cancelled?: number;
     scheduleLagMs?: LatencySummary;
+    /** Encoded HDR histogram of the schedule lag in microseconds (so shards merge it exactly). */
+    scheduleLagHistogram?: string;
   };
   operations: OperationStats[];
   /** All operations merged (lossless histogram merge). */
@@ -193,12 +229,18 @@ export interface RunResult {
   verdict: RunVerdict;
   client: ClientHealth;
   faults?: FaultSummary;
+  /** Scenario `maintenance:`: the windows and the latency inside vs outside them. */
+  maintenance?: MaintenanceSummary;
   /** Set when the run was stopped early (Ctrl-C): what was measured until then is kept. */
   interrupted?: boolean;
   /** What makes two runs comparable (src/run/fingerprint.ts); compare refuses runs whose fingerprints differ. */
   fingerprint?: RunFingerprint;
   /** `run --trials N` (N > 1): every measured phase on its own; the fields above are all trials merged. */
   trials?: TrialResult[];
+  /** `run --shard I/N`: this result is one shard of a run; `atombench merge` adds the shards up. */
+  shard?: ShardInfo;
+  /** Written by `atombench merge`: the result is the shards of one run merged (`merged from N shards`). */
+  merged?: MergedInfo;
 }
 
 /** One operation in one trial: the numbers compare reads per trial. */

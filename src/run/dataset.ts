@@ -1,8 +1,11 @@
 import type { Engine, SchemaPlan } from '../engines/types.ts';
+import { RuntimeFailure } from '../errors.ts';
+import type { Clock } from '../model/clock.ts';
 import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dataset/stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
+import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shards/shard-start.ts';
 
 export interface DatasetOutcome {
   key: string;
@@ -29,7 +32,8 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
  * Make the engine hold exactly the scenario's dataset: create the schema, seed what is missing
  * (resuming after the rows already stored; each batch commits, so an interrupted seed loses at most
  * one batch), build the index after the load, and return the dataset checksum. The checksum is
- * computed from the generator while seeding, so a resumed seed and an uninterrupted one agree.
+ * computed from the generator while seeding, so a resumed seed and an uninterrupted one agree, and
+ * recorded with the dataset (markSeeded): a later run reads it back instead of regenerating the rows.
  */
 export async function ensureDataset(
   engine: Engine,
@@ -67,9 +71,11 @@ export async function ensureDataset(
     out.rowsInserted = seeded.rowsInserted;
     out.seedDurationMs = seeded.durationMs;
     out.checksum = sum.digest();
-    await engine.markSeeded(plan.datasetKey, cfg.atoms);
+    await engine.markSeeded(plan.datasetKey, cfg.atoms, out.checksum);
   } else {
-    out.checksum = await datasetChecksum(cfg, opts.signal);
+    // Recorded by the seed that stored these rows (the checksum is a function of the dataset the key
+    // names); regenerating 1M rows only to hash them took ~4 s of CPU at every run.
+    out.checksum = state.checksum ?? (await datasetChecksum(cfg, opts.signal));
   }
 
   if (out.rowsInserted > 0 || !state.indexBuilt || opts.rebuildIndex) {
@@ -79,4 +85,32 @@ export async function ensureDataset(
     out.indexDdl = built.ddl;
   }
   return out;
+}
+
+/**
+ * A shard above 0 (`run --shard I/N`, I > 0): it never seeds. It waits for shard 0's `dataset` row,
+ * then reads the stored state (prepare finds everything in place) and refuses to run on anything but
+ * the complete dataset with its index. The checksum is the one shard 0 announced.
+ */
+export async function followDataset(
+  engine: Engine,
+  scenario: Scenario,
+  shard: ShardRun,
+  o: { runId: string; clock: Clock; signal: AbortSignal; force: boolean },
+): Promise<DatasetOutcome> {
+  const checksum = await waitForDataset(
+    engine.coordination!,
+    o.runId,
+    datasetDeadlineMs(shard, o.clock.wallMs()),
+    o.clock,
+    o.signal,
+  );
+  const plan = schemaPlan(scenario);
+  const state = await engine.prepare(plan, { allowDestructive: false, force: o.force });
+  const atoms = scenario.dataset.atoms;
+  if (state.datasetKey !== plan.datasetKey || state.seededRows < atoms || !state.indexBuilt)
+    throw new RuntimeFailure(
+      `shard ${shard.spec.index}: shard 0 announced its dataset but the database holds ${state.seededRows} of ${atoms} rows of ${state.datasetKey ?? 'no dataset'}${state.indexBuilt ? '' : ' without its index'} (expected ${plan.datasetKey})`,
+    );
+  return { key: plan.datasetKey, checksum, rowsInserted: 0, resumedFrom: state.seededRows };
 }

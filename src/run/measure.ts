@@ -1,19 +1,22 @@
 import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
 import { errorClassOf } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
-import { createRandom } from '../dataset/prng.ts';
+import { createRandom, STREAMS } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
+import { globalRequestIndex, shardLoad } from '../load/shard.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
 import { OutageTracker, type OutageWindow } from '../load/outage.ts';
 import type { LoadSink } from '../load/types.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
 import type { Clock } from '../model/clock.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import { OodaDriver } from '../ooda/driver.ts';
 import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { WorkloadMix } from '../workload/mix.ts';
 import { executeOperation } from '../workload/registry.ts';
+import { createRequestStream } from '../workload/request-stream.ts';
+import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -29,12 +32,19 @@ export interface MeasureOptions {
    * explicit flag: the deployment's own activation procedures consume them), or `off`.
    */
   oodaTraffic: 'full' | 'triggers' | 'off';
+  /**
+   * This process is one shard of a run: it issues its slice of the single-run request stream and
+   * runs its share of the load; only shard 0 polls the probes and sends OODA traffic.
+   */
+  shard?: ShardSpec;
 }
 
 export interface Measurement {
   recorder: IntervalRecorder;
   poller: ProbePoller;
   ooda: OodaDriver | undefined;
+  /** Scenario `maintenance:` (undefined when none is configured). */
+  maintenance: MaintenanceRunner | undefined;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -53,18 +63,17 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const { engine, scenario: sc, clock } = o;
   const warmupMs = sc.warmupSec * 1000;
   const totalMs = warmupMs + sc.durationSec * 1000;
+  // Separate counter-based streams: OODA draws, arrival gaps and requests never shift one another,
+  // so request k and arrival k are the same in every run and every shard of the same seed.
   const rand = createRandom(o.runSeed);
+  const arrivalRand = createRandom(o.runSeed, STREAMS.arrivals);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
-  let ingestNext = 0;
-  const mix = new WorkloadMix(
-    sc.workload.mix,
-    {
-      nextPoint: () => points.next(),
-      draw: (d) => drawParam(d, rand),
-      nextIngestIndex: (n) => ((ingestNext += n), ingestNext - n),
-    },
-    rand,
-  );
+  const requests = createRequestStream(sc.workload.mix, points, o.runSeed);
+  const shard = o.shard && o.shard.count > 1 ? o.shard : undefined;
+  const lead = !o.shard || o.shard.index === 0;
+  let sent = 0;
+  const nextRequest = (index?: number): OperationRequest =>
+    requests.at(index ?? globalRequestIndex(sent++, shard));
   const sampler = new RequestSampler();
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
@@ -88,7 +97,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const monitor = new ClientMonitor();
 
   let ooda: OodaDriver | undefined;
-  if (sc.ooda.enabled && o.oodaTraffic !== 'off') {
+  if (sc.ooda.enabled && o.oodaTraffic !== 'off' && lead) {
     ooda = new OodaDriver(await engine.queues(), {
       triggerEveryMs: sc.ooda.triggerEverySec * 1000,
       drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
@@ -117,15 +126,26 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     },
     sc.faults.maxOutageSec,
   );
+  let maintenance: MaintenanceRunner | undefined;
+  // Server-side work like probes and OODA: one shard (the lead) runs it for the whole run.
+  if (lead && maintenanceKinds(sc.maintenance).length > 0) {
+    maintenance = new MaintenanceRunner(engine, sc.maintenance, clock, t0, (e) =>
+      e instanceof Error ? e.message : String(e),
+    );
+    await maintenance.start(totalMs);
+  }
+  // The outage tracker sees every result; the maintenance split sees the successes, then the recorder.
+  const inner: LoadSink = maintenance ? maintenance.sink(recorder, () => recorder.measuring) : recorder;
   const sink: LoadSink = {
-    recordSuccess: (op, us, d) => (outage.success(), recorder.recordSuccess(op, us, d)),
-    recordError: (op, cls) => (outage.error(cls), recorder.recordError(op, cls)),
-    recordScheduleLag: (us) => recorder.recordScheduleLag(us),
-    recordDropped: (n) => recorder.recordDropped(n),
-    recordCancelled: (n) => recorder.recordCancelled(n),
+    recordSuccess: (op, us, d) => (outage.success(), inner.recordSuccess(op, us, d)),
+    recordError: (op, cls) => (outage.error(cls), inner.recordError(op, cls)),
+    recordScheduleLag: (us) => inner.recordScheduleLag(us),
+    recordDropped: (n) => inner.recordDropped(n),
+    recordCancelled: (n) => inner.recordCancelled(n),
   };
+
   const ctx: LoadContext = {
-    next: () => mix.next(),
+    next: nextRequest,
     execute,
     classify: errorClassOf,
     sink,
@@ -140,8 +160,9 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
           ? `draining ${n} in flight (graceful stop, ${(leftMs / 1000).toFixed(1)} s left)`
           : `cancelling ${n} still in flight (graceful stop ran out)`,
       ),
+    ...(shard ? { shard } : {}),
   };
-  const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
+  const loadDone = startLoad(ctx, shardLoad(sc.load, shard), warmupMs, arrivalRand);
 
   // Probes run off the tick path: a round starts at a tick when the previous one has finished, and
   // its samples land in the interval where it ends. A round that failed, or has hung for several
@@ -149,7 +170,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let probeBusy = false;
   let probeRound: Promise<void> = Promise.resolve();
   const startProbe = (measuring: boolean): boolean => {
-    if (probeBusy) return false;
+    if (probeBusy || !lead) return false; // only the lead shard polls the probes
     probeBusy = true;
     probeStartedMs = clock.nowMs();
     probeRound = poller.poll(measuring).then(
@@ -184,7 +205,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
     outage.check();
-    const hung = !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
+    // Only the lead shard polls the probes: the other shards have no rounds to miss.
+    const hung = lead && !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
     const missing = hung || !probeOk;
     const point = recorder.tick();
     if (missing) point.probeMissing = true;
@@ -198,8 +220,15 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const outcome = await load;
   // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
   const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 8 : FINAL_WAIT_MS;
+  // A running maintenance operation is waited for (its window closes), unless the run was
+  // interrupted or the server is lost: then it gets the final wait (a dead server must not hang us).
+  if (maintenance) {
+    const stopped = maintenance.stop();
+    const hurry = o.signal.aborted || endedEarly !== undefined;
+    await (hurry ? Promise.race([stopped, clock.sleep(finalWaitMs)]) : stopped);
+  }
   await Promise.race([probeRound, clock.sleep(finalWaitMs)]);
-  if (!probeBusy && !o.signal.aborted) {
+  if (lead && !probeBusy && !o.signal.aborted) {
     startProbe(true);
     await Promise.race([probeRound, clock.sleep(FINAL_WAIT_MS)]);
   }
@@ -214,6 +243,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     recorder,
     poller,
     ooda,
+    maintenance,
     load: outcome,
     client: monitor.stop(),
     startedAt,

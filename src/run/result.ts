@@ -1,14 +1,22 @@
 import type { EngineFingerprint } from '../model/engine.ts';
-import { summarize, countOf } from '../metrics/histogram.ts';
+import { summarize, countOf, encodeHistogram } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
 import { evaluateClientHealth } from '../load/self-check.ts';
-import { RESULT_SCHEMA, type OperationStats, type RunResult, type RunVerdict } from '../model/result.ts';
+import {
+  RESULT_SCHEMA,
+  type OperationStats,
+  type ProbeSummary,
+  type RunResult,
+  type RunVerdict,
+} from '../model/result.ts';
+import type { ShardInfo } from '../model/shard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import type { DatasetOutcome } from './dataset.ts';
 import type { Measurement } from './measure.ts';
 import { redactScenario } from '../redact.ts';
+import { markWindows } from './interference.ts';
 
 export interface ResultInput {
   runId: string;
@@ -19,6 +27,8 @@ export interface ResultInput {
   m: Measurement;
   targets: TargetSpec[];
   interrupted: boolean;
+  /** Set when the run is one shard (`run --shard`). */
+  shard?: ShardInfo;
 }
 
 /** Assemble result.json from what was measured. Pure: every number comes from the measurement. */
@@ -26,7 +36,7 @@ export function buildResult(i: ResultInput): RunResult {
   const { scenario: sc, m } = i;
   const totals = m.recorder.totals();
   const sec = totals.measuredSec;
-  const probes = m.poller.summary();
+  const probes = i.shard && i.shard.index > 0 ? probesOnShardZero() : m.poller.summary();
   const operations: OperationStats[] = [...totals.operations].map(([op, t]) => {
     const stats = toOperationStats(op, t, sec);
     if (stats.primaryFilterEfficiency !== undefined) stats.primaryFilterSource = 'per-query';
@@ -61,6 +71,7 @@ export function buildResult(i: ResultInput): RunResult {
       m.poller.queueDepthMax(),
       'na' in probes.queueDepthMax ? probes.queueDepthMax.na : undefined,
     ) ?? null;
+  const maintenance = m.maintenance?.summary(sc.gate.seed);
 
   const measured: Omit<RunResult, 'targets' | 'verdict'> = {
     schema: RESULT_SCHEMA,
@@ -92,6 +103,7 @@ export function buildResult(i: ResultInput): RunResult {
             dropped: totals.dropped,
             ...(due > 0 ? { dropRatio: totals.dropped / due } : {}),
             scheduleLagMs: lag,
+            ...(lag ? { scheduleLagHistogram: encodeHistogram(totals.scheduleLag) } : {}),
           }
         : { concurrency: load.concurrency }),
     },
@@ -99,14 +111,18 @@ export function buildResult(i: ResultInput): RunResult {
     total: totalOperationStats(totals.operations.values(), sec),
     probes,
     ooda,
-    timeseries: m.recorder.timeseries(),
+    timeseries: maintenance
+      ? markWindows(m.recorder.timeseries(), maintenance.windows)
+      : m.recorder.timeseries(),
     client,
     faults: {
       outages: m.outages,
       ...(m.endedEarly ? { endedEarly: m.endedEarly } : {}),
       warnings: [],
     },
+    ...(maintenance ? { maintenance } : {}),
     ...(i.interrupted ? { interrupted: true } : {}),
+    ...(i.shard ? { shard: i.shard } : {}),
   };
   const evaluation = evaluateTargets(measured, i.targets);
   return { ...measured, targets: evaluation.targets, verdict: runVerdict(measured, evaluation.verdict) };
@@ -125,6 +141,20 @@ export function runVerdict(
   if (r.interrupted) return 'interrupted';
   if (r.faults?.endedEarly) return 'fail';
   return targets;
+}
+
+/** A shard above 0 runs no probes: shard 0 measures the server for the whole run (merge takes its). */
+function probesOnShardZero(): ProbeSummary {
+  const na = { na: 'probes run on shard 0 only' };
+  return {
+    seekRatio: na,
+    seekSamples: 0,
+    cacheHitRatio: na,
+    queueDepthMax: na,
+    serverQueryStats: na,
+    gauges: {},
+    primaryFilter: {},
+  };
 }
 
 function describeDistribution(sc: Scenario): string {

@@ -13,6 +13,7 @@ import type {
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
+  MaintenanceSession,
   PlanInfo,
   PrepareOptions,
   ProbeSample,
@@ -21,21 +22,24 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
-import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
+import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queue-driver.ts';
 import { indexDdlFor } from './index-options.ts';
-import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
+import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
-import { postgisTuning } from './tune-target.ts';
+import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
+import { runPostgisHealthCheck } from './check.ts';
+import type { HealthReport } from '../../model/health.ts';
 
 export interface PostgisEngineOptions {
   url: string;
@@ -93,6 +97,7 @@ export class PostgisEngine implements Engine {
   private flushSupported = false;
 
   readonly tuning: IndexTuning;
+  readonly coordination: ShardCoordination = postgisCoordination((fn) => this.q(fn));
 
   constructor(private readonly opts: PostgisEngineOptions) {
     this.names = opts.names;
@@ -237,8 +242,8 @@ export class PostgisEngine implements Engine {
     }
   }
 
-  markSeeded(datasetKey: string, rows: number): Promise<void> {
-    return this.q((c) => markSeeded(c, this.names, datasetKey, rows));
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
+    return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
@@ -277,6 +282,25 @@ export class PostgisEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     this.queueDriver ??= await PostgisQueueDriver.open(this.opts.url, postgisIds(this.names));
     return this.queueDriver;
+  }
+
+  /** `atombench check`: read-only, on its own connection (check.ts). */
+  healthCheck(): Promise<HealthReport> {
+    return runPostgisHealthCheck(this.opts.url, this.names);
+  }
+
+  /** Maintenance on a connection of its own (scenario `maintenance:`), in autocommit. */
+  async maintenance(): Promise<MaintenanceSession> {
+    const client = await openClient(this.opts.url);
+    const ids = postgisIds(this.names);
+    return {
+      run: async (kind) => {
+        const statements = postgisMaintenanceSql(ids, kind);
+        for (const st of statements) await client.query(st);
+        return statements;
+      },
+      close: () => client.end().catch(() => undefined),
+    };
   }
 
   /**

@@ -2,7 +2,14 @@ import type pg from 'pg';
 import { RuntimeFailure, UserError } from '../../errors.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
-import type { DatasetState, IndexBuildOutcome, PrepareOptions, SchemaPlan } from '../types.ts';
+import type {
+  DatasetState,
+  IndexBuildOutcome,
+  PrepareOptions,
+  SchemaPlan,
+  ShardAnnouncement,
+  ShardCoordination,
+} from '../types.ts';
 import { META_TABLE, metaSql, ownedTables, postgisIds, postgisTemplateNames, seedSql } from './dialect.ts';
 import { indexDdlFor } from './index-options.ts';
 
@@ -95,6 +102,7 @@ export async function prepareSchema(
         throw new UserError(`${where} holds another dataset (${storedKey}); pass --reseed to replace it`);
       await dropOwned(c, names);
       delete meta.datasetKey;
+      delete meta.checksum;
       delete meta.indexBuilt;
     }
     await ensurePostgis(c, where);
@@ -113,7 +121,12 @@ export async function prepareSchema(
       builtDdl === indexDdlFor(names, plan.index.postgis) &&
       (await tableExists(c, names.spatialIndex));
     await c.query('COMMIT');
-    return { seededRows: seeded, datasetKey: meta.datasetKey, indexBuilt };
+    return {
+      seededRows: seeded,
+      datasetKey: meta.datasetKey,
+      ...(meta.datasetKey && meta.checksum ? { checksum: meta.checksum } : {}),
+      indexBuilt,
+    };
   } catch (e) {
     await c.query('ROLLBACK').catch(() => {});
     throw e;
@@ -121,7 +134,7 @@ export async function prepareSchema(
 }
 
 /**
- * Record the dataset identity, and move the identity sequences past the seeded ids (COPY wrote them
+ * Record the dataset identity (and its generator checksum), and move the identity sequences past the seeded ids (COPY wrote them
  * explicitly), so ingested atoms get ids above the dataset's.
  */
 export async function markSeeded(
@@ -129,10 +142,11 @@ export async function markSeeded(
   names: ObjectNames,
   datasetKey: string,
   rows: number,
+  checksum?: string,
 ): Promise<void> {
   await c.query('BEGIN');
   try {
-    await setMeta(c, names, { datasetKey, seededRows: String(rows) });
+    await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
     for (const [table, column] of [
       [names.atomsTable, names.atomIdColumn],
       [names.embeddingsTable, names.embeddingIdColumn],
@@ -149,8 +163,39 @@ export async function markSeeded(
   }
 }
 
+/** The sections of seed/postgis/after-load.sql, by their `-- statement: <name>` line. */
+function afterLoadStatements(names: ObjectNames): Record<string, string> {
+  const text = renderSqlFile('postgis', 'after-load.sql', postgisTemplateNames(names), quoteDouble);
+  const out: Record<string, string> = {};
+  for (const part of text.split(/^-- statement: /m).slice(1)) {
+    const nl = part.indexOf('\n');
+    out[part.slice(0, nl).trim()] = part.slice(nl + 1).trim();
+  }
+  return out;
+}
+
+async function hasConstraint(c: pg.ClientBase, table: string, type: 'u' | 'f'): Promise<boolean> {
+  const r = await c.query(
+    'SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = $2) AS e',
+    [quoteDouble(table), type],
+  );
+  return r.rows[0].e as boolean;
+}
+
 /**
- * The spatial index after the load (GiST unless index.postgis says otherwise), then VACUUM (ANALYZE):
+ * UNIQUE ContentHash, the foreign key and the secondary indexes, built once over the loaded rows (the
+ * seed loads into tables with primary keys only); each is skipped when it exists.
+ */
+export async function finishTables(c: pg.ClientBase, names: ObjectNames): Promise<void> {
+  const sql = afterLoadStatements(names);
+  if (!(await hasConstraint(c, names.atomsTable, 'u'))) await c.query(sql.unique!);
+  if (!(await hasConstraint(c, names.embeddingsTable, 'f'))) await c.query(sql['foreign-key']!);
+  await c.query(sql.indexes!);
+}
+
+/**
+ * The keys and secondary indexes (finishTables), the spatial index after the load (GiST unless
+ * index.postgis says otherwise), then VACUUM (ANALYZE):
  * statistics for the planner, and hint bits and the visibility map set now, so the first measured
  * queries do not pay for writing them. The DDL is recorded: prepare compares it with the scenario's.
  */
@@ -158,6 +203,7 @@ export async function buildIndex(c: pg.ClientBase, plan: SchemaPlan): Promise<In
   const names = plan.names;
   const ids = postgisIds(names);
   const started = performance.now();
+  await finishTables(c, names);
   const ddl = indexDdlFor(names, plan.index.postgis);
   await c.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
   await c.query(ddl);
@@ -183,4 +229,55 @@ export async function resetIngested(
     await c.query('ROLLBACK').catch(() => {});
     throw e;
   }
+}
+
+// ---- Shards ---------------------------------------------------------------------------------------------
+
+/**
+ * Shard coordination on PostgreSQL (engines/types.ts ShardCoordination): one table, created on first
+ * use, keyed by (run id, key, shard). The server's clock is now() (transaction start: the statement
+ * runs alone, so it is the statement's time), read as epoch milliseconds.
+ */
+export const SHARDS_TABLE = 'atombench_shards';
+
+const SQL = {
+  create: `CREATE TABLE IF NOT EXISTS ${SHARDS_TABLE} (
+    run_id text NOT NULL, key text NOT NULL, shard integer NOT NULL, value text NOT NULL,
+    at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (run_id, key, shard))`,
+  announce: `INSERT INTO ${SHARDS_TABLE} (run_id, key, shard, value) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (run_id, key, shard) DO UPDATE SET value = EXCLUDED.value, at = clock_timestamp()`,
+  announced: `SELECT shard, value, (extract(epoch FROM at) * 1000)::float8 AS at_ms
+    FROM ${SHARDS_TABLE} WHERE run_id = $1 AND key = $2 ORDER BY shard`,
+  exists: `SELECT to_regclass('${SHARDS_TABLE}') IS NOT NULL AS e`,
+  now: `SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`,
+};
+
+export function postgisCoordination(
+  run: <T>(fn: (c: pg.Client) => Promise<T>) => Promise<T>,
+): ShardCoordination {
+  let created = false;
+  return {
+    serverTimeMs: () => run(async (c) => Number((await c.query(SQL.now)).rows[0].ms)),
+    announce: (runId, key, shard, value) =>
+      run(async (c) => {
+        if (!created) {
+          // Two shards creating it at once: one CREATE loses on the catalog's unique index; it exists then.
+          await c.query(SQL.create).catch(async (e: unknown) => {
+            if (!(await c.query(SQL.exists)).rows[0].e) throw e;
+          });
+          created = true;
+        }
+        await c.query(SQL.announce, [runId, key, shard, value]);
+      }),
+    announced: (runId, key) =>
+      run(async (c) => {
+        if (!created && !(await c.query(SQL.exists)).rows[0].e) return [];
+        const r = await c.query(SQL.announced, [runId, key]);
+        return r.rows.map((row: { shard: number; value: string; at_ms: number }): ShardAnnouncement => ({
+          shard: row.shard,
+          value: row.value,
+          atMs: Number(row.at_ms),
+        }));
+      }),
+  };
 }

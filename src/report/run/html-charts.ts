@@ -15,6 +15,7 @@ import {
   timeColumns,
   type TimeColumns,
 } from './html-data.ts';
+import { perShardThroughput } from './shards.ts';
 
 /**
  * The run report's charts as specs (pure). Each function returns a spec, or undefined when the result has
@@ -27,13 +28,24 @@ function warmupShade(c: TimeColumns): ShadeSpec[] {
   return c.warmupEndSec !== undefined ? [{ from: 0, to: c.warmupEndSec, label: WARMUP_LABEL }] : [];
 }
 
+/** Scenario `maintenance:`: each window shaded and labelled with its kind (statistics, rebuild). */
+export function maintenanceShade(result: RunResult): ShadeSpec[] {
+  return (result.maintenance?.windows ?? []).map((w) => ({
+    from: w.startSec,
+    to: Math.max(w.endSec, w.startSec),
+    label: w.kind === 'statistics' ? 'UPDATE STATISTICS / ANALYZE' : 'index rebuild',
+  }));
+}
+
 const TIME_X = { label: 'seconds since start', kind: 'sec', fromZero: true } as const;
 
-export function latencyOverTime(c: TimeColumns): ChartSpec {
+export function latencyOverTime(c: TimeColumns, maintenance: ShadeSpec[] = []): ChartSpec {
   return {
     id: 'latency-time',
     title: 'Latency percentiles over time, all operations',
-    note: 'Per interval, successful operations only; log scale; shaded: warm-up, not judged.',
+    note:
+      'Per interval, successful operations only; log scale; shaded: warm-up, not judged' +
+      (maintenance.length ? '; and each maintenance window (labelled).' : '.'),
     x: TIME_X,
     y: { label: 'latency (ms)', kind: 'ms', log: true },
     series: [
@@ -42,7 +54,7 @@ export function latencyOverTime(c: TimeColumns): ChartSpec {
       { label: 'p99', color: 'c3' },
     ],
     data: [c.tSec, c.p50Ms, c.p95Ms, c.p99Ms],
-    shade: warmupShade(c),
+    shade: [...warmupShade(c), ...maintenance],
   };
 }
 
@@ -61,7 +73,7 @@ export function latencyByOpOverTime(result: RunResult, c: TimeColumns): ChartSpe
       style: 'line' as const,
     })),
     data: [c.tSec, ...cols.map((col) => col.p95Ms)],
-    shade: warmupShade(c),
+    shade: [...warmupShade(c), ...maintenanceShade(result)],
   };
 }
 
@@ -85,19 +97,23 @@ export function latencyDistribution(result: RunResult): ChartSpec {
   };
 }
 
-export function throughputOverTime(c: TimeColumns): ChartSpec {
+export function throughputOverTime(c: TimeColumns, result?: RunResult): ChartSpec {
+  const shards = result ? perShardThroughput(result, c) : { series: [], data: [] };
   return {
     id: 'throughput-time',
     title: 'Throughput and errors over time',
-    note: 'Completed operations (successes and failures) per second; errors per second on the right axis.',
+    note:
+      'Completed operations (successes and failures) per second; errors per second on the right axis.' +
+      (shards.series.length > 0 ? ' One line per shard: the merged run is their sum.' : ''),
     x: TIME_X,
     y: { label: 'ops/s', kind: 'rate', fromZero: true },
     y2: { label: 'errors/s', kind: 'rate', fromZero: true },
     series: [
       { label: 'ops/s', color: 'c0' },
       { label: 'errors/s', color: 'error', axis: 'y2', style: 'bars' },
+      ...shards.series,
     ],
-    data: [c.tSec, c.opsPerSec, c.errorsPerSec],
+    data: [c.tSec, c.opsPerSec, c.errorsPerSec, ...shards.data],
     shade: warmupShade(c),
   };
 }
@@ -165,12 +181,12 @@ export function runCharts(result: RunResult): RunCharts {
   const c = timeColumns(result.timeseries);
   const charts: ChartSpec[] = [];
   const missing: RunCharts['missing'] = [];
-  if (c.tSec.length > 0) charts.push(latencyOverTime(c));
+  if (c.tSec.length > 0) charts.push(latencyOverTime(c, maintenanceShade(result)));
   else missing.push({ title: 'Charts over time', reason: 'the result has no time series' });
   const byOp = c.tSec.length > 0 ? latencyByOpOverTime(result, c) : undefined;
   if (byOp) charts.push(byOp);
   charts.push(latencyDistribution(result));
-  if (c.tSec.length > 0) charts.push(throughputOverTime(c));
+  if (c.tSec.length > 0) charts.push(throughputOverTime(c, result));
 
   const q = queueDepthOverTime(c, result);
   if (q) charts.push(q);

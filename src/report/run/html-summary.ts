@@ -1,6 +1,7 @@
 import { errorCount } from '../../metrics/operation-stats.ts';
 import { fmtCount, fmtMs, fmtRate, fmtRatio, fmtSec, verdictLabel } from '../format.ts';
 import type { Measured, RunResult, TargetResult } from '../../model/result.ts';
+import { shardNote } from './shards.ts';
 import { clientWarning, faultLines, measuredText, TARGET_HEADER, targetRows, verdictCounts } from './rows.ts';
 import { badge, esc, raw, section, table, verdictClass, type Html } from '../html/markup.ts';
 
@@ -40,6 +41,8 @@ export function header(r: RunResult): string {
     out.push(
       `<div class="band warn" role="alert"><strong>Server faults.</strong> ${faults.map((f) => esc(f)).join('<br>')}</div>`,
     );
+  const shards = shardNote(r);
+  if (shards) out.push(`<div class="band"><strong>Shards.</strong> ${esc(shards)}</div>`);
   return out.join('\n');
 }
 

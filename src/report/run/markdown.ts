@@ -1,8 +1,12 @@
 import { fmtCount, fmtMeasured, fmtMs, fmtRatio, fmtRate, fmtSec, verdictLabel } from '../format.ts';
 import type { LatencySummary, RunResult } from '../../model/result.ts';
+import { shardNote } from './shards.ts';
 import {
   clientWarning,
   errorLines,
+  INTERFERENCE_HEADER,
+  interferenceRows,
+  maintenanceWindowLines,
   OPERATION_HEADER,
   faultLines,
   measuredText,
@@ -58,6 +62,8 @@ function header(r: RunResult): string[] {
     out.push('', '> **Interrupted:** the run was stopped early; the numbers cover only what ran.');
   const faults = faultLines(r);
   if (faults.length > 0) out.push('', ...faults.map((f) => `> **Server fault:** ${f}`));
+  const shards = shardNote(r);
+  if (shards) out.push('', `> **Shards:** ${shards}`);
   return out;
 }
 
@@ -153,6 +159,32 @@ function ooda(r: RunResult): string[] {
   return out;
 }
 
+function maintenance(r: RunResult): string[] {
+  const m = r.maintenance;
+  if (!m) return [];
+  const every = [
+    m.updateStatisticsEverySec !== undefined ? `statistics every ${fmtSec(m.updateStatisticsEverySec)}` : '',
+    m.rebuildIndexEverySec !== undefined ? `index rebuild every ${fmtSec(m.rebuildIndexEverySec)}` : '',
+  ].filter(Boolean);
+  const out = [
+    '',
+    '## Index maintenance',
+    '',
+    `Scheduled: ${every.join(', ')}; ${fmtCount(m.windows.length)} windows ran.`,
+  ];
+  const lines = maintenanceWindowLines(r);
+  if (lines.length) out.push('', ...lines.map((l) => `- ${l}`));
+  const rows = interferenceRows(r);
+  if (rows.length)
+    out.push(
+      '',
+      'Latency of requests that overlapped a maintenance window vs the rest of the measured window (interference):',
+      '',
+      ...table(INTERFERENCE_HEADER, rows, [1, 2, 3, 4, 6]),
+    );
+  return out;
+}
+
 function client(r: RunResult): string[] {
   const c = r.client;
   return [
@@ -194,6 +226,7 @@ export function renderMarkdown(result: RunResult): string {
       ...load(result),
       ...probes(result),
       ...ooda(result),
+      ...maintenance(result),
       ...client(result),
       ...fingerprint(result),
     ].join('\n') + '\n'
