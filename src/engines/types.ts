@@ -36,6 +36,11 @@ export interface SchemaPlan {
   index: Scenario['index'];
   /** The queues and metrics table for OODA traffic. */
   ooda: boolean;
+  /**
+   * The Neo4j sync queue: created, and every new atom ingested enqueues one sync request on it (as
+   * Hartonomous's ingest sends one Neo4jSyncRequest per new atom). Absent: false.
+   */
+  neo4jSync?: boolean;
 }
 
 export interface PrepareOptions {
@@ -132,6 +137,35 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
+/** One Neo4jSyncRequest on the engine's sync queue. */
+export interface SyncRequest {
+  id: string;
+  /** The new atom's AtomId. */
+  entityId: number;
+  tenantId: number;
+  syncType: string;
+  /** ms since epoch when ingest enqueued it (the client's clock, as the sync lag is measured on it). */
+  enqueuedAtMs: number;
+}
+
+/** Requests received together: held (leased or locked) until completed or abandoned. */
+export interface SyncBatch {
+  requests: SyncRequest[];
+  /** Remove them from the queue (after the graph committed them). */
+  complete(): Promise<void>;
+  /** Put them back (the graph failed): they are received again. */
+  abandon(): Promise<void>;
+}
+
+/** The Neo4j sync queue, consumed by the readers (src/engines/neo4j/readers.ts). */
+export interface SyncQueueDriver {
+  /** Up to `max` of the oldest requests nobody holds, waiting up to waitMs; undefined on timeout. */
+  receive(max: number, waitMs: number): Promise<SyncBatch | undefined>;
+  /** Requests waiting (held ones included), read from the database. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** One probe sample, taken on the probe's own connection. Undefined fields are not measurable (see capabilities). */
 export interface ProbeSample {
   atMs: number;
@@ -182,6 +216,8 @@ export interface Engine {
   /** Size the pool of connections / worker threads the load uses. */
   openPool(size: number): Promise<void>;
   queues(): Promise<QueueDriver>;
+  /** The Neo4j sync queue (prepare() with neo4jSync first). Absent: the engine has none. */
+  syncQueue?(readers: number): Promise<SyncQueueDriver>;
   probe(): Promise<ProbeSample>;
   /** The plan of the request's (first) statement: a walk is sampled by its first step's window. */
   explain(req: OperationRequest): Promise<PlanInfo>;

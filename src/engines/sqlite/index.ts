@@ -20,6 +20,7 @@ import type {
   QueueDriver,
   SchemaPlan,
   SeedOutcome,
+  SyncQueueDriver,
   SeedProgress,
   IndexTuning,
   WalkStepFn,
@@ -34,6 +35,8 @@ import {
   sqliteTemplateNames,
 } from './dialect.ts';
 import { SqliteQueueDriver } from './queue-driver.ts';
+import { syncSql } from './sync-ops.ts';
+import { SqliteSyncQueue } from './sync-queue.ts';
 import { SqliteWorkerPool } from './worker-pool.ts';
 
 export const SQLITE_CAPABILITIES: Capabilities = {
@@ -79,6 +82,9 @@ export class SqliteEngine implements Engine {
   private pool: SqliteWorkerPool | undefined;
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
+  private syncDriver: SqliteSyncQueue | undefined;
+  /** The Neo4j sync queue table once prepare() created it (SchemaPlan.neo4jSync). */
+  private syncTable: string | undefined;
 
   constructor(private readonly opts: SqliteEngineOptions) {}
 
@@ -89,6 +95,8 @@ export class SqliteEngine implements Engine {
 
   async close(): Promise<void> {
     await this.queueDriver?.close();
+    await this.syncDriver?.close();
+    this.syncDriver = undefined;
     await this.pool?.close();
     await this.probePool?.close();
     this.db?.close();
@@ -147,6 +155,10 @@ export class SqliteEngine implements Engine {
       this.conn.exec(
         renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
       );
+    if (plan.neo4jSync) {
+      this.syncTable = plan.names.neo4jSyncQueue;
+      this.conn.exec(renderSqlFile('sqlite', 'sync-queue.sql', { queue: this.syncTable }, quoteDouble));
+    } else this.syncTable = undefined;
     this.setMeta('owner', 'atombench');
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
@@ -164,6 +176,7 @@ export class SqliteEngine implements Engine {
       names.embeddingsTable,
       names.atomsTable,
       names.metricsTable,
+      names.neo4jSyncQueue,
     ];
     for (const phase of PHASES) tables.push(phaseQueue(names, phase));
     for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
@@ -218,7 +231,10 @@ export class SqliteEngine implements Engine {
 
   async resetIngested(datasetRows: number): Promise<number> {
     const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const sync = this.requireNames().neo4jSyncQueue;
     return this.conn.transaction(() => {
+      // Sync requests left by an interrupted run name atoms about to be deleted.
+      if (this.tableExists(sync)) this.conn.prepare(syncSql(sync).clear).run();
       if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`))
         this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
@@ -238,6 +254,7 @@ export class SqliteEngine implements Engine {
       dataset: this.opts.dataset,
       runNonce: this.opts.runNonce,
       withQueues,
+      syncQueue: this.syncTable,
     };
   }
 
@@ -269,6 +286,13 @@ export class SqliteEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     await this.queueWorker().ready();
     return this.queueDriver!;
+  }
+
+  async syncQueue(): Promise<SyncQueueDriver> {
+    if (!this.syncTable) throw new Error('sqlite engine: prepare() with neo4jSync first');
+    this.syncDriver ??= new SqliteSyncQueue(new SqliteWorkerPool(1, this.workerData(false)));
+    await this.syncDriver.worker.ready();
+    return this.syncDriver;
   }
 
   /** Probes run on their own worker thread and connection, never on the load's. */

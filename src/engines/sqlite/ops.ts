@@ -3,6 +3,7 @@ import type { Point3 } from '../../dataset/types.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
 import { ingestSql, spatialSql, type SqliteIdentifiers } from './dialect.ts';
+import { syncSql } from './sync-ops.ts';
 
 type Stmt = Database.Statement;
 type Extent = { minX: number | null; maxX: number; minY: number; maxY: number };
@@ -18,12 +19,16 @@ export class SqliteOps {
   private knnRadius = 0;
   /** The data's extent, read once per connection (a full scan; ingest barely moves it). */
   private ext: Extent | undefined;
+  /** Ingest's Neo4j sync request per new atom, when the scenario syncs to Neo4j. */
+  private readonly enqueue: Stmt | undefined;
 
   constructor(
     private readonly db: Database.Database,
     ids: SqliteIdentifiers,
     private readonly makeIngest: (ingestIndex: number) => AtomRecord,
+    syncQueue?: string,
   ) {
+    this.enqueue = syncQueue ? db.prepare(syncSql(syncQueue).enqueue) : undefined;
     const sql = spatialSql(ids);
     this.s = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, db.prepare(v)])) as typeof this.s;
     const ing = ingestSql(ids);
@@ -107,6 +112,12 @@ export class SqliteOps {
         hilbert: rec.hilbertValue,
       });
       this.ins.rtree.run({ id: emb.lastInsertRowid, x: p.x, y: p.y });
+      this.enqueue?.run({
+        entityId: atom.atomId,
+        tenantId: rec.tenantId,
+        syncType: 'Create',
+        nowMs: Date.now(),
+      });
       inserted++;
     }
     return inserted;

@@ -12,6 +12,10 @@ export type WorkerCall =
   | { kind: 'receive'; phase: Phase; nowMs: number }
   | { kind: 'complete'; msg: QueueMessage; metric: PhaseMetricRow; next: Phase | undefined; nowMs: number }
   | { kind: 'depth' }
+  | { kind: 'syncReceive'; max: number; nowMs: number }
+  | { kind: 'syncComplete'; ids: string[] }
+  | { kind: 'syncAbandon'; ids: string[] }
+  | { kind: 'syncDepth' }
   | { kind: 'close' };
 
 export type WorkerRequest = WorkerCall & { id: number };
