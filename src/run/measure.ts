@@ -1,5 +1,5 @@
 import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
-import { errorClassOf } from '../errors.ts';
+import { errorClassOf, UserError } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
@@ -13,6 +13,10 @@ import type { Scenario } from '../scenario/schema.ts';
 import { WorkloadMix } from '../workload/mix.ts';
 import { executeOperation } from '../workload/registry.ts';
 import type { Progress } from './progress.ts';
+import type { GraphSession } from './graph.ts';
+import { SyncReaders, type SyncStats } from '../engines/neo4j/readers.ts';
+import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
+import type { TimeSeriesPoint } from '../model/result.ts';
 
 export interface MeasureOptions {
   engine: Engine;
@@ -27,12 +31,25 @@ export interface MeasureOptions {
    * explicit flag: the deployment's own activation procedures consume them), or `off`.
    */
   oodaTraffic: 'full' | 'triggers' | 'off';
+  /** The graph side: readers consume the engine's sync queue and MERGE into Neo4j. */
+  graph?: GraphSession;
+}
+
+/** What the graph side measured (run/neo4j-summary.ts turns it into result.json's `neo4j`). */
+export interface GraphMeasurement {
+  stats: SyncStats;
+  /** Sync queue depth samples of the measured window. */
+  depth: HdrHistogram;
+  backlogAtEnd: number | undefined;
+  /** Owned Atom nodes above the dataset after the drain: the nodes of this run's ingested atoms. */
+  graphNodes: number | undefined;
 }
 
 export interface Measurement {
   recorder: IntervalRecorder;
   poller: ProbePoller;
   ooda: OodaDriver | undefined;
+  graph?: GraphMeasurement;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -93,6 +110,32 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ooda.start();
   }
 
+  let readers: SyncReaders | undefined;
+  const depth = createGaugeHistogram();
+  if (o.graph) {
+    if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
+    readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
+      readers: sc.neo4j.readers,
+      batch: sc.neo4j.batch,
+      clock,
+      measureFromWallMs: clock.wallMs() + warmupMs,
+    });
+    readers.start();
+  }
+  let mergedBefore = 0;
+  /** The sync queue's depth and the merges of the interval, on the point just ticked. */
+  const sampleGraph = async (point: TimeSeriesPoint) => {
+    if (!readers) return;
+    const d = await readers.depth();
+    if (d !== undefined) {
+      point.neo4jQueueDepth = d;
+      if (!point.warmup) recordGauge(depth, d);
+    }
+    const total = readers.stats().mergedTotal;
+    point.neo4jMerged = total - mergedBefore;
+    mergedBefore = total;
+  };
+
   const ctx: LoadContext = {
     next: () => mix.next(),
     execute,
@@ -113,27 +156,48 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let finished = false;
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
-  for (const at of ticks) {
-    const wait = at - (clock.nowMs() - t0);
-    if (wait > 0) await Promise.race([clock.sleep(wait), load]);
-    if (finished) break;
-    const measuring = at > warmupMs;
-    await poller.poll(measuring);
-    recordDepth(recorder, poller);
-    const point = recorder.tick();
-    errorsTotal += point.errors;
-    o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+  const measureLoad = async (): Promise<LoadOutcome> => {
+    for (const at of ticks) {
+      const wait = at - (clock.nowMs() - t0);
+      if (wait > 0) await Promise.race([clock.sleep(wait), load]);
+      if (finished) break;
+      const measuring = at > warmupMs;
+      await poller.poll(measuring);
+      recordDepth(recorder, poller);
+      const point = recorder.tick();
+      await sampleGraph(point);
+      errorsTotal += point.errors;
+      o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+    }
+    return await load;
+  };
+  let outcome: LoadOutcome;
+  try {
+    outcome = await measureLoad();
+  } catch (e) {
+    await readers?.stop(); // a failed run must not leave the sync readers looping
+    throw e;
   }
-  const outcome = await load;
   await poller.poll(true);
   recordDepth(recorder, poller);
-  recorder.tick();
+  await sampleGraph(recorder.tick());
   await ooda?.stop(2000);
+  let graph: GraphMeasurement | undefined;
+  if (readers && o.graph) {
+    // The readers may catch up with what ingest left queued; then the graph is counted.
+    const backlogAtEnd = o.signal.aborted
+      ? await readers.depth()
+      : await readers.drain(sc.neo4j.drainSec * 1000);
+    await readers.stop();
+    const graphNodes = await o.graph.graph.countOwned(sc.dataset.atoms).catch(() => undefined);
+    graph = { stats: readers.stats(), depth, backlogAtEnd, graphNodes };
+  }
   o.progress.done();
   return {
     recorder,
     poller,
     ooda,
+    graph,
     load: outcome,
     client: monitor.stop(),
     startedAt,

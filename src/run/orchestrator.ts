@@ -15,6 +15,7 @@ import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
+import { openGraph, setupGraph, type GraphSession } from './graph.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -31,6 +32,8 @@ export interface RunOptions {
   runSeed?: number;
   /** Use this engine instead of creating one from the registry (tests inject a stalling engine). */
   engine?: Engine;
+  /** The Neo4j URL (--neo4j-url / ATOMBENCH_NEO4J_URL / neo4j.url): the graph side runs when set. */
+  neo4jUrl?: string;
 }
 
 /** Connect, turning driver errors into a RuntimeFailure whose message carries no secret. */
@@ -95,9 +98,21 @@ export async function guard<T>(url: string | undefined, what: string, fn: () => 
  */
 export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  if (o.neo4jUrl && sc.attach)
+    throw new UserError(
+      '--neo4j-url: the graph side writes (sync readers, MERGE): not allowed in attach mode (attach: true is read-only)',
+    );
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
   if (o.engine) await engine.connect();
+  let graph: GraphSession | undefined;
   try {
+    if (o.neo4jUrl) {
+      if (!engine.syncQueue)
+        throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
+      // Before the dataset: a foreign graph is refused before the first write anywhere.
+      graph = await openGraph(sc, o.neo4jUrl);
+      o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
+    }
     const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
     let dataset: DatasetOutcome;
     if (sc.attach) {
@@ -114,10 +129,12 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           force: o.force,
           progress: o.progress,
           signal: o.signal,
+          neo4jSync: !!graph,
         }),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
     }
+    if (graph) await setupGraph(graph, sc, o.progress);
     if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
     await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
     o.progress.info(
@@ -135,13 +152,18 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           // Attached to a deployment, atombench never consumes its queues (that would steal real work);
           // it sends triggers only when told to.
           oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
+          graph,
         }),
       );
+    let ingestedAtoms: number | undefined;
     const cleanup = async () => {
-      if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      if (sc.attach) return;
+      ingestedAtoms = await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      // The graph's atoms of this run go too (owned ones only): the next run starts from the same graph.
+      if (graph) await graph.graph.cleanup(sc.dataset.atoms).catch(() => undefined);
     };
-    const build = (m: Measurement, interrupted: boolean) =>
-      buildResult({
+    const build = (m: Measurement, interrupted: boolean) => {
+      const r = buildResult({
         runId: o.runId,
         version: o.version,
         scenario: sc,
@@ -150,7 +172,11 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         m,
         targets: o.targets,
         interrupted,
+        graph,
       });
+      if (r.neo4j && ingestedAtoms !== undefined) r.neo4j.ingestedAtoms = ingestedAtoms;
+      return r;
+    };
     let result: RunResult;
     const trials = sc.gate?.trials ?? 1; // scenarios built in code before the gate section existed have none
     if (trials <= 1) {
@@ -181,5 +207,6 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     return result;
   } finally {
     await engine.close().catch(() => {});
+    await graph?.graph.close().catch(() => {});
   }
 }

@@ -9,6 +9,8 @@ import type { TargetSpec } from '../targets/runbook.ts';
 import type { DatasetOutcome } from './dataset.ts';
 import type { Measurement } from './measure.ts';
 import { redactScenario } from '../redact.ts';
+import type { GraphSession } from './graph.ts';
+import { neo4jSummary } from './neo4j-summary.ts';
 
 export interface ResultInput {
   runId: string;
@@ -19,6 +21,8 @@ export interface ResultInput {
   m: Measurement;
   targets: TargetSpec[];
   interrupted: boolean;
+  /** The graph side, when the run synced to Neo4j. */
+  graph?: GraphSession;
 }
 
 /** Assemble result.json from what was measured. Pure: every number comes from the measurement. */
@@ -78,6 +82,7 @@ export function buildResult(i: ResultInput): RunResult {
     total: totalOperationStats(totals.operations.values(), sec),
     probes,
     ooda,
+    ...(i.graph && m.graph ? { neo4j: neo4jSummary(sc, i.graph, m.graph) } : {}),
     timeseries: m.recorder.timeseries(),
     client,
     ...(i.interrupted ? { interrupted: true } : {}),

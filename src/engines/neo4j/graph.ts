@@ -104,6 +104,12 @@ export class Neo4jGraph {
    * interrupted run left behind.
    */
   async prepare(datasetAtoms: number): Promise<GraphState> {
+    await this.checkOwnership();
+    return this.setup(datasetAtoms);
+  }
+
+  /** The guard alone (read-only): a UserError when the graph holds an Atom node atombench did not create. */
+  async checkOwnership(): Promise<void> {
     const foreign = await this.read((tx) => tx.run(CYPHER.foreignAtoms, { owner: OWNER }));
     const f = foreign.records[0];
     const n = Number(f?.get('n') ?? 0);
@@ -114,6 +120,10 @@ export class Neo4jGraph {
           'refusing to touch it (point --neo4j-url at a bench database)',
       );
     }
+  }
+
+  /** After checkOwnership: the constraint, and owned atoms above the dataset removed. */
+  async setup(datasetAtoms: number): Promise<GraphState> {
     const constraint = await this.ensureConstraint();
     const removedStale = await this.cleanup(datasetAtoms);
     return { serverVersion: this.version, constraint, removedStale };
