@@ -179,6 +179,13 @@ export async function resolveConfig(file: string, f: CommonFlags): Promise<Resol
     problems.push(...t.problems);
     targets = t.specs;
   }
+  v.scenario?.workload.mix.forEach((m, i) => {
+    if (m.op === 'graph.provenance' && neo4jUrl === undefined)
+      problems.push({
+        path: `workload.mix[${i}].op`,
+        message: 'graph.provenance reads Neo4j: give --neo4j-url (or ATOMBENCH_NEO4J_URL, neo4j.url)',
+      });
+  });
   if (problems.length || !v.scenario) throw new ScenarioError(file, problems);
   const url = f.url ?? v.scenario.url;
   return { scenario: v.scenario, targets, url, neo4jUrl };

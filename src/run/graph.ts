@@ -45,7 +45,7 @@ export async function openGraph(sc: Scenario, url: string): Promise<GraphSession
 
 /** Whether the scenario's mix reads the graph (graph.provenance). */
 export function readsGraph(sc: Scenario): boolean {
-  return sc.workload.mix.some((m) => (m.op as string) === 'graph.provenance');
+  return sc.workload.mix.some((m) => m.op === 'graph.provenance');
 }
 
 /** The constraint, stale atoms removed, and the provenance graph preloaded when the mix reads it. */

@@ -64,12 +64,14 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const rand = createRandom(o.runSeed);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
   let ingestNext = 0;
+  const graphAtoms = o.graph?.preload?.atoms ?? Math.min(sc.neo4j.preloadAtoms, sc.dataset.atoms);
   const mix = new WorkloadMix(
     sc.workload.mix,
     {
       nextPoint: () => points.next(),
       draw: (d) => drawParam(d, rand),
       nextIngestIndex: (n) => ((ingestNext += n), ingestNext - n),
+      nextGraphAtom: () => 1 + Math.floor(rand() * Math.max(1, graphAtoms)),
     },
     rand,
   );
@@ -77,7 +79,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await executeOperation(engine, req);
+    const res = await executeOperation(engine, req, { graph: o.graph?.graph });
     if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };

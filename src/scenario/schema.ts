@@ -93,6 +93,8 @@ export const operationSchema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
+  /** Hartonomous's provenance read on Neo4j: [:DERIVED_FROM|INFLUENCED_BY*1..depth] from a preloaded atom. */
+  z.object({ op: z.literal('graph.provenance'), ...common, depth: paramDist.default(3) }).strict(),
 ]);
 export type OperationSpec = z.infer<typeof operationSchema>;
 // The mix has one branch per operation of the ground floor's table (model/operations.ts), no more, no less.

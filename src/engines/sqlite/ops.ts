@@ -129,7 +129,8 @@ export class SqliteOps {
 
   /** EXPLAIN QUERY PLAN of the operation's main statement: did it go through the R*Tree? */
   explain(req: OperationRequest): PlanInfo {
-    if (req.op === 'ingest') return { usedSpatialIndex: false, planSummary: 'ingest: not a spatial query' };
+    if (req.op === 'ingest' || req.op === 'graph.provenance')
+      return { usedSpatialIndex: false, planSummary: `${req.op}: not a spatial query` };
     const stmt =
       req.op === 'spatial.knn' ? this.s.knnWithin : req.op === 'spatial.dedup' ? this.s.dedup : this.s.pool;
     const params = paramsFor(req);
@@ -142,7 +143,7 @@ export class SqliteOps {
 
   /** Primary filter (R*Tree candidates) vs rows passing the exact test, for one sampled query. */
   primaryFilter(req: OperationRequest): { candidates: number; output: number } | undefined {
-    if (req.op === 'ingest' || req.op === 'spatial.knn') return undefined; // kNN has no fixed window
+    if (req.op === 'ingest' || req.op === 'graph.provenance' || req.op === 'spatial.knn') return undefined; // kNN has no fixed window
     const p = paramsFor(req);
     const candidates = (this.s.candidates.get(p) as { n: number }).n;
     const output = (this.s.output.get(p) as { n: number }).n;
@@ -165,6 +166,7 @@ function paramsFor(req: OperationRequest): Record<string, number> {
     case 'spatial.dedup':
       return win(req.q, req.threshold);
     case 'ingest':
+    case 'graph.provenance':
       return {};
   }
 }

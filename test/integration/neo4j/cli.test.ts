@@ -138,6 +138,35 @@ describe.skipIf(!!skip)('atombench run --neo4j-url (real Neo4j)', () => {
     120_000,
   );
 
+  it('graph.provenance: preloads the provenance graph once, walks it in the mix, and reuses it', async () => {
+    writeFileSync(
+      join(cwd, 'prov.yaml'),
+      scenario(2).replace(
+        '- { op: ingest, weight: 1, batchSize: 10 }',
+        '- { op: ingest, weight: 1, batchSize: 10 }\n    - { op: graph.provenance, weight: 2, depth: 3 }',
+      ) + 'targets:\n  latency.graph.provenance: p95 < 10s\n',
+    );
+    const first = cli('run', 'prov.yaml', '--out', 'out-prov', '--no-progress', '--neo4j-url', url());
+    expect(first.err).toBe('');
+    expect(first.out).toMatch(/Provenance graph\s+2,000 atoms, 3,997 edges \(preloaded\)/);
+    const r1 = JSON.parse(read('out-prov', 'result.json'));
+    const op = r1.operations.find((o: { op: string }) => o.op === 'graph.provenance');
+    expect(op.count).toBeGreaterThan(5);
+    expect(op.errors).toEqual({});
+    expect(op.rowsOutput / op.count).toBeGreaterThan(1); // depth 3 over 2 edges per atom reaches several
+    expect(
+      r1.targets.find((t: { metric: string }) => t.metric === 'latency.graph.provenance').verdict,
+    ).not.toBe('n/a');
+    // The seed graph stays (owned), the run's ingested atoms go.
+    expect(await count('MATCH (a:Atom) RETURN count(a)')).toBe(ATOMS);
+    const second = cli('run', 'prov.yaml', '--out', 'out-prov', '--no-progress', '--neo4j-url', url());
+    expect(second.out).toMatch(/Provenance graph\s+2,000 atoms \(reused\)/);
+    // Without a Neo4j the mix cannot read the graph: exit 2, naming the field.
+    const none = cli('run', 'prov.yaml', '--out', 'o', '--no-progress');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/workload\.mix\[2\]\.op: graph\.provenance reads Neo4j/);
+  }, 120_000);
+
   it('refuses a graph with a foreign Atom node: exit 2, the graph intact', async () => {
     await count(
       "CREATE (:Atom {id: 1, tenantId: 0, owner: 'them'})-[:DERIVED_FROM]->(:Atom {id: 2, tenantId: 0}) RETURN 0",
