@@ -22,6 +22,7 @@ import type {
   SeedProgress,
   SyncQueueDriver,
   IndexTuning,
+  ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -33,7 +34,7 @@ import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
 import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
-import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
+import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
 import { postgisTuning } from './tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
@@ -98,6 +99,7 @@ export class PostgisEngine implements Engine {
   private flushSupported = false;
 
   readonly tuning: IndexTuning;
+  readonly coordination: ShardCoordination = postgisCoordination((fn) => this.q(fn));
 
   constructor(private readonly opts: PostgisEngineOptions) {
     this.names = opts.names;

@@ -27,6 +27,7 @@ import type {
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
+import { sqliteCoordination } from './coordination.ts';
 import {
   seedAtomParams,
   seedEmbeddingParams,
@@ -85,6 +86,8 @@ export class SqliteEngine implements Engine {
   private syncDriver: SqliteSyncQueue | undefined;
   /** The Neo4j sync queue table once prepare() created it (SchemaPlan.neo4jSync). */
   private syncTable: string | undefined;
+  /** Shards on one machine, one database file (coordination.ts). */
+  readonly coordination = sqliteCoordination(() => this.conn);
 
   constructor(private readonly opts: SqliteEngineOptions) {}
 

@@ -1,9 +1,9 @@
-import { Neo4jGraph, type GraphState } from '../engines/neo4j/graph.ts';
-import { parseNeo4jUrl } from '../engines/neo4j/url.ts';
-import { RuntimeFailure, UserError } from '../errors.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { Progress } from './progress.ts';
-import { datasetKey } from '../dataset/stream.ts';
+import { Neo4jGraph, type GraphState } from '../../engines/neo4j/graph.ts';
+import { parseNeo4jUrl } from '../../engines/neo4j/url.ts';
+import { RuntimeFailure, UserError } from '../../errors.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { Progress } from '../progress.ts';
+import { datasetKey } from '../../dataset/stream.ts';
 
 /**
  * The graph side of a run: the Neo4j URL parsed (bad input is exit 2 before anything connects), the

@@ -1,8 +1,8 @@
-import { encodeHistogram, summarize, summarizeGauge } from '../metrics/histogram.ts';
-import type { Neo4jSummary } from '../model/result.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { GraphSession } from './graph.ts';
-import type { GraphMeasurement } from './measure.ts';
+import { encodeHistogram, summarize, summarizeGauge } from '../../metrics/histogram.ts';
+import type { Neo4jSummary } from '../../model/result.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { GraphSession } from './session.ts';
+import type { GraphMeasurement } from '../measure.ts';
 
 /** result.json's `neo4j` from what the readers measured. Pure. */
 export function neo4jSummary(sc: Scenario, s: GraphSession, g: GraphMeasurement): Neo4jSummary {
