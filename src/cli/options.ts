@@ -31,6 +31,8 @@ export interface CommonFlags {
   force?: boolean;
   /** run only: measured phases (gate.trials). */
   trials?: string;
+  /** The graph side's Neo4j (neo4j.url). */
+  neo4jUrl?: string;
 }
 
 export function addCommonOptions(cmd: Command): Command {
@@ -40,6 +42,12 @@ export function addCommonOptions(cmd: Command): Command {
       new Option('--url <url>', 'connection URL (default: $ATOMBENCH_URL); never printed').env(
         'ATOMBENCH_URL',
       ),
+    )
+    .addOption(
+      new Option(
+        '--neo4j-url <url>',
+        'Neo4j for the graph side, bolt://user:password@host:7687 (default: $ATOMBENCH_NEO4J_URL); never printed',
+      ).env('ATOMBENCH_NEO4J_URL'),
     )
     .option('--atoms <n>', 'atoms in the dataset (dataset.atoms)')
     .option('--duration <time>', 'measured duration, e.g. 20s, 2m (durationSec)')
@@ -121,6 +129,8 @@ export interface ResolvedConfig {
   scenario: Scenario;
   targets: TargetSpec[];
   url: string | undefined;
+  /** The Neo4j URL: the graph side runs when it is set. */
+  neo4jUrl: string | undefined;
 }
 
 /**
@@ -159,15 +169,24 @@ export async function resolveConfig(file: string, f: CommonFlags): Promise<Resol
     problems.push(flag ? { path: `${flag} (${p.path})`, message: p.message } : p);
   }
   let targets: TargetSpec[] = [];
+  const neo4jUrl = f.neo4jUrl || v.scenario?.neo4j.url || undefined;
   if (v.scenario) {
     const t = resolveTargets(v.scenario.targets, {
       oodaTriggerEverySec: v.scenario.ooda.enabled ? v.scenario.ooda.triggerEverySec : undefined,
       datasetAtoms: v.scenario.dataset.atoms,
+      neo4j: neo4jUrl !== undefined,
     });
     problems.push(...t.problems);
     targets = t.specs;
   }
+  v.scenario?.workload.mix.forEach((m, i) => {
+    if (m.op === 'graph.provenance' && neo4jUrl === undefined)
+      problems.push({
+        path: `workload.mix[${i}].op`,
+        message: 'graph.provenance reads Neo4j: give --neo4j-url (or ATOMBENCH_NEO4J_URL, neo4j.url)',
+      });
+  });
   if (problems.length || !v.scenario) throw new ScenarioError(file, problems);
   const url = f.url ?? v.scenario.url;
-  return { scenario: v.scenario, targets, url };
+  return { scenario: v.scenario, targets, url, neo4jUrl };
 }

@@ -65,6 +65,7 @@ export function runCommand(setExit: (code: number) => void): Command {
           scenario: cfg.scenario,
           targets: cfg.targets,
           url: cfg.url,
+          neo4jUrl: cfg.neo4jUrl,
           runId,
           version: VERSION,
           signal,

@@ -41,6 +41,11 @@ export interface SchemaPlan {
   index: Scenario['index'];
   /** The queues and metrics table for OODA traffic. */
   ooda: boolean;
+  /**
+   * The Neo4j sync queue: created, and every new atom ingested enqueues one sync request on it (as
+   * Hartonomous's ingest sends one Neo4jSyncRequest per new atom). Absent: false.
+   */
+  neo4jSync?: boolean;
 }
 
 export interface PrepareOptions {
@@ -74,13 +79,21 @@ export type OperationRequest =
   | { op: 'spatial.knn'; q: Point3; k: number }
   | { op: 'spatial.dedup'; q: Point3; threshold: number }
   | { op: 'spatial.walk'; q: Point3; goal: Point3; radius: number; steps: number; pool: number }
-  | { op: 'ingest'; batchSize: number; firstIngestIndex: number };
+  | { op: 'ingest'; batchSize: number; firstIngestIndex: number }
+  /** On the graph (Neo4j), not the SQL engine: the atoms `atomId` derives from, up to `depth` hops. */
+  | { op: 'graph.provenance'; atomId: number; tenantId: number; depth: number };
 
 /**
  * What Engine.run executes in one call: every request but the walk, whose loop is workload logic
  * (src/workload/spatial-walk.ts) and reaches the engine one step at a time through walkStep().
  */
-export type EngineRequest = Exclude<OperationRequest, { op: 'spatial.walk' }>;
+export type EngineRequest = Exclude<OperationRequest, { op: 'spatial.walk' } | { op: 'graph.provenance' }>;
+
+/** The graph's read side, for graph.provenance (src/engines/neo4j/graph.ts implements it). */
+export interface GraphReader {
+  /** Atoms reachable over DERIVED_FROM|INFLUENCED_BY in 1..depth hops. */
+  provenance(atomId: number, tenantId: number, depth: number): Promise<number>;
+}
 
 /** One step of a spatial.walk: of the `pool` atoms nearest `q` within `radius`, the one nearest `goal`. */
 export interface WalkStep {
@@ -146,6 +159,35 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
+/** One Neo4jSyncRequest on the engine's sync queue. */
+export interface SyncRequest {
+  id: string;
+  /** The new atom's AtomId. */
+  entityId: number;
+  tenantId: number;
+  syncType: string;
+  /** ms since epoch when ingest enqueued it (the client's clock, as the sync lag is measured on it). */
+  enqueuedAtMs: number;
+}
+
+/** Requests received together: held (leased or locked) until completed or abandoned. */
+export interface SyncBatch {
+  requests: SyncRequest[];
+  /** Remove them from the queue (after the graph committed them). */
+  complete(): Promise<void>;
+  /** Put them back (the graph failed): they are received again. */
+  abandon(): Promise<void>;
+}
+
+/** The Neo4j sync queue, consumed by the readers (src/engines/neo4j/readers.ts). */
+export interface SyncQueueDriver {
+  /** Up to `max` of the oldest requests nobody holds, waiting up to waitMs; undefined on timeout. */
+  receive(max: number, waitMs: number): Promise<SyncBatch | undefined>;
+  /** Requests waiting (held ones included), read from the database. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** One probe sample, taken on the probe's own connection. Undefined fields are not measurable (see capabilities). */
 export interface ProbeSample {
   atMs: number;
@@ -197,6 +239,8 @@ export interface Engine {
   /** Size the pool of connections / worker threads the load uses. */
   openPool(size: number): Promise<void>;
   queues(): Promise<QueueDriver>;
+  /** The Neo4j sync queue (prepare() with neo4jSync first). Absent: the engine has none. */
+  syncQueue?(readers: number): Promise<SyncQueueDriver>;
   probe(): Promise<ProbeSample>;
   /** The plan of the request's (first) statement: a walk is sampled by its first step's window. */
   explain(req: OperationRequest): Promise<PlanInfo>;

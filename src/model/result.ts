@@ -54,6 +54,10 @@ export interface TimeSeriesPoint {
   byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
   /** Max depth per OODA queue in the interval, as sampled from the server. */
   queueDepthByQueue?: Record<string, number>;
+  /** Neo4jSyncQueue depth sampled from the database at the end of the interval (Neo4j runs only). */
+  neo4jQueueDepth?: number;
+  /** Sync requests merged into the graph in the interval. */
+  neo4jMerged?: number;
   /** Maintenance kinds (statistics, rebuild) whose window overlapped the interval. */
   maintenance?: string[];
 }
@@ -135,6 +139,46 @@ export interface OodaSummary {
   queueDepthMaxByQueue: Record<string, number>;
 }
 
+/** The graph side of a run (Neo4j): present only when a Neo4j URL was given. */
+export interface Neo4jSummary {
+  /** The server, redacted (no credentials), and what it reports itself as. */
+  server: string;
+  serverVersion: string;
+  /** The uniqueness constraint on (Atom.id, Atom.tenantId) in force. */
+  constraint: string;
+  readers: number;
+  batch: number;
+  /** Sync requests merged and batches committed in the measured window. */
+  merged: number;
+  batches: number;
+  /** MERGE transaction latency per batch (measured window); encoded HDR histogram in µs. */
+  mergeLatencyMs: LatencySummary;
+  mergeHistogram: string;
+  /** From enqueue (ingest) to merged in the graph, per request (measured window). */
+  syncLagMs: LatencySummary;
+  syncLagHistogram: string;
+  /** Neo4jSyncQueue depth sampled from the database every probe interval (measured window). */
+  queueDepthMax: Measured<number>;
+  queueDepthMean?: number;
+  /** Graph errors by class (transient, constraint, auth, unavailable, other; queue = the SQL side), whole run. */
+  errors: Record<string, number>;
+  /** Transaction retries the driver made (transient errors, lost connections), whole run. */
+  retries: number;
+  /** Times the graph became unreachable and the time until a merge succeeded again. */
+  outages: number;
+  unavailableMs: number;
+  /** Whole run, warm-up included: requests merged, Atom nodes they created. */
+  mergedTotal: number;
+  nodesCreated: number;
+  /** Requests still queued when the drain ended (0: the graph caught up). */
+  backlogAtEnd: number | null;
+  /** Atoms this run ingested (stored in the SQL engine) and the Atom nodes for them counted in Neo4j. */
+  ingestedAtoms?: number;
+  graphNodes?: number;
+  /** The preloaded provenance graph, when the mix reads it. */
+  preload?: { atoms: number; edges?: number; reused: boolean };
+}
+
 export interface ProbeSummary {
   seekRatio: Measured<number>;
   seekSamples: number;
@@ -181,6 +225,8 @@ export interface RunResult {
   total: OperationStats;
   probes: ProbeSummary;
   ooda: OodaSummary | null;
+  /** The graph side (Neo4j); absent when no Neo4j URL was given (results before it have none). */
+  neo4j?: Neo4jSummary;
   timeseries: TimeSeriesPoint[];
   targets: TargetResult[];
   verdict: 'pass' | 'fail';

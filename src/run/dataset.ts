@@ -38,9 +38,17 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
 export async function ensureDataset(
   engine: Engine,
   scenario: Scenario,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal?: AbortSignal; rebuildIndex?: boolean },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    progress: Progress;
+    signal?: AbortSignal;
+    rebuildIndex?: boolean;
+    /** Create the Neo4j sync queue, and make ingest enqueue on it. */
+    neo4jSync?: boolean;
+  },
 ): Promise<DatasetOutcome> {
-  const plan = schemaPlan(scenario);
+  const plan = { ...schemaPlan(scenario), neo4jSync: opts.neo4jSync === true };
   const cfg = scenario.dataset;
   const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
   const out: DatasetOutcome = {

@@ -1,5 +1,5 @@
 import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
-import { errorClassOf } from '../errors.ts';
+import { errorClassOf, UserError } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom, STREAMS } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
@@ -16,6 +16,10 @@ import { executeOperation } from '../workload/registry.ts';
 import { createRequestStream } from '../workload/request-stream.ts';
 import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
+import type { GraphSession } from './graph/session.ts';
+import { SyncReaders, type SyncStats } from '../engines/neo4j/readers.ts';
+import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
+import type { TimeSeriesPoint } from '../model/result.ts';
 
 export interface MeasureOptions {
   engine: Engine;
@@ -30,11 +34,23 @@ export interface MeasureOptions {
    * explicit flag: the deployment's own activation procedures consume them), or `off`.
    */
   oodaTraffic: 'full' | 'triggers' | 'off';
+  /** The graph side: readers consume the engine's sync queue and MERGE into Neo4j. */
+  graph?: GraphSession;
   /**
    * This process is one shard of a run: it issues its slice of the single-run request stream and
    * runs its share of the load; only shard 0 polls the probes and sends OODA traffic.
    */
   shard?: ShardSpec;
+}
+
+/** What the graph side measured (run/graph/summary.ts turns it into result.json's `neo4j`). */
+export interface GraphMeasurement {
+  stats: SyncStats;
+  /** Sync queue depth samples of the measured window. */
+  depth: HdrHistogram;
+  backlogAtEnd: number | undefined;
+  /** Owned Atom nodes above the dataset after the drain: the nodes of this run's ingested atoms. */
+  graphNodes: number | undefined;
 }
 
 export interface Measurement {
@@ -43,6 +59,7 @@ export interface Measurement {
   ooda: OodaDriver | undefined;
   /** Scenario `maintenance:` (undefined when none is configured). */
   maintenance: MaintenanceRunner | undefined;
+  graph?: GraphMeasurement;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -59,7 +76,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const rand = createRandom(o.runSeed);
   const arrivalRand = createRandom(o.runSeed, STREAMS.arrivals);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
-  const requests = createRequestStream(sc.workload.mix, points, o.runSeed);
+  const graphAtoms = o.graph?.preload?.atoms ?? Math.min(sc.neo4j.preloadAtoms, sc.dataset.atoms);
+  const requests = createRequestStream(sc.workload.mix, points, o.runSeed, graphAtoms);
   const shard = o.shard && o.shard.count > 1 ? o.shard : undefined;
   const lead = !o.shard || o.shard.index === 0;
   let sent = 0;
@@ -69,7 +87,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await executeOperation(engine, req);
+    const res = await executeOperation(engine, req, { graph: o.graph?.graph });
     if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };
@@ -111,6 +129,32 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     await maintenance.start(totalMs);
   }
 
+  let readers: SyncReaders | undefined;
+  const depth = createGaugeHistogram();
+  if (o.graph) {
+    if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
+    readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
+      readers: sc.neo4j.readers,
+      batch: sc.neo4j.batch,
+      clock,
+      measureFromWallMs: clock.wallMs() + warmupMs,
+    });
+    readers.start();
+  }
+  let mergedBefore = 0;
+  /** The sync queue's depth and the merges of the interval, on the point just ticked. */
+  const sampleGraph = async (point: TimeSeriesPoint) => {
+    if (!readers) return;
+    const d = await readers.depth();
+    if (d !== undefined) {
+      point.neo4jQueueDepth = d;
+      if (!point.warmup) recordGauge(depth, d);
+    }
+    const total = readers.stats().mergedTotal;
+    point.neo4jMerged = total - mergedBefore;
+    mergedBefore = total;
+  };
+
   const ctx: LoadContext = {
     next: nextRequest,
     execute,
@@ -132,29 +176,52 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let finished = false;
   const load = loadDone.finally(() => (finished = true));
   let errorsTotal = 0;
-  for (const at of ticks) {
-    const wait = at - (clock.nowMs() - t0);
-    if (wait > 0) await Promise.race([clock.sleep(wait), load]);
-    if (finished) break;
-    const measuring = at > warmupMs;
-    if (lead) await poller.poll(measuring);
-    recordDepth(recorder, poller);
-    const point = recorder.tick();
-    errorsTotal += point.errors;
-    o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+  const measureLoad = async (): Promise<LoadOutcome> => {
+    for (const at of ticks) {
+      const wait = at - (clock.nowMs() - t0);
+      if (wait > 0) await Promise.race([clock.sleep(wait), load]);
+      if (finished) break;
+      const measuring = at > warmupMs;
+      if (lead) await poller.poll(measuring);
+      recordDepth(recorder, poller);
+      const point = recorder.tick();
+      await sampleGraph(point);
+      errorsTotal += point.errors;
+      o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
+    }
+    return await load;
+  };
+  let outcome: LoadOutcome;
+  try {
+    outcome = await measureLoad();
+  } catch (e) {
+    // A failed run must not leave the sync readers or the maintenance schedule running.
+    await readers?.stop();
+    await maintenance?.stop();
+    throw e;
   }
-  const outcome = await load;
   await maintenance?.stop();
   if (lead) await poller.poll(true);
   recordDepth(recorder, poller);
-  recorder.tick();
+  await sampleGraph(recorder.tick());
   await ooda?.stop(2000);
+  let graph: GraphMeasurement | undefined;
+  if (readers && o.graph) {
+    // The readers may catch up with what ingest left queued; then the graph is counted.
+    const backlogAtEnd = o.signal.aborted
+      ? await readers.depth()
+      : await readers.drain(sc.neo4j.drainSec * 1000);
+    await readers.stop();
+    const graphNodes = await o.graph.graph.countOwned(sc.dataset.atoms).catch(() => undefined);
+    graph = { stats: readers.stats(), depth, backlogAtEnd, graphNodes };
+  }
   o.progress.done();
   return {
     recorder,
     poller,
     ooda,
     maintenance,
+    graph,
     load: outcome,
     client: monitor.stop(),
     startedAt,

@@ -16,6 +16,7 @@ import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
+import { openGraph, setupGraph, type GraphSession } from './graph/session.ts';
 import {
   DATASET_KEY,
   measureClockOffset,
@@ -40,6 +41,8 @@ export interface RunOptions {
   runSeed?: number;
   /** Use this engine instead of creating one from the registry (tests inject a stalling engine). */
   engine?: Engine;
+  /** The Neo4j URL (--neo4j-url / ATOMBENCH_NEO4J_URL / neo4j.url): the graph side runs when set. */
+  neo4jUrl?: string;
   /** This process is one shard of a run (`run --shard I/N`); runId is then the run's, shared by all shards. */
   shard?: ShardRun;
 }
@@ -106,11 +109,23 @@ export async function guard<T>(url: string | undefined, what: string, fn: () => 
  */
 export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  if (o.neo4jUrl && sc.attach)
+    throw new UserError(
+      '--neo4j-url: the graph side writes (sync readers, MERGE): not allowed in attach mode (attach: true is read-only)',
+    );
   const shard = o.shard;
   const clock = o.clock ?? realClock;
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
   if (o.engine) await engine.connect();
+  let graph: GraphSession | undefined;
   try {
+    if (o.neo4jUrl) {
+      if (!engine.syncQueue)
+        throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
+      // Before the dataset: a foreign graph is refused before the first write anywhere.
+      graph = await openGraph(sc, o.neo4jUrl);
+      o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
+    }
     if (shard) checkShardable(engine, sc, shard);
     const coord = engine.coordination;
     const lead = !shard || shard.spec.index === 0;
@@ -130,6 +145,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           force: o.force,
           progress: o.progress,
           signal: o.signal,
+          neo4jSync: !!graph,
         }),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
@@ -144,6 +160,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         followDataset(engine, sc, shard!, { runId: o.runId, clock, signal: o.signal, force: o.force }),
       );
     }
+    if (graph) await setupGraph(graph, sc, o.progress);
     if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
     await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(load)));
@@ -179,15 +196,20 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           // Attached to a deployment, atombench never consumes its queues (that would steal real work);
           // it sends triggers only when told to.
           oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
+          graph,
           ...(shard ? { shard: shard.spec } : {}),
         }),
       );
+    let ingestedAtoms: number | undefined;
     const cleanup = async () => {
+      if (sc.attach || !lead) return;
       // Shard 0 removes the rows the run ingested (rows of a shard still finishing are removed by the next run).
-      if (!sc.attach && lead) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      ingestedAtoms = await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      // The graph's atoms of this run go too (owned ones only): the next run starts from the same graph.
+      if (graph) await graph.graph.cleanup(sc.dataset.atoms).catch(() => undefined);
     };
-    const build = (m: Measurement, interrupted: boolean) =>
-      buildResult({
+    const build = (m: Measurement, interrupted: boolean) => {
+      const r = buildResult({
         runId: o.runId,
         version: o.version,
         scenario: sc,
@@ -196,8 +218,12 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         m,
         targets: o.targets,
         interrupted,
+        graph,
         ...(shard ? { shard: shardInfo(shard, m.load.issued, offset) } : {}),
       });
+      if (r.neo4j && ingestedAtoms !== undefined) r.neo4j.ingestedAtoms = ingestedAtoms;
+      return r;
+    };
     let result: RunResult;
     const trials = sc.gate?.trials ?? 1; // scenarios built in code before the gate section existed have none
     if (trials <= 1) {
@@ -228,6 +254,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     return result;
   } finally {
     await engine.close().catch(() => {});
+    await graph?.graph.close().catch(() => {});
   }
 }
 

@@ -93,6 +93,8 @@ export const operationSchema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
+  /** Hartonomous's provenance read on Neo4j: [:DERIVED_FROM|INFLUENCED_BY*1..depth] from a preloaded atom. */
+  z.object({ op: z.literal('graph.provenance'), ...common, depth: paramDist.default(3) }).strict(),
 ]);
 export type OperationSpec = z.infer<typeof operationSchema>;
 // The mix has one branch per operation of the ground floor's table (model/operations.ts), no more, no less.
@@ -168,6 +170,30 @@ export const maintenanceSchema = z
   .strict();
 export type MaintenanceSpec = z.infer<typeof maintenanceSchema>;
 
+/**
+ * The graph side (Neo4j). It runs when a URL is given: `--neo4j-url`, ATOMBENCH_NEO4J_URL, or `url`
+ * here (prefer the first two: the password stays out of files; it is never printed).
+ */
+export const neo4jSchema = z
+  .object({
+    url: z.string().min(1).optional(),
+    /** Sync workers receiving from Neo4jSyncQueue (Hartonomous activates 3 readers). */
+    readers: z.number().int().min(1).max(64).default(3),
+    /** Sync requests a reader receives and merges in one transaction. */
+    batch: z.number().int().min(1).max(10_000).default(10),
+    /** Provenance edges per preloaded atom (DERIVED_FROM / INFLUENCED_BY), for graph.provenance. */
+    provenance: z.number().int().min(0).max(32).default(2),
+    /** Seed atoms preloaded into the graph when the mix reads it (at most dataset.atoms). */
+    preloadAtoms: z.number().int().min(0).max(10_000_000).default(10_000),
+    /** After the load, how long the readers may empty the queue before the graph is counted. */
+    drainSec: nonNegative.default(10),
+    /** How long a managed transaction retries transient errors before a reader counts the failure. */
+    maxRetrySec: positive.default(5),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+  })
+  .strict();
+export type Neo4jSpec = z.infer<typeof neo4jSchema>;
+
 export const probesSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(600_000).default(1000),
@@ -239,6 +265,7 @@ export const scenarioSchema = z
     durationSec: positive.default(15),
     ooda: oodaSchema.default(() => oodaSchema.parse({})),
     maintenance: maintenanceSchema.default({}),
+    neo4j: neo4jSchema.default(() => neo4jSchema.parse({})),
     probes: probesSchema.default(() => probesSchema.parse({})),
     /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */
     targets: z.record(z.string(), z.string().nullable()).default({}),

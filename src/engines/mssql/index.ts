@@ -332,7 +332,7 @@ export class MssqlEngine implements Engine {
 
   /** P (primary filter candidates) and O (rows output) for the request's query window, rate-limited. */
   async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
-    if (req.op === 'ingest') return undefined;
+    if (req.op === 'ingest' || req.op === 'graph.provenance') return undefined;
     const w = queryWindow(req);
     const now = Date.now();
     if (!w || now - this.lastFilterAtMs < (this.o.primaryFilterEveryMs ?? 10_000)) return undefined;

@@ -21,6 +21,7 @@ import type {
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
+  SyncQueueDriver,
   IndexTuning,
   ShardCoordination,
   WalkStepFn,
@@ -31,7 +32,8 @@ import type { CopyFormat } from './copy-encode.ts';
 import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
-import { PostgisQueueDriver } from './queue-driver.ts';
+import { PostgisQueueDriver } from './queues/queue-driver.ts';
+import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
@@ -89,6 +91,9 @@ export class PostgisEngine implements Engine {
   private probeClient: pg.Client | undefined;
   private probeState: PostgisProbes | undefined;
   private queueDriver: PostgisQueueDriver | undefined;
+  private syncDriver: PostgisSyncQueue | undefined;
+  /** prepare() created the Neo4j sync queue: ingest enqueues a request per new atom. */
+  private sync = false;
   private names: ObjectNames;
   /** The scenario's index.postgis, once prepare() has the plan (the fingerprint's DDL before a build). */
   private indexOptions: Scenario['index']['postgis'];
@@ -165,6 +170,8 @@ export class PostgisEngine implements Engine {
 
   async close(): Promise<void> {
     await this.queueDriver?.close();
+    await this.syncDriver?.close();
+    this.syncDriver = undefined;
     await this.pool?.end().catch(() => {});
     await this.probeClient?.end().catch(() => {});
     await this.admin?.end().catch(() => {});
@@ -202,6 +209,7 @@ export class PostgisEngine implements Engine {
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
     this.indexOptions = plan.index.postgis;
+    this.sync = plan.neo4jSync === true;
     return this.q((c) => prepareSchema(c, plan, opts, this.where));
   }
 
@@ -240,7 +248,7 @@ export class PostgisEngine implements Engine {
       WirePool.open(wireSettings(clientConfig(this.opts.url)), size),
     );
     const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
-    this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest);
+    this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest, this.sync);
     // The probe connection starts now too, and counters are read once: later samples are deltas from here.
     await scrubbing(this.opts.url, async () => (await this.probes()).markBaseline());
   }
@@ -277,6 +285,12 @@ export class PostgisEngine implements Engine {
       },
       close: () => client.end().catch(() => undefined),
     };
+  }
+
+  async syncQueue(readers: number): Promise<SyncQueueDriver> {
+    if (!this.sync) throw new Error('postgis engine: prepare() with neo4jSync first');
+    this.syncDriver ??= PostgisSyncQueue.open(this.opts.url, postgisIds(this.names), readers);
+    return this.syncDriver;
   }
 
   /** The probe connection: separate from the load's pool and the admin connection. */

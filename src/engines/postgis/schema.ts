@@ -10,7 +10,15 @@ import type {
   ShardAnnouncement,
   ShardCoordination,
 } from '../types.ts';
-import { META_TABLE, metaSql, ownedTables, postgisIds, postgisTemplateNames, seedSql } from './dialect.ts';
+import {
+  META_TABLE,
+  metaSql,
+  ownedTables,
+  postgisIds,
+  postgisTemplateNames,
+  seedSql,
+  syncSql,
+} from './dialect.ts';
 import { indexDdlFor } from './index-options.ts';
 
 /**
@@ -110,6 +118,8 @@ export async function prepareSchema(
     await c.query(renderSqlFile('postgis', 'schema.sql', tpl, quoteDouble));
     for (const phase of PHASES)
       await c.query(renderSqlFile('postgis', 'queue.sql', { queue: phaseQueue(names, phase) }, quoteDouble));
+    if (plan.neo4jSync)
+      await c.query(renderSqlFile('postgis', 'sync-queue.sql', { queue: names.neo4jSyncQueue }, quoteDouble));
     await setMeta(c, names, { owner: 'atombench', seedingKey: plan.datasetKey });
     const ids = postgisIds(names);
     const seeded = Number((await c.query(seedSql(ids).maxSeeded)).rows[0].n);
@@ -221,6 +231,8 @@ export async function resetIngested(
   const sql = seedSql(postgisIds(names));
   await c.query('BEGIN');
   try {
+    // Sync requests left by an interrupted run name atoms about to be deleted.
+    if (await tableExists(c, names.neo4jSyncQueue)) await c.query(syncSql(postgisIds(names)).clear);
     await c.query(sql.resetEmbeddings, [datasetRows]);
     const r = await c.query(sql.resetAtoms, [datasetRows]);
     await c.query('COMMIT');

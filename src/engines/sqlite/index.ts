@@ -23,6 +23,7 @@ import type {
   QueueDriver,
   SchemaPlan,
   SeedOutcome,
+  SyncQueueDriver,
   SeedProgress,
   IndexTuning,
   WalkStepFn,
@@ -38,6 +39,8 @@ import {
   sqliteTemplateNames,
 } from './dialect.ts';
 import { SqliteQueueDriver } from './queue-driver.ts';
+import { syncSql } from './sync-ops.ts';
+import { SqliteSyncQueue } from './sync-queue.ts';
 import { SqliteWorkerPool } from './worker-pool.ts';
 
 export const SQLITE_CAPABILITIES: Capabilities = {
@@ -85,6 +88,9 @@ export class SqliteEngine implements Engine {
   private pool: SqliteWorkerPool | undefined;
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
+  private syncDriver: SqliteSyncQueue | undefined;
+  /** The Neo4j sync queue table once prepare() created it (SchemaPlan.neo4jSync). */
+  private syncTable: string | undefined;
   /** Shards on one machine, one database file (coordination.ts). */
   readonly coordination = sqliteCoordination(() => this.conn);
 
@@ -97,6 +103,8 @@ export class SqliteEngine implements Engine {
 
   async close(): Promise<void> {
     await this.queueDriver?.close();
+    await this.syncDriver?.close();
+    this.syncDriver = undefined;
     await this.pool?.close();
     await this.probePool?.close();
     this.db?.close();
@@ -155,6 +163,10 @@ export class SqliteEngine implements Engine {
       this.conn.exec(
         renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
       );
+    if (plan.neo4jSync) {
+      this.syncTable = plan.names.neo4jSyncQueue;
+      this.conn.exec(renderSqlFile('sqlite', 'sync-queue.sql', { queue: this.syncTable }, quoteDouble));
+    } else this.syncTable = undefined;
     this.setMeta('owner', 'atombench');
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
@@ -175,6 +187,7 @@ export class SqliteEngine implements Engine {
       names.embeddingsTable,
       names.atomsTable,
       names.metricsTable,
+      names.neo4jSyncQueue,
     ];
     for (const phase of PHASES) tables.push(phaseQueue(names, phase));
     for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
@@ -230,7 +243,10 @@ export class SqliteEngine implements Engine {
 
   async resetIngested(datasetRows: number): Promise<number> {
     const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const sync = this.requireNames().neo4jSyncQueue;
     return this.conn.transaction(() => {
+      // Sync requests left by an interrupted run name atoms about to be deleted.
+      if (this.tableExists(sync)) this.conn.prepare(syncSql(sync).clear).run();
       if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`))
         this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
@@ -250,6 +266,7 @@ export class SqliteEngine implements Engine {
       dataset: this.opts.dataset,
       runNonce: this.opts.runNonce,
       withQueues,
+      syncQueue: this.syncTable,
     };
   }
 
@@ -296,6 +313,13 @@ export class SqliteEngine implements Engine {
       run: (kind) => worker.call<string[]>({ kind: 'maintain', maintenance: kind }),
       close: () => worker.close(),
     };
+  }
+
+  async syncQueue(): Promise<SyncQueueDriver> {
+    if (!this.syncTable) throw new Error('sqlite engine: prepare() with neo4jSync first');
+    this.syncDriver ??= new SqliteSyncQueue(new SqliteWorkerPool(1, this.workerData(false)));
+    await this.syncDriver.worker.ready();
+    return this.syncDriver;
   }
 
   /** Probes run on their own worker thread and connection, never on the load's. */

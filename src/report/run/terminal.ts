@@ -9,6 +9,7 @@ import {
   targetRows,
   verdictCounts,
 } from './rows.ts';
+import { GRAPH_HEADER, graphRows } from './graph-rows.ts';
 
 /**
  * The compact end-of-run table for a terminal: targets with PASS/FAIL/N/A, then per-operation latency.
@@ -101,5 +102,13 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   );
   const errs = errorLines(result);
   if (errs.length > 0) out.push(`errors: ${errs.join('; ')}`);
+  const graph = graphRows(result);
+  if (graph)
+    out.push(
+      '',
+      ...columns([GRAPH_HEADER.map((h) => h.toUpperCase()), ...graph], [], (c, _col, row) =>
+        row === 0 ? paint(c, 'bold') : c,
+      ),
+    );
   return out.join('\n') + '\n';
 }

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import type { Phase } from '../../scenario/names.ts';
-import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../types.ts';
-import { clientConfig, openClient, scrubbedError, scrubbing } from './connection.ts';
-import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from './dialect.ts';
+import type { Phase } from '../../../scenario/names.ts';
+import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../types.ts';
+import { clientConfig, openClient, scrubbedError, scrubbing } from '../connection.ts';
+import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from '../dialect.ts';
 
 /** Connections for OODA traffic: one per phase consumer holding a message, plus trigger and depth. */
 const QUEUE_POOL_SIZE = 8;
