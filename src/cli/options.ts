@@ -29,6 +29,7 @@ export interface CommonFlags {
   quiet?: boolean;
   reseed?: boolean;
   force?: boolean;
+  dropForeignRows?: boolean;
   /** run only: measured phases (gate.trials). */
   trials?: string;
 }
@@ -53,7 +54,11 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--no-progress', 'no progress bar or live status line')
     .option('--quiet', 'print only errors and the final verdict')
     .option('--reseed', 'replace a stored dataset that differs from the scenario')
-    .option('--force', 'accept a database whose tables atombench did not create (bench databases only)');
+    .option('--force', 'accept a database whose tables atombench did not create (bench databases only)')
+    .option(
+      '--drop-foreign-rows',
+      'with --force: delete the rows atombench did not insert (it lists them first) instead of refusing',
+    );
 }
 
 /** Parse "20s", "1500ms", "2m", "1h" or a bare number of seconds into seconds. */
@@ -96,6 +101,8 @@ export function flagOverrides(f: CommonFlags): {
       problems.push({ path: flag, message: (e as Error).message.replace(`${flag}: `, '') });
     }
   };
+  if (f.dropForeignRows && !f.force)
+    problems.push({ path: '--drop-foreign-rows', message: 'needs --force (bench databases only)' });
   if (f.engine !== undefined) set('--engine', 'engine', () => f.engine);
   if (f.atoms !== undefined) set('--atoms', 'dataset.atoms', () => parseIntFlag('--atoms', f.atoms!, 1));
   if (f.seed !== undefined) set('--seed', 'dataset.seed', () => parseIntFlag('--seed', f.seed!, 0));

@@ -56,6 +56,7 @@ export function runCommand(setExit: (code: number) => void): Command {
           progress,
           reseed: !!flags.reseed,
           force: !!flags.force,
+          dropForeignRows: !!flags.dropForeignRows,
         });
         const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -28,6 +28,7 @@ export function seedCommand(setExit: (code: number) => void): Command {
         ensureDataset(engine, cfg.scenario, {
           reseed: !!flags.reseed,
           force: !!flags.force,
+          dropForeignRows: !!flags.dropForeignRows,
           progress,
           signal,
           rebuildIndex: flags.rebuildIndex,

@@ -103,6 +103,7 @@ export function tuneCommand(setExit: (code: number) => void): Command {
         await openWithDataset(engine, sc, cfg.url, {
           reseed: !!flags.reseed,
           force: !!flags.force,
+          dropForeignRows: !!flags.dropForeignRows,
           progress: out.progress,
           signal: out.signal,
         });

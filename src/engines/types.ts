@@ -46,6 +46,13 @@ export interface PrepareOptions {
   allowDestructive: boolean;
   /** Accept a database whose tables atombench did not create (bench databases only). */
   force: boolean;
+  /**
+   * With force: delete the rows atombench did not insert (src/engines/ownership.ts) after saying so
+   * through `notify`. Without it, foreign rows are a UserError naming the table and the count.
+   */
+  dropForeignRows?: boolean;
+  /** Where prepare says what it is about to do (the progress's info line). */
+  notify?: (message: string) => void;
 }
 
 export interface SeedProgress {
@@ -169,7 +176,10 @@ export interface Engine {
   /** Record the dataset identity once seeding finished. */
   markSeeded(datasetKey: string, rows: number): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
-  /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
+  /**
+   * Remove the rows a run ingested (marked as ingested, AtomId > datasetRows), so the next run measures
+   * the same data. Rows atombench did not insert are never deleted.
+   */
   resetIngested(datasetRows: number): Promise<number>;
   /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
   run(req: EngineRequest): Promise<OperationResult>;

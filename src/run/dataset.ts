@@ -34,11 +34,23 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
 export async function ensureDataset(
   engine: Engine,
   scenario: Scenario,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal?: AbortSignal; rebuildIndex?: boolean },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    dropForeignRows?: boolean;
+    progress: Progress;
+    signal?: AbortSignal;
+    rebuildIndex?: boolean;
+  },
 ): Promise<DatasetOutcome> {
   const plan = schemaPlan(scenario);
   const cfg = scenario.dataset;
-  const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
+  const state = await engine.prepare(plan, {
+    allowDestructive: opts.reseed,
+    force: opts.force,
+    dropForeignRows: opts.dropForeignRows,
+    notify: (m) => opts.progress.info(m),
+  });
   const out: DatasetOutcome = {
     key: plan.datasetKey,
     checksum: '',

@@ -26,6 +26,8 @@ export interface RunOptions {
   progress: Progress;
   reseed: boolean;
   force: boolean;
+  /** With force: delete rows atombench did not insert (saying so first) instead of refusing. */
+  dropForeignRows?: boolean;
   clock?: Clock;
   /** Seeds the workload's random choices; defaults to the dataset seed so reruns issue the same queries. */
   runSeed?: number;
@@ -67,7 +69,13 @@ export async function openWithDataset(
   engine: Engine,
   sc: Scenario,
   url: string | undefined,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal: AbortSignal },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    dropForeignRows?: boolean;
+    progress: Progress;
+    signal: AbortSignal;
+  },
 ): Promise<void> {
   try {
     await connect(engine, url);
@@ -112,6 +120,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         ensureDataset(engine, sc, {
           reseed: o.reseed,
           force: o.force,
+          dropForeignRows: o.dropForeignRows,
           progress: o.progress,
           signal: o.signal,
         }),

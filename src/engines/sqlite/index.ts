@@ -33,6 +33,8 @@ import {
   sqliteIdentifiers,
   sqliteTemplateNames,
 } from './dialect.ts';
+import { DatasetLock } from './lock.ts';
+import { checkDatabase } from './ownership.ts';
 import { SqliteQueueDriver } from './queue-driver.ts';
 import { SqliteWorkerPool } from './worker-pool.ts';
 
@@ -80,11 +82,15 @@ export class SqliteEngine implements Engine {
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
 
-  constructor(private readonly opts: SqliteEngineOptions) {}
+  private readonly lock: DatasetLock;
+
+  constructor(private readonly opts: SqliteEngineOptions) {
+    this.lock = new DatasetLock(opts.path);
+  }
 
   async connect(): Promise<void> {
     mkdirSync(dirname(this.opts.path), { recursive: true });
-    this.db = openSqlite(this.opts.path);
+    this.db = openSqlite(this.opts.path, false, false);
   }
 
   async close(): Promise<void> {
@@ -93,6 +99,7 @@ export class SqliteEngine implements Engine {
     await this.probePool?.close();
     this.db?.close();
     this.db = undefined;
+    this.lock.release();
   }
 
   private get conn(): Database.Database {
@@ -126,27 +133,37 @@ export class SqliteEngine implements Engine {
 
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
+    // One atombench per dataset file, then every check, all before the first write (WAL included).
+    this.lock.acquire();
     const owned = this.tableExists('atombench_meta') && this.meta('owner') === 'atombench';
-    if (!owned && this.tableExists(plan.names.atomsTable) && !opts.force) {
-      throw new UserError(
-        `${this.opts.path}: table ${plan.names.atomsTable} exists but was not created by atombench; refusing to touch it (use --force on a bench database)`,
-      );
-    }
+    const tpl = sqliteTemplateNames(plan.names);
+    const scripts = [
+      renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble),
+      ...PHASES.map((phase) =>
+        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
+      ),
+    ];
+    const dropForeign = checkDatabase(
+      this.conn,
+      plan.names,
+      scripts.join('\n'),
+      { ...opts, owned },
+      this.opts.path,
+    );
     // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
     const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    if (stored && stored !== plan.datasetKey) {
-      if (!opts.allowDestructive)
-        throw new UserError(
-          `${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`,
-        );
-      this.dropOwned(plan.names);
-    }
-    const tpl = sqliteTemplateNames(plan.names);
-    this.conn.exec(renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble));
-    for (const phase of PHASES)
-      this.conn.exec(
-        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
-      );
+    if (stored && stored !== plan.datasetKey && !opts.allowDestructive)
+      throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
+    this.conn.pragma(`journal_mode = ${SQLITE_PRAGMAS.journal_mode}`);
+    if (dropForeign)
+      this.conn.transaction(() => {
+        dropForeign();
+        // The R*Tree still holds the deleted rows' entries: rebuild it.
+        if (owned) this.setMeta('indexBuilt', '0');
+        this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(`${plan.names.embeddingsTable}_rtree`)}`);
+      })();
+    if (stored && stored !== plan.datasetKey) this.dropOwned(plan.names);
+    for (const script of scripts) this.conn.exec(script);
     this.setMeta('owner', 'atombench');
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);

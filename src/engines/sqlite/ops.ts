@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Point3 } from '../../dataset/types.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { ingestSql, spatialSql, type SqliteIdentifiers } from './dialect.ts';
 
 type Stmt = Database.Statement;
@@ -84,7 +85,7 @@ export class SqliteOps {
         subtype: rec.subtype,
         contentHash: rec.contentHash,
         contentType: rec.contentType,
-        sourceType: 'atombench-ingest',
+        sourceType: INGEST_SOURCE_TYPE,
         sourceUri: rec.sourceUri,
         canonicalText: rec.canonicalText,
         metadata: rec.metadata,
