@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
+import { SAMPLE_EVERY, VERIFY_MODES, type VerifyMode } from '../dataset/fingerprint.ts';
 import {
   applyOverrides,
   readScenarioFile,
@@ -30,6 +31,7 @@ export interface CommonFlags {
   reseed?: boolean;
   force?: boolean;
   dropForeignRows?: boolean;
+  verify?: string;
   /** run only: measured phases (gate.trials). */
   trials?: string;
 }
@@ -56,10 +58,17 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--reseed', 'replace a stored dataset that differs from the scenario')
     .option('--force', 'accept a database whose tables atombench did not create (bench databases only)')
     .option(
+      '--verify <mode>',
+      `check the stored rows against the generator before using them: ${VERIFY_MODES.join('|')} (default sample: every row counted, 1 in ${SAMPLE_EVERY} buckets hashed)`,
+    )
+    .option(
       '--drop-foreign-rows',
       'with --force: delete the rows atombench did not insert (it lists them first) instead of refusing',
     );
 }
+
+/** --verify as a mode (checked by flagOverrides before anything runs). */
+export const verifyMode = (f: CommonFlags): VerifyMode => (f.verify as VerifyMode | undefined) ?? 'sample';
 
 /** Parse "20s", "1500ms", "2m", "1h" or a bare number of seconds into seconds. */
 export function parseDurationSec(flag: string, text: string): number {
@@ -101,6 +110,11 @@ export function flagOverrides(f: CommonFlags): {
       problems.push({ path: flag, message: (e as Error).message.replace(`${flag}: `, '') });
     }
   };
+  if (f.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(f.verify))
+    problems.push({
+      path: '--verify',
+      message: `expected one of ${VERIFY_MODES.join(', ')}; got "${f.verify}"`,
+    });
   if (f.dropForeignRows && !f.force)
     problems.push({ path: '--drop-foreign-rows', message: 'needs --force (bench databases only)' });
   if (f.engine !== undefined) set('--engine', 'engine', () => f.engine);

@@ -9,7 +9,13 @@ import { newRunId, writeDocument, writeReports } from '../report/write.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
 import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
-import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
+import {
+  addCommonOptions,
+  DEFAULT_SCENARIO,
+  resolveConfig,
+  verifyMode,
+  type CommonFlags,
+} from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
 
@@ -57,6 +63,7 @@ export function runCommand(setExit: (code: number) => void): Command {
           reseed: !!flags.reseed,
           force: !!flags.force,
           dropForeignRows: !!flags.dropForeignRows,
+          verify: verifyMode(flags),
         });
         const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -2,7 +2,13 @@ import { Command } from 'commander';
 import { ensureDataset } from '../run/dataset.ts';
 import { connectEngine, guard } from '../run/orchestrator.ts';
 import { UserError } from '../errors.ts';
-import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
+import {
+  addCommonOptions,
+  DEFAULT_SCENARIO,
+  resolveConfig,
+  verifyMode,
+  type CommonFlags,
+} from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 
 export function seedCommand(setExit: (code: number) => void): Command {
@@ -29,6 +35,7 @@ export function seedCommand(setExit: (code: number) => void): Command {
           reseed: !!flags.reseed,
           force: !!flags.force,
           dropForeignRows: !!flags.dropForeignRows,
+          verify: verifyMode(flags),
           progress,
           signal,
           rebuildIndex: flags.rebuildIndex,
@@ -39,6 +46,7 @@ export function seedCommand(setExit: (code: number) => void): Command {
         atoms: cfg.scenario.dataset.atoms,
         datasetKey: out.key,
         checksum: out.checksum,
+        stored: out.stored,
         rowsInserted: out.rowsInserted,
         resumedFrom: out.resumedFrom,
         seedDurationMs: out.seedDurationMs,
@@ -53,7 +61,14 @@ export function seedCommand(setExit: (code: number) => void): Command {
         human.write(`seeded ${out.rowsInserted} rows${rate}; ${summary.atoms} atoms stored\n`);
         if (out.indexBuildMs !== undefined)
           human.write(`spatial index built in ${(out.indexBuildMs / 1000).toFixed(2)} s\n`);
-        human.write(`dataset ${out.key}\nchecksum ${out.checksum}\npeak RSS ${summary.peakRssMB} MB\n`);
+        human.write(`dataset ${out.key}\nchecksum ${out.checksum}\n`);
+        const st = out.stored;
+        human.write(
+          st
+            ? `stored: ${st.rows} rows, AtomIds ${st.minId}..${st.maxId}${st.indexEntries !== undefined ? `, ${st.indexEntries} index entries` : ''}, verified (${st.verify}, ${st.bucketsChecked} buckets): content ${st.contentHash}\n`
+            : 'stored: not verified\n',
+        );
+        human.write(`peak RSS ${summary.peakRssMB} MB\n`);
       }
       setExit(0);
     } finally {

@@ -9,7 +9,13 @@ import type { IndexTuning } from '../engines/types.ts';
 import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
 import { checkMeasurable, measureIndex } from '../tune/sweep/measure.ts';
 import { runTuneModel } from '../tune/model/model-run.ts';
-import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
+import {
+  addCommonOptions,
+  DEFAULT_SCENARIO,
+  resolveConfig,
+  verifyMode,
+  type CommonFlags,
+} from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 
 interface TuneFlags extends CommonFlags {
@@ -104,6 +110,7 @@ export function tuneCommand(setExit: (code: number) => void): Command {
           reseed: !!flags.reseed,
           force: !!flags.force,
           dropForeignRows: !!flags.dropForeignRows,
+          verify: verifyMode(flags),
           progress: out.progress,
           signal: out.signal,
         });

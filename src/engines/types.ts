@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { GridConfig } from '../model/index-config.ts';
 import type { HealthReport } from '../model/health.ts';
+import type { StoredFingerprint } from '../dataset/fingerprint.ts';
 
 /** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
 export interface Capability {
@@ -53,6 +54,14 @@ export interface PrepareOptions {
   dropForeignRows?: boolean;
   /** Where prepare says what it is about to do (the progress's info line). */
   notify?: (message: string) => void;
+  /** Drop and reseed the stored dataset even though it is the plan's (its rows were altered). */
+  replaceDataset?: boolean;
+}
+
+/** Which stored rows a fingerprint reads: the dataset's N rows, these buckets (dataset/fingerprint.ts). */
+export interface FingerprintRequest {
+  atoms: number;
+  buckets: readonly number[];
 }
 
 export interface SeedProgress {
@@ -181,6 +190,14 @@ export interface Engine {
    * the same data. Rows atombench did not insert are never deleted.
    */
   resetIngested(datasetRows: number): Promise<number>;
+  /**
+   * The dataset as stored, aggregated by the database from the rows themselves (counts, min/max id,
+   * per-bucket hash sums; the spatial index's entries where they can be counted). Absent: the engine
+   * cannot (the run says the dataset is unverified).
+   */
+  storedFingerprint?(req: FingerprintRequest): Promise<StoredFingerprint>;
+  /** Per-row hashes of some buckets, by AtomId (an id stored twice has two), to count rows that differ. */
+  storedRowHashes?(req: FingerprintRequest): Promise<Map<number, number[]>>;
   /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
   run(req: EngineRequest): Promise<OperationResult>;
   /**

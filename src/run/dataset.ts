@@ -3,6 +3,9 @@ import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dat
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
+import type { VerifyMode } from '../dataset/fingerprint.ts';
+import type { StoredDataset } from '../model/result.ts';
+import { DatasetAltered, verifyDataset } from './verify.ts';
 
 export interface DatasetOutcome {
   key: string;
@@ -14,6 +17,21 @@ export interface DatasetOutcome {
   seedDurationMs?: number;
   indexBuildMs?: number;
   indexDdl?: string;
+  /** The database's own report of the stored rows, verified (absent: --verify off, or not measurable). */
+  stored?: StoredDataset;
+}
+
+export interface DatasetOptions {
+  reseed: boolean;
+  force: boolean;
+  dropForeignRows?: boolean;
+  progress: Progress;
+  signal?: AbortSignal;
+  rebuildIndex?: boolean;
+  /** How the stored rows are checked against the generator (default sample). */
+  verify?: VerifyMode;
+  /** Replace the stored dataset even though it is the plan's (set after verification failed, with --reseed). */
+  replaceDataset?: boolean;
 }
 
 export function schemaPlan(scenario: Scenario): SchemaPlan {
@@ -34,14 +52,27 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
 export async function ensureDataset(
   engine: Engine,
   scenario: Scenario,
-  opts: {
-    reseed: boolean;
-    force: boolean;
-    dropForeignRows?: boolean;
-    progress: Progress;
-    signal?: AbortSignal;
-    rebuildIndex?: boolean;
-  },
+  opts: DatasetOptions,
+): Promise<DatasetOutcome> {
+  const out = await loadDataset(engine, scenario, opts);
+  try {
+    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample');
+  } catch (e) {
+    if (!(e instanceof DatasetAltered) || !opts.reseed || opts.replaceDataset) throw e;
+    opts.progress.info(`${e.message.replace(/; run with --reseed$/, '')}: --reseed replaces it`);
+    return ensureDataset(engine, scenario, { ...opts, replaceDataset: true });
+  }
+  if (out.stored === undefined && (opts.verify ?? 'sample') !== 'off' && !engine.storedFingerprint)
+    opts.progress.info(
+      `${engine.name}: the stored dataset is not verified (no stored-data fingerprint on this engine)`,
+    );
+  return out;
+}
+
+async function loadDataset(
+  engine: Engine,
+  scenario: Scenario,
+  opts: DatasetOptions,
 ): Promise<DatasetOutcome> {
   const plan = schemaPlan(scenario);
   const cfg = scenario.dataset;
@@ -50,6 +81,7 @@ export async function ensureDataset(
     force: opts.force,
     dropForeignRows: opts.dropForeignRows,
     notify: (m) => opts.progress.info(m),
+    replaceDataset: opts.replaceDataset,
   });
   const out: DatasetOutcome = {
     key: plan.datasetKey,
@@ -59,7 +91,9 @@ export async function ensureDataset(
   };
   await engine.resetIngested(cfg.atoms);
 
-  if (state.seededRows < cfg.atoms || state.datasetKey !== plan.datasetKey) {
+  // A seed marked complete is never topped up: rows missing from it were deleted, which verification
+  // reports (and --reseed replaces); only an interrupted seed resumes.
+  if (state.datasetKey !== plan.datasetKey) {
     const start = state.seededRows;
     opts.progress.info(
       start > 0

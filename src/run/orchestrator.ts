@@ -9,6 +9,7 @@ import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, type DatasetOutcome } from './dataset.ts';
+import type { VerifyMode } from '../dataset/fingerprint.ts';
 import { measure, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
@@ -28,6 +29,8 @@ export interface RunOptions {
   force: boolean;
   /** With force: delete rows atombench did not insert (saying so first) instead of refusing. */
   dropForeignRows?: boolean;
+  /** How the stored dataset is checked against the generator before measuring (default sample). */
+  verify?: VerifyMode;
   clock?: Clock;
   /** Seeds the workload's random choices; defaults to the dataset seed so reruns issue the same queries. */
   runSeed?: number;
@@ -73,6 +76,7 @@ export async function openWithDataset(
     reseed: boolean;
     force: boolean;
     dropForeignRows?: boolean;
+    verify?: VerifyMode;
     progress: Progress;
     signal: AbortSignal;
   },
@@ -121,6 +125,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           reseed: o.reseed,
           force: o.force,
           dropForeignRows: o.dropForeignRows,
+          verify: o.verify,
           progress: o.progress,
           signal: o.signal,
         }),

@@ -11,6 +11,7 @@ import type {
   DatasetState,
   Engine,
   EngineRequest,
+  FingerprintRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -33,6 +34,8 @@ import {
   sqliteIdentifiers,
   sqliteTemplateNames,
 } from './dialect.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
+import { storedFingerprint, storedRowHashes } from './fingerprint.ts';
 import { DatasetLock } from './lock.ts';
 import { checkDatabase } from './ownership.ts';
 import { SqliteQueueDriver } from './queue-driver.ts';
@@ -152,7 +155,8 @@ export class SqliteEngine implements Engine {
     );
     // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
     const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    if (stored && stored !== plan.datasetKey && !opts.allowDestructive)
+    const replace = !!stored && (stored !== plan.datasetKey || !!opts.replaceDataset);
+    if (replace && !opts.allowDestructive)
       throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
     this.conn.pragma(`journal_mode = ${SQLITE_PRAGMAS.journal_mode}`);
     if (dropForeign)
@@ -162,7 +166,10 @@ export class SqliteEngine implements Engine {
         if (owned) this.setMeta('indexBuilt', '0');
         this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(`${plan.names.embeddingsTable}_rtree`)}`);
       })();
-    if (stored && stored !== plan.datasetKey) this.dropOwned(plan.names);
+    if (replace) {
+      opts.notify?.(`replacing the stored dataset ${stored}`);
+      this.dropOwned(plan.names);
+    }
     for (const script of scripts) this.conn.exec(script);
     this.setMeta('owner', 'atombench');
     this.setMeta('pendingDatasetKey', plan.datasetKey);
@@ -241,6 +248,15 @@ export class SqliteEngine implements Engine {
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
       return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
     })();
+  }
+
+  async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    const names = this.requireNames();
+    return storedFingerprint(this.conn, names, req, this.tableExists(`${names.embeddingsTable}_rtree`));
+  }
+
+  async storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
+    return storedRowHashes(this.conn, this.requireNames(), req);
   }
 
   private requireNames(): ObjectNames {

@@ -187,3 +187,67 @@ describe.skipIf(!!skip)('postgis data safety (CLI)', () => {
     expect(server.psql('SELECT count(*) FROM "Atoms"', 'locked')).toBe(String(ATOMS));
   }, 120_000);
 });
+
+describe.skipIf(!!skip)('postgis stored-data fingerprint (CLI)', () => {
+  let server: PgServer;
+  let cwd: string;
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, ATOMBENCH_URL: '', NO_COLOR: '1' },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  beforeAll(async () => {
+    server = await startPgServer({ settings: { fsync: 'off', synchronous_commit: 'off' } });
+    cwd = mkdtempSync(join(tmpdir(), 'atombench-pg-fp-'));
+    writeFileSync(join(cwd, 's.yaml'), SCENARIO);
+    server.psql('CREATE DATABASE fp');
+    server.psql('CREATE EXTENSION postgis', 'fp');
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('the database computes the same fingerprint as the generator; an UPDATE or DELETE is refused (exit 2) and --reseed repairs it', () => {
+    const url = server.urlFor('fp');
+    const seeded = cli('seed', 's.yaml', '--url', url, '--no-progress', '--verify', 'full');
+    expect(seeded.code).toBe(0);
+    const content = /verified \(full, 2 buckets\): content ([0-9a-f]{64})/.exec(seeded.out)?.[1];
+    expect(content).toMatch(/^[0-9a-f]{64}$/);
+    // The same content hash from a sampled check (it covers the sampled buckets in both modes).
+    const again = cli('seed', 's.yaml', '--url', url, '--no-progress');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`verified (sample, 1 buckets): content ${content}`);
+
+    server.psql(
+      `UPDATE "AtomEmbeddings" SET "SpatialGeometry" = ST_Translate("SpatialGeometry", 500, 0) WHERE "AtomId" % 2 = 0 AND "AtomId" <= 1024;
+       DELETE FROM "Atoms" WHERE "AtomId" IN (1500, 1501, 1502)`,
+      'fp',
+    );
+    const altered = server.psql(
+      `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "AtomEmbeddings" AS t`,
+      'fp',
+    );
+    const refused = cli('seed', 's.yaml', '--url', url, '--no-progress', '--verify', 'full');
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim()).toBe(
+      'atombench: dataset altered: 515 row(s) differ from the generated dataset (1997 rows stored for 2000; 515 row(s) changed in 2 of 2 checked bucket(s)); run with --reseed',
+    );
+    const run = cli('run', 's.yaml', '--url', url, '--out', 'o', '--no-progress');
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(
+      /dataset altered: 512 row\(s\) differ .*1997 rows stored for 2000; 512 row\(s\) changed in 1 of 1 checked bucket\(s\) \(sampled 1 in 16/,
+    );
+    expect(
+      server.psql(`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM "AtomEmbeddings" AS t`, 'fp'),
+    ).toBe(altered);
+
+    const repaired = cli('seed', 's.yaml', '--url', url, '--no-progress', '--reseed', '--verify', 'full');
+    expect(repaired.code).toBe(0);
+    expect(repaired.out).toContain('--reseed replaces it');
+    expect(repaired.out).toContain(`content ${content}`);
+  }, 120_000);
+});

@@ -45,6 +45,17 @@ function cli(...args: string[]) {
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const names = resolveNames('hartonomous', {});
 
+/** Every row of every table atombench's data lives in (file bytes change when a connection checkpoints). */
+function dataHash(file: string): string {
+  const db = new Database(file, { readonly: true });
+  const h = createHash('sha256');
+  for (const t of ['Atoms', 'AtomEmbeddings', 'AtomEmbeddings_rtree'])
+    for (const row of db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all())
+      h.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+  db.close();
+  return h.digest('hex');
+}
+
 /** A file with atombench's schema (from seed/sqlite/schema.sql) and rows someone else put there. */
 function productionFile(file: string, rows: number): void {
   const db = new Database(file);
@@ -192,5 +203,31 @@ describe('sqlite data safety (CLI)', () => {
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM "Atoms"').get()).toEqual({ n: 1500 });
     db.close();
+  }, 60_000);
+
+  it('the stored rows are read: an UPDATE, a DELETE and a stale R*Tree are refused (exit 2), the rows untouched', () => {
+    const file = join(cwd, 'fp.sqlite');
+    const seeded = cli('seed', 's.yaml', '--url', file, '--no-progress', '--verify', 'full');
+    expect(seeded.code).toBe(0);
+    expect(seeded.out).toMatch(
+      /stored: 1000 rows, AtomIds 1\.\.1000, 1000 index entries, verified \(full, 1 buckets\)/,
+    );
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    db.exec(
+      'UPDATE "AtomEmbeddings" SET X = X + 500 WHERE AtomId <= 150; DELETE FROM "Atoms" WHERE AtomId > 990',
+    );
+    db.close();
+    const before = dataHash(file);
+    const r = cli('run', 's.yaml', '--url', file, '--out', 'o3', '--no-progress');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      'atombench: dataset altered: 160 row(s) differ from the generated dataset (990 rows stored for 1000; AtomIds 1..990 instead of 1..1000; ' +
+        '160 row(s) changed in 1 of 1 checked bucket(s) (sampled 1 in 16: more may differ); the spatial index holds 1000 entries for 990 embedding rows); run with --reseed',
+    );
+    expect(dataHash(file)).toBe(before);
+    const fixed = cli('seed', 's.yaml', '--url', file, '--no-progress', '--reseed');
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toMatch(/stored: 1000 rows, AtomIds 1\.\.1000, 1000 index entries/);
   }, 60_000);
 });
