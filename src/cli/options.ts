@@ -36,35 +36,63 @@ export interface CommonFlags {
   trials?: string;
 }
 
-export function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('--engine <name>', 'engine: sqlite (embedded), postgis, mssql')
-    .addOption(
-      new Option('--url <url>', 'connection URL (default: $ATOMBENCH_URL); never printed').env(
-        'ATOMBENCH_URL',
-      ),
-    )
-    .option('--atoms <n>', 'atoms in the dataset (dataset.atoms)')
-    .option('--duration <time>', 'measured duration, e.g. 20s, 2m (durationSec)')
-    .option('--warmup <time>', 'warm-up before measuring, e.g. 3s (warmupSec)')
-    .option('--seed <n>', 'dataset seed (dataset.seed)')
-    .option('--rate <n>', 'open-loop arrivals per second (load.ratePerSec)')
-    .option('--concurrency <n>', 'closed-loop workers (load.concurrency)')
-    .option('--out <dir>', 'reports folder (report.out)')
-    .option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(',')}`)
-    .option('--json', 'machine output on stdout (result JSON); human output goes to stderr')
-    .option('--no-progress', 'no progress bar or live status line')
-    .option('--quiet', 'print only errors and the final verdict')
-    .option('--reseed', 'replace a stored dataset that differs from the scenario')
-    .option('--force', 'accept a database whose tables atombench did not create (bench databases only)')
-    .option(
+/** The common flags, each once: a command lists (and accepts) only those it honours. */
+const COMMON_OPTIONS = {
+  engine: () => new Option('--engine <name>', 'engine: sqlite (embedded), postgis, mssql'),
+  url: () =>
+    new Option('--url <url>', 'connection URL (default: $ATOMBENCH_URL); never printed').env('ATOMBENCH_URL'),
+  atoms: () => new Option('--atoms <n>', 'atoms in the dataset (dataset.atoms)'),
+  duration: () => new Option('--duration <time>', 'measured duration, e.g. 20s, 2m (durationSec)'),
+  warmup: () => new Option('--warmup <time>', 'warm-up before measuring, e.g. 3s (warmupSec)'),
+  seed: () => new Option('--seed <n>', 'dataset seed (dataset.seed)'),
+  rate: () => new Option('--rate <n>', 'open-loop arrivals per second (load.ratePerSec)'),
+  concurrency: () => new Option('--concurrency <n>', 'closed-loop workers (load.concurrency)'),
+  out: () => new Option('--out <dir>', 'reports folder (report.out)'),
+  format: () => new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(',')}`),
+  json: () => new Option('--json', 'machine output on stdout (result JSON); human output goes to stderr'),
+  progress: () => new Option('--no-progress', 'no progress bar or live status line'),
+  quiet: () => new Option('--quiet', 'print only errors and the final verdict'),
+  reseed: () =>
+    new Option('--reseed', 'replace a stored dataset that differs from the scenario or was altered'),
+  force: () =>
+    new Option('--force', 'accept a database whose tables atombench did not create (bench databases only)'),
+  verify: () =>
+    new Option(
       '--verify <mode>',
       `check the stored rows against the generator before using them: ${VERIFY_MODES.join('|')} (default sample: every row counted, 1 in ${SAMPLE_EVERY} buckets hashed)`,
-    )
-    .option(
+    ),
+  dropForeignRows: () =>
+    new Option(
       '--drop-foreign-rows',
       'with --force: delete the rows atombench did not insert (it lists them first) instead of refusing',
-    );
+    ),
+} as const;
+export type CommonOption = keyof typeof COMMON_OPTIONS;
+
+/** What `seed` does not do: no load is run and no report is written. */
+export const LOAD_AND_REPORT_OPTIONS: readonly CommonOption[] = [
+  'duration',
+  'warmup',
+  'rate',
+  'concurrency',
+  'out',
+  'format',
+];
+
+/**
+ * Add the common flags to a command, except those it does not honour (`except`), or only `only`:
+ * a flag a command would ignore is not accepted there (commander: exit 2, "unknown option").
+ */
+export function addCommonOptions(
+  cmd: Command,
+  which: { except?: readonly CommonOption[]; only?: readonly CommonOption[] } = {},
+): Command {
+  for (const [key, make] of Object.entries(COMMON_OPTIONS) as [CommonOption, () => Option][]) {
+    if (which.only && !which.only.includes(key)) continue;
+    if (which.except?.includes(key)) continue;
+    cmd.addOption(make());
+  }
+  return cmd;
 }
 
 /** --verify as a mode (checked by flagOverrides before anything runs). */
@@ -187,6 +215,21 @@ export async function resolveConfig(file: string, f: CommonFlags): Promise<Resol
     });
     problems.push(...t.problems);
     targets = t.specs;
+  } else {
+    // The scenario has schema problems: its targets are still checked, so every problem shows at once.
+    const raw = (merged as { targets?: unknown }).targets;
+    const valid =
+      raw && typeof raw === 'object' && !Array.isArray(raw)
+        ? Object.fromEntries(
+            Object.entries(raw).filter(([, x]) => typeof x === 'string' || x === null) as [
+              string,
+              string | null,
+            ][],
+          )
+        : {};
+    problems.push(
+      ...resolveTargets(valid, {}).problems.filter((p) => !problems.some((q) => q.path === p.path)),
+    );
   }
   if (problems.length || !v.scenario) throw new ScenarioError(file, problems);
   const url = f.url ?? v.scenario.url;

@@ -1,3 +1,4 @@
+import { useColor } from './progress.ts';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -68,7 +69,7 @@ export function runCommand(setExit: (code: number) => void): Command {
         const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!flags.quiet)
-          human.write(reporterFor('run', 'terminal').render(result, { color: !!human.isTTY }));
+          human.write(reporterFor('run', 'terminal').render(result, { color: useColor(human) }));
         human.write(
           `verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`,
         );
