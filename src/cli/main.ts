@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { RuntimeFailure, UserError } from '../errors.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { compareCommand } from './compare.ts';
+import { mergeCommand } from './merge.ts';
 import { checkCommand } from './check.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
@@ -45,6 +46,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program.addCommand(seedCommand(setExit));
   program.addCommand(reportCommand(setExit));
   program.addCommand(compareCommand(setExit));
+  program.addCommand(mergeCommand(setExit));
   program.addCommand(tuneCommand(setExit));
   program.addCommand(checkCommand(setExit));
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');

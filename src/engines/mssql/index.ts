@@ -28,8 +28,10 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
+import { mssqlCoordination } from './coordination.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { MssqlQueueDriver } from './broker/queue-driver.ts';
 import { updateMetaQuery } from './sql/catalog.ts';
@@ -89,6 +91,10 @@ export class MssqlEngine implements Engine {
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
   readonly tuning: IndexTuning;
+  readonly coordination: ShardCoordination = mssqlCoordination(
+    { admin: () => this.pools.admin, probe: () => this.pools.probe },
+    () => this.names.schema,
+  );
 
   constructor(private readonly o: MssqlEngineOptions) {
     this.target = parseMssqlUrl(o.url);
@@ -202,7 +208,7 @@ export class MssqlEngine implements Engine {
     );
     if (this.attach) return this.setup('attach', () => attachState(this.pools.admin, this.names));
     const pools = this.pools;
-    await this.setup('taking the dataset lock', () => this.lock());
+    if (!opts.followShard) await this.setup('taking the dataset lock', () => this.lock());
     return this.setup('prepare', () =>
       prepareSchema(
         {

@@ -27,6 +27,7 @@ import type {
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
+import { sqliteCoordination } from './coordination.ts';
 import {
   seedAtomParams,
   seedEmbeddingParams,
@@ -84,6 +85,8 @@ export class SqliteEngine implements Engine {
   private pool: SqliteWorkerPool | undefined;
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
+  /** Shards on one machine, one database file (coordination.ts). */
+  readonly coordination = sqliteCoordination(() => this.conn);
 
   private readonly lock: DatasetLock;
 
@@ -137,7 +140,7 @@ export class SqliteEngine implements Engine {
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
     // One atombench per dataset file, then every check, all before the first write (WAL included).
-    this.lock.acquire();
+    if (!opts.followShard) this.lock.acquire();
     const owned = this.tableExists('atombench_meta') && this.meta('owner') === 'atombench';
     const tpl = sqliteTemplateNames(plan.names);
     const scripts = [
