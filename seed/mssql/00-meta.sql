@@ -5,7 +5,7 @@
 
 -- @object table metaTable
 -- One row (MetaId = 1). OwnsDatabase = 1 when atombench found the database empty: only then may it
--- run ALTER DATABASE ... SET ENABLE_BROKER WITH ROLLBACK IMMEDIATE (which rolls back other sessions).
+-- SET SINGLE_USER WITH ROLLBACK IMMEDIATE (which rolls back other sessions), SET ENABLE_BROKER, SET MULTI_USER.
 -- SeededRows is updated in the same transaction as each seed batch, so a resumed seed starts right.
 CREATE TABLE {{qn:metaTable}} (
     MetaId tinyint NOT NULL CONSTRAINT {{id:pkMeta}} PRIMARY KEY CLUSTERED

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { DEFAULT_FORMATS, formatNames, parseFormats, reporterFor } from '../report/registry.ts';
 import { writeDocument } from '../report/write.ts';
-import { findShardFiles, mergeShardFiles } from '../run/merge-run.ts';
-import { DEFAULT_MAX_SKEW_MS } from '../run/shard-checks.ts';
+import { findShardFiles, mergeShardFiles } from '../run/shards/merge-run.ts';
+import { DEFAULT_MAX_SKEW_MS } from '../run/shards/shard-checks.ts';
 import { parseDurationSec } from './options.ts';
 
 /**

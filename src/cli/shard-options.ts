@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
 import type { ShardSpec } from '../model/shard.ts';
-import type { ShardRun } from '../run/shard-start.ts';
+import type { ShardRun } from '../run/shards/shard-start.ts';
 
 /**
  * `run --shard I/N` and its environment forms, in this order of precedence:

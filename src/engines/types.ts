@@ -27,6 +27,11 @@ export interface DatasetState {
   seededRows: number;
   /** Dataset identity recorded by the last seed, if any. */
   datasetKey?: string;
+  /**
+   * The generator checksum recorded by that seed (markSeeded), for the dataset `datasetKey` names;
+   * absent where the engine does not record it (the caller then regenerates the rows to compute it).
+   */
+  checksum?: string;
   indexBuilt: boolean;
 }
 
@@ -138,6 +143,15 @@ export interface PhaseMetricRow {
 }
 
 /** The OODA traffic driver. receive/complete together are transactional on every engine. */
+/** statistics: UPDATE STATISTICS ... WITH FULLSCAN / ANALYZE; rebuild: the spatial index rebuilt. */
+export type MaintenanceKind = 'statistics' | 'rebuild';
+
+export interface MaintenanceSession {
+  /** Run one maintenance operation to completion; returns the statements it ran (for the report). */
+  run(kind: MaintenanceKind): Promise<string[]>;
+  close(): Promise<void>;
+}
+
 export interface QueueDriver {
   /** Put a trigger on the Analyze queue. */
   trigger(loopId: string, body: string): Promise<void>;
@@ -188,7 +202,8 @@ export interface Engine {
     rowsTotal: number,
   ): Promise<SeedOutcome>;
   /** Record the dataset identity once seeding finished. */
-  markSeeded(datasetKey: string, rows: number): Promise<void>;
+  /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
   /**
    * Remove the rows a run ingested (marked as ingested, AtomId > datasetRows), so the next run measures
@@ -221,6 +236,11 @@ export interface Engine {
   primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
   /** What `tune` can rebuild and measure on the server. */
   readonly tuning: IndexTuning;
+  /**
+   * Index maintenance (scenario `maintenance:`) on a connection of its own, so it contends with the
+   * load on the server, not in the client's pool. Absent: the engine cannot run maintenance.
+   */
+  maintenance?(): Promise<MaintenanceSession>;
   /**
    * `atombench check`: the runbook's health checks, read-only, on the engine's own connection (opened
    * and closed here, without connect()). Absent: the engine has none.

@@ -143,6 +143,11 @@ export class IntervalRecorder {
     return t;
   }
 
+  /** Does what is recorded now count as measured (the current interval starts after warm-up)? */
+  get measuring(): boolean {
+    return this.intervalStartMs >= this.warmupEndMs;
+  }
+
   /** A successful operation and its latency (µs, measured from the intended start in open loops). */
   recordSuccess(op: string, latencyUs: number, detail?: RowDetail): void {
     const t = this.op(op);

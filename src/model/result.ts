@@ -54,6 +54,39 @@ export interface TimeSeriesPoint {
   byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
   /** Max depth per OODA queue in the interval, as sampled from the server. */
   queueDepthByQueue?: Record<string, number>;
+  /** Maintenance kinds (statistics, rebuild) whose window overlapped the interval. */
+  maintenance?: string[];
+}
+
+/** One maintenance operation as it ran: seconds since the run started, like TimeSeriesPoint.tSec. */
+export interface MaintenanceWindow {
+  kind: 'statistics' | 'rebuild';
+  startSec: number;
+  endSec: number;
+  statements: string[];
+  /** Set when the operation failed (its window is still a window: the server did work). */
+  error?: string;
+}
+
+/**
+ * Latency of one operation in the measured window, split by whether the request overlapped a
+ * maintenance window: p95 inside vs outside, their ratio with a bootstrap interval, and the difference.
+ */
+export interface InterferenceStats {
+  op: string;
+  inside: { count: number; p50Ms: number; p95Ms: number };
+  outside: { count: number; p50Ms: number; p95Ms: number };
+  /** p95 inside / p95 outside, with its 95% bootstrap percentile interval. */
+  p95Ratio: Measured<{ ratio: number; lo: number; hi: number }>;
+  /** p95 inside - p95 outside, ms. */
+  p95DifferenceMs?: number;
+}
+
+export interface MaintenanceSummary {
+  updateStatisticsEverySec?: number;
+  rebuildIndexEverySec?: number;
+  windows: MaintenanceWindow[];
+  interference: InterferenceStats[];
 }
 
 export type Verdict = 'pass' | 'fail' | 'n/a';
@@ -167,6 +200,8 @@ export interface RunResult {
   targets: TargetResult[];
   verdict: 'pass' | 'fail';
   client: ClientHealth;
+  /** Scenario `maintenance:`: the windows and the latency inside vs outside them. */
+  maintenance?: MaintenanceSummary;
   /** Set when the run was stopped early (Ctrl-C): what was measured until then is kept. */
   interrupted?: boolean;
   /** What makes two runs comparable (src/run/fingerprint.ts); compare refuses runs whose fingerprints differ. */

@@ -14,6 +14,7 @@ import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { executeOperation } from '../workload/registry.ts';
 import { createRequestStream } from '../workload/request-stream.ts';
+import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -40,6 +41,8 @@ export interface Measurement {
   recorder: IntervalRecorder;
   poller: ProbePoller;
   ooda: OodaDriver | undefined;
+  /** Scenario `maintenance:` (undefined when none is configured). */
+  maintenance: MaintenanceRunner | undefined;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -99,11 +102,20 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ooda.start();
   }
 
+  let maintenance: MaintenanceRunner | undefined;
+  // Server-side work like probes and OODA: one shard (the lead) runs it for the whole run.
+  if (lead && maintenanceKinds(sc.maintenance).length > 0) {
+    maintenance = new MaintenanceRunner(engine, sc.maintenance, clock, t0, (e) =>
+      e instanceof Error ? e.message : String(e),
+    );
+    await maintenance.start(totalMs);
+  }
+
   const ctx: LoadContext = {
     next: nextRequest,
     execute,
     classify: errorClassOf,
-    sink: recorder,
+    sink: maintenance ? maintenance.sink(recorder, () => recorder.measuring) : recorder,
     clock,
     signal: o.signal,
     totalMs,
@@ -132,6 +144,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
   }
   const outcome = await load;
+  await maintenance?.stop();
   if (lead) await poller.poll(true);
   recordDepth(recorder, poller);
   recorder.tick();
@@ -141,6 +154,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     recorder,
     poller,
     ooda,
+    maintenance,
     load: outcome,
     client: monitor.stop(),
     startedAt,

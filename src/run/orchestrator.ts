@@ -24,7 +24,7 @@ import {
   waitForStart,
   type ClockOffset,
   type ShardRun,
-} from './shard-start.ts';
+} from './shards/shard-start.ts';
 
 export interface RunOptions {
   scenario: Scenario;

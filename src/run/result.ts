@@ -10,6 +10,7 @@ import type { TargetSpec } from '../targets/runbook.ts';
 import type { DatasetOutcome } from './dataset.ts';
 import type { Measurement } from './measure.ts';
 import { redactScenario } from '../redact.ts';
+import { markWindows } from './interference.ts';
 
 export interface ResultInput {
   runId: string;
@@ -47,6 +48,7 @@ export function buildResult(i: ResultInput): RunResult {
   const issuedPerSec = scheduleSec > 0 ? m.load.issued / scheduleSec : 0;
   const client = evaluateClientHealth({ ...m.client, scheduleLagP99Ms: lag?.p99 });
   const ooda = m.ooda?.summary(m.poller.queueDepthMax(), undefined) ?? null;
+  const maintenance = m.maintenance?.summary(sc.gate.seed);
 
   const measured: Omit<RunResult, 'targets' | 'verdict'> = {
     schema: RESULT_SCHEMA,
@@ -83,8 +85,11 @@ export function buildResult(i: ResultInput): RunResult {
     total: totalOperationStats(totals.operations.values(), sec),
     probes,
     ooda,
-    timeseries: m.recorder.timeseries(),
+    timeseries: maintenance
+      ? markWindows(m.recorder.timeseries(), maintenance.windows)
+      : m.recorder.timeseries(),
     client,
+    ...(maintenance ? { maintenance } : {}),
     ...(i.interrupted ? { interrupted: true } : {}),
     ...(i.shard ? { shard: i.shard } : {}),
   };

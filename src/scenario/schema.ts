@@ -172,6 +172,19 @@ export const oodaSchema = z
   })
   .strict();
 
+/**
+ * Index maintenance during the load (the Act phase's FULLSCAN load as Hartonomous runs it), on its own
+ * connection and schedule: UPDATE STATISTICS ... WITH FULLSCAN / ANALYZE every updateStatisticsEverySec,
+ * a spatial index rebuild every rebuildIndexEverySec. Both optional; neither set = no maintenance.
+ */
+export const maintenanceSchema = z
+  .object({
+    updateStatisticsEverySec: positive.optional(),
+    rebuildIndexEverySec: positive.optional(),
+  })
+  .strict();
+export type MaintenanceSpec = z.infer<typeof maintenanceSchema>;
+
 export const probesSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(600_000).default(1000),
@@ -242,6 +255,7 @@ export const scenarioSchema = z
     warmupSec: warmup.default(3),
     durationSec: durationSec.default(15),
     ooda: oodaSchema.default(() => oodaSchema.parse({})),
+    maintenance: maintenanceSchema.default({}),
     probes: probesSchema.default(() => probesSchema.parse({})),
     /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */
     targets: z.record(z.string(), z.string().nullable()).default({}),

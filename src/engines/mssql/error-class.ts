@@ -14,6 +14,9 @@ const BY_NUMBER: Record<number, string> = {
   // Message failed XML validation on the target service / was received and failed validation.
   9615: 'broker-validation',
   9616: 'broker-validation',
+  // "This message could not be delivered because it failed XML validation ... while the message was
+  // being delivered to the target service" (database-engine-events-and-errors-9000-9999.md).
+  9704: 'broker-validation',
   // RECEIVE on a queue that is disabled (poison-message handling turned it off).
   9617: 'broker-queue-disabled',
   // Permission denied (object / VIEW SERVER STATE / SHOWPLAN / server state).

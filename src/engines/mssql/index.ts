@@ -18,6 +18,7 @@ import type {
   Engine,
   EngineRequest,
   IndexBuildOutcome,
+  MaintenanceSession,
   OperationRequest,
   OperationResult,
   PlanInfo,
@@ -39,6 +40,7 @@ import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { MssqlPools } from './pools.ts';
 import { queryWindow } from './sql/dialect.ts';
 import { resetIngestedQuery } from './sql/dialect-ingest.ts';
+import { maintenanceSql } from './sql/dialect-maintenance.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
@@ -217,7 +219,7 @@ export class MssqlEngine implements Engine {
           },
           names: this.names,
           validation: this.scenario.ooda.validation,
-          enableBroker: (rollbackImmediate) => enableBroker(this.sessions(), rollbackImmediate),
+          enableBroker: (exclusive) => enableBroker(this.sessions(), exclusive),
         },
         plan,
         opts,
@@ -334,6 +336,27 @@ export class MssqlEngine implements Engine {
         this.capabilities.seekRatio = { supported: false, reason: NO_SHOWPLAN };
       throw e;
     }
+  }
+
+  /** Maintenance on a pool of its own without a request timeout (sql/dialect-maintenance.ts). */
+  async maintenance(): Promise<MaintenanceSession> {
+    if (this.attach)
+      throw new UserError(
+        "maintenance: attach mode is read-only (atombench does not rebuild a deployment's indexes)",
+      );
+    const pool = await this.pools.open(1, 0);
+    return {
+      run: async (kind) => {
+        const statements = maintenanceSql(this.names, kind);
+        try {
+          for (const text of statements) await exec(pool, { text, params: [] });
+        } catch (e) {
+          throw operationError(e, this.target.redactor, `maintenance ${kind}`);
+        }
+        return statements;
+      },
+      close: () => pool.close().catch(() => undefined),
+    };
   }
 
   /** P (primary filter candidates) and O (rows output) for the request's query window, rate-limited. */

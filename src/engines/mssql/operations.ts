@@ -17,6 +17,7 @@ import {
   type SpatialIdents,
 } from './sql/dialect.ts';
 import { ingestQuery } from './sql/dialect-ingest.ts';
+import { PLAN_SAMPLE_MARKER } from './sql/dialect-probes.ts';
 import { operationError } from './error-class.ts';
 import { parseShowplan, planSummary, showplansFrom, usesSpatialIndex } from './plan/plan-xml.ts';
 import type { Redactor } from './redact.ts';
@@ -93,7 +94,11 @@ export class MssqlOperations {
       await batch(tx, 'SET STATISTICS XML ON;');
       let plans: string[];
       try {
-        plans = showplansFrom((await exec(tx, this.statement(req))).recordsets as unknown[]);
+        // The marker gives the sampled batch its own text (own dm_exec_query_stats rows), which the
+        // statement-level query stats leave out, so sampling plans does not inflate them.
+        const st = this.statement(req);
+        const sampled = { ...st, text: `${PLAN_SAMPLE_MARKER}\n${st.text}` };
+        plans = showplansFrom((await exec(tx, sampled)).recordsets as unknown[]);
       } finally {
         await batch(tx, 'SET STATISTICS XML OFF;').catch(() => undefined);
       }

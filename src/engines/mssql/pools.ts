@@ -37,14 +37,20 @@ export class MssqlPools {
     }
   }
 
-  private get timeout(): number {
+  /** The request timeout of the work and probe pools (requestTimeoutMs=0 in the URL: none). */
+  get requestTimeoutMs(): number {
     return this.target.config.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  /** Always finite: ALTER DATABASE from master must never wait forever (enable-broker.ts). */
+  get masterTimeoutMs(): number {
+    return this.requestTimeoutMs > 0 ? this.requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   async connect(): Promise<void> {
     this.adminPool = await this.open(2, 0);
-    this.probePool = await this.open(2, this.timeout);
-    this.workPool = await this.open(this.workSize, this.timeout);
+    this.probePool = await this.open(2, this.requestTimeoutMs);
+    this.workPool = await this.open(this.workSize, this.requestTimeoutMs);
   }
 
   async close(): Promise<void> {
@@ -56,7 +62,7 @@ export class MssqlPools {
   async resizeWork(size: number): Promise<void> {
     const old = this.workPool;
     this.workSize = Math.max(1, size);
-    const pool = await this.open(this.workSize, this.timeout);
+    const pool = await this.open(this.workSize, this.requestTimeoutMs);
     this.workPool = pool;
     await old?.close().catch(() => undefined);
     await Promise.all(Array.from({ length: this.workSize }, () => pool.request().query('SELECT 1 AS warm;')));

@@ -213,3 +213,15 @@ export function queueSql(n: PostgisIds) {
 
 /** LISTEN/NOTIFY channel: a send wakes the consumers waiting on that phase (like WAITFOR (RECEIVE)). */
 export const NOTIFY_CHANNEL = 'atombench_ooda';
+
+/**
+ * Index maintenance (scenario `maintenance:`), run in order on the maintenance connection, each in
+ * autocommit. statistics: ANALYZE of the two tables (PostgreSQL's UPDATE STATISTICS ... WITH FULLSCAN
+ * is closest to ANALYZE: it samples, default_statistics_target decides how much). rebuild: REINDEX INDEX
+ * CONCURRENTLY of the spatial index, which lets reads and writes go on while it builds and "cannot be
+ * executed inside a transaction block" (postgresql.org/docs/current/sql-reindex.html): never wrapped.
+ */
+export function postgisMaintenanceSql(ids: PostgisIds, kind: 'statistics' | 'rebuild'): string[] {
+  if (kind === 'statistics') return [`ANALYZE ${ids.atoms}`, `ANALYZE ${ids.embeddings}`];
+  return [`REINDEX INDEX CONCURRENTLY ${ids.spatialIndex}`];
+}

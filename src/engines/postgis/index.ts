@@ -14,6 +14,7 @@ import type {
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
+  MaintenanceSession,
   PlanInfo,
   PrepareOptions,
   ProbeSample,
@@ -28,7 +29,7 @@ import type {
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
-import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
+import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queue-driver.ts';
@@ -37,9 +38,11 @@ import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngest
 import { seedWithCopy } from './seeder.ts';
 import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
-import { postgisTuning } from './tune-target.ts';
+import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
+import { runPostgisHealthCheck } from './check.ts';
+import type { HealthReport } from '../../model/health.ts';
 
 export interface PostgisEngineOptions {
   url: string;
@@ -222,8 +225,8 @@ export class PostgisEngine implements Engine {
     }
   }
 
-  markSeeded(datasetKey: string, rows: number): Promise<void> {
-    return this.q((c) => markSeeded(c, this.names, datasetKey, rows));
+  markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
+    return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
@@ -266,6 +269,25 @@ export class PostgisEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     this.queueDriver ??= await PostgisQueueDriver.open(this.opts.url, postgisIds(this.names));
     return this.queueDriver;
+  }
+
+  /** `atombench check`: read-only, on its own connection (check.ts). */
+  healthCheck(): Promise<HealthReport> {
+    return runPostgisHealthCheck(this.opts.url, this.names);
+  }
+
+  /** Maintenance on a connection of its own (scenario `maintenance:`), in autocommit. */
+  async maintenance(): Promise<MaintenanceSession> {
+    const client = await openClient(this.opts.url);
+    const ids = postgisIds(this.names);
+    return {
+      run: async (kind) => {
+        const statements = postgisMaintenanceSql(ids, kind);
+        for (const st of statements) await client.query(st);
+        return statements;
+      },
+      close: () => client.end().catch(() => undefined),
+    };
   }
 
   /** The probe connection: separate from the load's pool and the admin connection. */

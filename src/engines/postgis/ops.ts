@@ -1,15 +1,9 @@
-import { createRequire } from 'node:module';
 import type { AtomRecord, Point3 } from '../../dataset/types.ts';
 import type { EngineRequest, OperationResult, WalkStep, WalkStepFn } from '../types.ts';
 import { ingestSql, spatialSql, type PoolVariant, type PostgisIds, type SpatialSql } from './dialect.ts';
-import type { WireParam } from './wire/frames.ts';
+import { textArray } from './wire/frames.ts';
 import type { WireConnection } from './wire/connection.ts';
 import type { WirePool } from './wire/pool.ts';
-
-/** pg's own conversion of a JS value to a parameter (arrays to array literals, Buffers as binary, ...). */
-const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as {
-  prepareValue(v: unknown): WireParam;
-};
 
 /**
  * The workload operations on the load's connection pool (the lean client, wire/: src/engines/postgis
@@ -95,7 +89,7 @@ export class PostgisOps {
       ];
       for (let c = 0; c < v.length; c++) cols[c]![i] = v[c];
     }
-    const params = cols.map((col) => prepareValue(col));
+    const params = cols.map((col) => textArray(col));
     const r = await this.pool.with((c) => c.query('ab_ingest', this.ingestText, params));
     return { rows: r.affected ?? 0, queries: 1 };
   }

@@ -115,6 +115,7 @@ export async function prepareSchema(
       opts.notify?.(`replacing the stored dataset ${storedKey}`);
       await dropOwned(c, names);
       delete meta.datasetKey;
+      delete meta.checksum;
       delete meta.indexBuilt;
     }
     await ensurePostgis(c, where);
@@ -130,7 +131,12 @@ export async function prepareSchema(
       builtDdl === indexDdlFor(names, plan.index.postgis) &&
       (await tableExists(c, names.spatialIndex));
     await c.query('COMMIT');
-    return { seededRows: seeded, datasetKey: meta.datasetKey, indexBuilt };
+    return {
+      seededRows: seeded,
+      datasetKey: meta.datasetKey,
+      ...(meta.datasetKey && meta.checksum ? { checksum: meta.checksum } : {}),
+      indexBuilt,
+    };
   } catch (e) {
     await c.query('ROLLBACK').catch(() => {});
     throw e;
@@ -138,7 +144,7 @@ export async function prepareSchema(
 }
 
 /**
- * Record the dataset identity, and move the identity sequences past the seeded ids (COPY wrote them
+ * Record the dataset identity (and its generator checksum), and move the identity sequences past the seeded ids (COPY wrote them
  * explicitly), so ingested atoms get ids above the dataset's.
  */
 export async function markSeeded(
@@ -146,10 +152,11 @@ export async function markSeeded(
   names: ObjectNames,
   datasetKey: string,
   rows: number,
+  checksum?: string,
 ): Promise<void> {
   await c.query('BEGIN');
   try {
-    await setMeta(c, names, { datasetKey, seededRows: String(rows) });
+    await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
     for (const [table, column] of [
       [names.atomsTable, names.atomIdColumn],
       [names.embeddingsTable, names.embeddingIdColumn],
@@ -166,8 +173,39 @@ export async function markSeeded(
   }
 }
 
+/** The sections of seed/postgis/after-load.sql, by their `-- statement: <name>` line. */
+function afterLoadStatements(names: ObjectNames): Record<string, string> {
+  const text = renderSqlFile('postgis', 'after-load.sql', postgisTemplateNames(names), quoteDouble);
+  const out: Record<string, string> = {};
+  for (const part of text.split(/^-- statement: /m).slice(1)) {
+    const nl = part.indexOf('\n');
+    out[part.slice(0, nl).trim()] = part.slice(nl + 1).trim();
+  }
+  return out;
+}
+
+async function hasConstraint(c: pg.ClientBase, table: string, type: 'u' | 'f'): Promise<boolean> {
+  const r = await c.query(
+    'SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = $2) AS e',
+    [quoteDouble(table), type],
+  );
+  return r.rows[0].e as boolean;
+}
+
 /**
- * The spatial index after the load (GiST unless index.postgis says otherwise), then VACUUM (ANALYZE):
+ * UNIQUE ContentHash, the foreign key and the secondary indexes, built once over the loaded rows (the
+ * seed loads into tables with primary keys only); each is skipped when it exists.
+ */
+export async function finishTables(c: pg.ClientBase, names: ObjectNames): Promise<void> {
+  const sql = afterLoadStatements(names);
+  if (!(await hasConstraint(c, names.atomsTable, 'u'))) await c.query(sql.unique!);
+  if (!(await hasConstraint(c, names.embeddingsTable, 'f'))) await c.query(sql['foreign-key']!);
+  await c.query(sql.indexes!);
+}
+
+/**
+ * The keys and secondary indexes (finishTables), the spatial index after the load (GiST unless
+ * index.postgis says otherwise), then VACUUM (ANALYZE):
  * statistics for the planner, and hint bits and the visibility map set now, so the first measured
  * queries do not pay for writing them. The DDL is recorded: prepare compares it with the scenario's.
  */
@@ -175,6 +213,7 @@ export async function buildIndex(c: pg.ClientBase, plan: SchemaPlan): Promise<In
   const names = plan.names;
   const ids = postgisIds(names);
   const started = performance.now();
+  await finishTables(c, names);
   const ddl = indexDdlFor(names, plan.index.postgis);
   await c.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
   await c.query(ddl);

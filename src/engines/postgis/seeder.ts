@@ -20,6 +20,14 @@ async function copyIn(c: pg.ClientBase, sql: string, data: Buffer | string): Pro
   await done; // pg-copy-streams emits 'finish' once the server acknowledged the COPY
 }
 
+/** A batch as COPY data: what a batch in flight holds (not its records). */
+interface EncodedBatch {
+  startIndex: number;
+  rows: number;
+  atoms: Buffer | string;
+  embeddings: Buffer | string;
+}
+
 export interface SeedStreams {
   /** Connections loading batches at once (each its own transaction). */
   clients: pg.ClientBase[];
@@ -55,9 +63,8 @@ export async function seedWithCopy(
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
 
-  const load = async (c: pg.ClientBase, batch: SeedBatch, before: Promise<void>): Promise<void> => {
-    const atoms = enc.atoms(batch.records);
-    const embeddings = enc.embeddings(batch.records);
+  const load = async (c: pg.ClientBase, job: EncodedBatch, before: Promise<void>): Promise<void> => {
+    const { atoms, embeddings } = job;
     await c.query('BEGIN');
     try {
       // A batch's commit need not wait for its WAL flush: WAL is replayed in order, so after a crash
@@ -72,8 +79,8 @@ export async function seedWithCopy(
       await c.query('ROLLBACK').catch(() => {});
       throw e;
     }
-    inserted += batch.records.length;
-    onProgress({ rowsDone: batch.startIndex + batch.records.length, rowsTotal });
+    inserted += job.rows;
+    onProgress({ rowsDone: job.startIndex + job.rows, rowsTotal });
   };
 
   const acquire = async (): Promise<pg.ClientBase> => {
@@ -83,9 +90,17 @@ export async function seedWithCopy(
 
   try {
     for await (const batch of batches) {
+      // Encoded at once: the records die young (a scavenge frees them) instead of living on the heap
+      // while the batch waits for a connection and for the commits before it (peak RSS).
+      const job: EncodedBatch = {
+        startIndex: batch.startIndex,
+        rows: batch.records.length,
+        atoms: enc.atoms(batch.records),
+        embeddings: enc.embeddings(batch.records),
+      };
       const c = await acquire();
       if (failure) break;
-      const p = load(c, batch, previous);
+      const p = load(c, job, previous);
       previous = p;
       inFlight.add(p);
       p.catch((e) => (failure ??= e)).finally(() => {

@@ -141,3 +141,20 @@ export function seedEmbeddingParams(r: AtomRecord): unknown[] {
     r.hilbertValue,
   ];
 }
+
+/**
+ * Index maintenance (scenario `maintenance:`), one statement per entry, run in order on the
+ * maintenance worker's own connection. statistics: ANALYZE of the two tables (SQLite's UPDATE
+ * STATISTICS; sqlite.org/lang_analyze.html). rebuild: the R*Tree emptied and refilled from the
+ * embeddings in one IMMEDIATE transaction (an R*Tree has no REINDEX; readers in WAL mode keep seeing
+ * the old tree until the COMMIT).
+ */
+export function sqliteMaintenanceSql(n: SqliteIdentifiers, kind: 'statistics' | 'rebuild'): string[] {
+  if (kind === 'statistics') return [`ANALYZE ${n.atoms}`, `ANALYZE ${n.embeddings}`];
+  return [
+    'BEGIN IMMEDIATE',
+    `DELETE FROM ${n.rtree}`,
+    `INSERT INTO ${n.rtree} (id, minX, maxX, minY, maxY) SELECT ${n.embeddingId}, X, X, Y, Y FROM ${n.embeddings}`,
+    'COMMIT',
+  ];
+}

@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Point3, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
-import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
+import { NAME_PRESETS, PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
+import type { HealthReport } from '../../model/health.ts';
+import { runSqliteHealthCheck } from './check.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
 import type {
@@ -14,6 +16,7 @@ import type {
   FingerprintRequest,
   IndexBuildOutcome,
   OperationRequest,
+  MaintenanceSession,
   OperationResult,
   PlanInfo,
   PrepareOptions,
@@ -70,6 +73,8 @@ export interface SqliteEngineOptions {
   path: string;
   dataset: Scenario['dataset'];
   runNonce: string;
+  /** The name mapping `check` reads with (prepare() gets it from the schema plan). */
+  names?: ObjectNames;
 }
 
 /** The embedded engine: better-sqlite3 in worker threads, an R*Tree spatial index, queue tables. */
@@ -178,9 +183,12 @@ export class SqliteEngine implements Engine {
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
     const seeded = (this.conn.prepare(seedSql(ids).maxSeeded).get() as { n: number }).n;
+    const datasetKey = this.meta('datasetKey');
+    const checksum = datasetKey ? this.meta('checksum') : undefined;
     return {
       seededRows: seeded,
-      datasetKey: this.meta('datasetKey'),
+      datasetKey,
+      ...(checksum ? { checksum } : {}),
       indexBuilt: this.meta('indexBuilt') === '1' && this.tableExists(`${plan.names.embeddingsTable}_rtree`),
     };
   }
@@ -224,9 +232,10 @@ export class SqliteEngine implements Engine {
     return { rowsInserted: inserted, durationMs: performance.now() - started };
   }
 
-  async markSeeded(datasetKey: string, rows: number): Promise<void> {
+  async markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
     this.setMeta('datasetKey', datasetKey);
     this.setMeta('seededRows', String(rows));
+    if (checksum) this.setMeta('checksum', checksum);
   }
 
   async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
@@ -305,6 +314,21 @@ export class SqliteEngine implements Engine {
   async queues(): Promise<QueueDriver> {
     await this.queueWorker().ready();
     return this.queueDriver!;
+  }
+
+  /** `atombench check`: read-only, on its own read-only connection (check.ts). */
+  async healthCheck(): Promise<HealthReport> {
+    return runSqliteHealthCheck(this.opts.path, this.opts.names ?? this.names ?? NAME_PRESETS.runbook!);
+  }
+
+  /** Maintenance runs on a worker thread and connection of its own (scenario `maintenance:`). */
+  async maintenance(): Promise<MaintenanceSession> {
+    const worker = new SqliteWorkerPool(1, this.workerData(false));
+    await worker.ready();
+    return {
+      run: (kind) => worker.call<string[]>({ kind: 'maintain', maintenance: kind }),
+      close: () => worker.close(),
+    };
   }
 
   /** Probes run on their own worker thread and connection, never on the load's. */

@@ -12,6 +12,7 @@ export type WorkerCall =
   | { kind: 'receive'; phase: Phase; nowMs: number }
   | { kind: 'complete'; msg: QueueMessage; metric: PhaseMetricRow; next: Phase | undefined; nowMs: number }
   | { kind: 'depth' }
+  | { kind: 'maintain'; maintenance: 'statistics' | 'rebuild' }
   | { kind: 'close' };
 
 export type WorkerRequest = WorkerCall & { id: number };

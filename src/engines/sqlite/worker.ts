@@ -3,7 +3,7 @@ import { createIngestRecordFactory } from '../../dataset/records.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import { openSqlite } from './connection.ts';
-import { sqliteIdentifiers } from './dialect.ts';
+import { sqliteIdentifiers, sqliteMaintenanceSql } from './dialect.ts';
 import { SqliteOps } from './ops.ts';
 import { SqliteQueueOps } from './queue-ops.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
@@ -48,6 +48,16 @@ function handle(msg: WorkerRequest): unknown {
       return queues!.complete(msg.msg, msg.metric, msg.next, msg.nowMs);
     case 'depth':
       return queues!.depth();
+    case 'maintain': {
+      const statements = sqliteMaintenanceSql(sqliteIdentifiers(data.names), msg.maintenance);
+      try {
+        for (const st of statements) db.exec(st);
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+      return statements;
+    }
     case 'close':
       db.close();
       return null;

@@ -18,5 +18,23 @@ export function renderHealthReport(report: HealthReport): string {
     ...table.map(line),
     '',
     `${counts.join(', ')}${report.failed ? ' - FAILED' : ''}`,
+    ...findingLines(report),
   ].join('\n');
+}
+
+/** The runbook's Common Issues found present: symptom, what was observed, diagnosis output, fix. */
+function findingLines(report: HealthReport): string[] {
+  const out: string[] = [];
+  for (const f of report.findings ?? []) {
+    out.push(
+      '',
+      `Common issue: ${f.issue}`,
+      `  Symptoms: ${f.symptoms}`,
+      `  Observed: ${f.observed}`,
+      '  Diagnosis (read-only):',
+    );
+    for (const d of f.diagnosis) out.push(`    ${d.query.replace(/\s+/g, ' ')}`, `      -> ${d.output}`);
+    out.push(`  Fix (the runbook's; atombench does not run it): ${f.fix.join('; ')}`);
+  }
+  return out;
 }

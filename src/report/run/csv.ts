@@ -17,6 +17,7 @@ export const TIMESERIES_COLUMNS = [
   'queueDepth',
   'scheduleLagP99Ms',
   'dropped',
+  'maintenance',
 ] as const satisfies readonly (keyof TimeSeriesPoint)[];
 
 export function renderCsv(result: RunResult): string {
@@ -25,6 +26,8 @@ export function renderCsv(result: RunResult): string {
       const v = p[c];
       // Spelled out: csv-stringify would write booleans as "1" / "".
       if (typeof v === 'boolean') return v ? 'true' : 'false';
+      // Maintenance kinds whose window overlapped the interval, e.g. "rebuild+statistics".
+      if (Array.isArray(v)) return v.join('+');
       return v === undefined ? '' : String(v);
     }),
   );

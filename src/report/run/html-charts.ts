@@ -28,13 +28,24 @@ function warmupShade(c: TimeColumns): ShadeSpec[] {
   return c.warmupEndSec !== undefined ? [{ from: 0, to: c.warmupEndSec, label: WARMUP_LABEL }] : [];
 }
 
+/** Scenario `maintenance:`: each window shaded and labelled with its kind (statistics, rebuild). */
+export function maintenanceShade(result: RunResult): ShadeSpec[] {
+  return (result.maintenance?.windows ?? []).map((w) => ({
+    from: w.startSec,
+    to: Math.max(w.endSec, w.startSec),
+    label: w.kind === 'statistics' ? 'UPDATE STATISTICS / ANALYZE' : 'index rebuild',
+  }));
+}
+
 const TIME_X = { label: 'seconds since start', kind: 'sec', fromZero: true } as const;
 
-export function latencyOverTime(c: TimeColumns): ChartSpec {
+export function latencyOverTime(c: TimeColumns, maintenance: ShadeSpec[] = []): ChartSpec {
   return {
     id: 'latency-time',
     title: 'Latency percentiles over time, all operations',
-    note: 'Per interval, successful operations only; log scale; shaded: warm-up, not judged.',
+    note:
+      'Per interval, successful operations only; log scale; shaded: warm-up, not judged' +
+      (maintenance.length ? '; and each maintenance window (labelled).' : '.'),
     x: TIME_X,
     y: { label: 'latency (ms)', kind: 'ms', log: true },
     series: [
@@ -43,7 +54,7 @@ export function latencyOverTime(c: TimeColumns): ChartSpec {
       { label: 'p99', color: 'c3' },
     ],
     data: [c.tSec, c.p50Ms, c.p95Ms, c.p99Ms],
-    shade: warmupShade(c),
+    shade: [...warmupShade(c), ...maintenance],
   };
 }
 
@@ -62,7 +73,7 @@ export function latencyByOpOverTime(result: RunResult, c: TimeColumns): ChartSpe
       style: 'line' as const,
     })),
     data: [c.tSec, ...cols.map((col) => col.p95Ms)],
-    shade: warmupShade(c),
+    shade: [...warmupShade(c), ...maintenanceShade(result)],
   };
 }
 
@@ -170,7 +181,7 @@ export function runCharts(result: RunResult): RunCharts {
   const c = timeColumns(result.timeseries);
   const charts: ChartSpec[] = [];
   const missing: RunCharts['missing'] = [];
-  if (c.tSec.length > 0) charts.push(latencyOverTime(c));
+  if (c.tSec.length > 0) charts.push(latencyOverTime(c, maintenanceShade(result)));
   else missing.push({ title: 'Charts over time', reason: 'the result has no time series' });
   const byOp = c.tSec.length > 0 ? latencyByOpOverTime(result, c) : undefined;
   if (byOp) charts.push(byOp);

@@ -4,6 +4,9 @@ import { shardNote } from './shards.ts';
 import {
   clientWarning,
   errorLines,
+  INTERFERENCE_HEADER,
+  interferenceRows,
+  maintenanceWindowLines,
   OPERATION_HEADER,
   operationRows,
   PHASE_HEADER,
@@ -142,6 +145,32 @@ function ooda(r: RunResult): string[] {
   return out;
 }
 
+function maintenance(r: RunResult): string[] {
+  const m = r.maintenance;
+  if (!m) return [];
+  const every = [
+    m.updateStatisticsEverySec !== undefined ? `statistics every ${fmtSec(m.updateStatisticsEverySec)}` : '',
+    m.rebuildIndexEverySec !== undefined ? `index rebuild every ${fmtSec(m.rebuildIndexEverySec)}` : '',
+  ].filter(Boolean);
+  const out = [
+    '',
+    '## Index maintenance',
+    '',
+    `Scheduled: ${every.join(', ')}; ${fmtCount(m.windows.length)} windows ran.`,
+  ];
+  const lines = maintenanceWindowLines(r);
+  if (lines.length) out.push('', ...lines.map((l) => `- ${l}`));
+  const rows = interferenceRows(r);
+  if (rows.length)
+    out.push(
+      '',
+      'Latency of requests that overlapped a maintenance window vs the rest of the measured window (interference):',
+      '',
+      ...table(INTERFERENCE_HEADER, rows, [1, 2, 3, 4, 6]),
+    );
+  return out;
+}
+
 function client(r: RunResult): string[] {
   const c = r.client;
   return [
@@ -183,6 +212,7 @@ export function renderMarkdown(result: RunResult): string {
       ...load(result),
       ...probes(result),
       ...ooda(result),
+      ...maintenance(result),
       ...client(result),
       ...fingerprint(result),
     ].join('\n') + '\n'

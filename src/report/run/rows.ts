@@ -112,7 +112,7 @@ export function probeRows(result: RunResult): string[][] {
             : ''),
       ),
     ],
-    ...Object.entries(p.gauges).map(([k, v]) => [k, fmtCount(v)]),
+    ...Object.entries(p.gauges).map(([k, v]) => [k, Number.isInteger(v) ? fmtCount(v) : fmtMs(v)]),
   ];
 }
 
@@ -130,4 +130,36 @@ export function phaseRows(result: RunResult): string[][] {
     ms(s, s.p99),
     ms(s, s.max),
   ]);
+}
+
+export const INTERFERENCE_HEADER = [
+  'operation',
+  'inside (n)',
+  'p95 inside (ms)',
+  'outside (n)',
+  'p95 outside (ms)',
+  'p95 ratio [95% interval]',
+  'difference (ms)',
+];
+
+/** Scenario `maintenance:`: per operation, latency inside vs outside the maintenance windows. */
+export function interferenceRows(result: RunResult): string[][] {
+  return (result.maintenance?.interference ?? []).map((x) => [
+    x.op,
+    fmtCount(x.inside.count),
+    x.inside.count ? fmtMs(x.inside.p95Ms) : 'n/a',
+    fmtCount(x.outside.count),
+    x.outside.count ? fmtMs(x.outside.p95Ms) : 'n/a',
+    fmtMeasured(x.p95Ratio, (v) => `${v.ratio.toFixed(2)} [${v.lo.toFixed(2)}, ${v.hi.toFixed(2)}]`),
+    x.p95DifferenceMs !== undefined ? fmtMs(x.p95DifferenceMs) : 'n/a',
+  ]);
+}
+
+/** One line per maintenance window: kind, start and end (s since start), and an error if it failed. */
+export function maintenanceWindowLines(result: RunResult): string[] {
+  return (result.maintenance?.windows ?? []).map(
+    (w) =>
+      `${w.kind} ${w.startSec.toFixed(2)}-${w.endSec.toFixed(2)} s` +
+      (w.error ? ` (failed: ${w.error})` : ` (${w.statements.join(' ')})`),
+  );
 }

@@ -50,6 +50,29 @@ describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server
     expect(status['OODA Loop']).toBe('FAILED');
     expect(status['Chain of Thought coherence']).toBe('Healthy');
     expect(report.failed).toBe(true);
+    // Common Issues (issue 17 item 9): no OODALoopMetrics rows -> "OODA Loop Stopped", runbook words,
+    // with the runbook's diagnosis output (broker enabled, each queue's COUNT(*)).
+    const ooda = report.findings!.find((f) => f.issue === 'OODA Loop Stopped')!;
+    expect(ooda.symptoms).toBe('No entries in OODALoopMetrics for >1 hour');
+    expect(ooda.diagnosis[0]!.output).toBe('is_broker_enabled=1');
+    expect(
+      ooda.diagnosis.filter((d) => /^(Analyze|Hypothesize|Act|Learn)Queue: 0$/.test(d.output)),
+    ).toHaveLength(4);
+    // Freshly seeded atoms: the workers are not idle; the spatial average is far under 100 ms.
+    expect(report.findings!.map((f) => f.issue)).toEqual(['OODA Loop Stopped']);
+  });
+
+  it("the runbook's slow-spatial diagnosis runs once @query is declared (STATISTICS IO/TIME messages)", async () => {
+    const { slowSpatialDiagnosis } = await import('../../../src/engines/mssql/check/queries.ts');
+    const messages: string[] = [];
+    const rowsBack = await server.withPool('atombench_it', async (p) => {
+      const req = p.request();
+      req.on('info', (m: { message: string }) => messages.push(m.message));
+      return (await req.batch(slowSpatialDiagnosis(names).text)).recordset.length;
+    });
+    expect(rowsBack).toBe(10);
+    expect(messages.some((m) => /logical reads/.test(m))).toBe(true);
+    expect(messages.some((m) => /SQL Server Execution Times/.test(m))).toBe(true);
   });
 
   it('attach mode: read-only work on the same database', async () => {
@@ -143,30 +166,40 @@ describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server
     }
   });
 
-  it('--force on a database it does not own: ENABLE_BROKER WITH NO_WAIT, never rolling back another session', async () => {
+  it('--force on a database it does not own: bare ENABLE_BROKER bounded by the request timeout, never rolling back another session', async () => {
     const db = 'forced_nobroker_it';
-    const forcedUrl = await server.createDatabase(db); // Service Broker disabled
+    await server.createDatabase(db); // Service Broker disabled
+    // A short request timeout, so the wait for the exclusive lock ends quickly.
+    const forcedUrl = `${server.urlOf(db)}&requestTimeoutMs=3000`;
     await server.withPool(db, (p) => p.request().batch('CREATE TABLE dbo.UserNotes (Id int);'));
     const brokerEnabled = () =>
       server.scalar<boolean>(db, 'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()');
     const e = new MssqlEngine({ url: forcedUrl, scenario: s, runNonce: 'nw' });
     await e.connect();
-    const other = await new sql.ConnectionPool(server.adoString(db)).connect();
+    const other = await new sql.ConnectionPool(server.config(db)).connect();
     try {
       // Not empty when atombench came: not its database, so no ALTER DATABASE without --force.
       await expect(e.prepare(plan, { allowDestructive: false, force: false })).rejects.toThrow(
         /Service Broker is disabled/,
       );
       expect(await server.scalar(db, 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(false);
-      // Another session inside a transaction: NO_WAIT fails instead of rolling that work back.
+      // Another session inside a transaction: ENABLE_BROKER waits for its lock, the 3 s timeout ends
+      // the wait, and that session's work is neither rolled back nor disconnected.
       const tx = new sql.Transaction(other);
       await tx.begin();
       await new sql.Request(tx).batch('INSERT INTO dbo.UserNotes (Id) VALUES (1);');
-      await expect(e.prepare(plan, { allowDestructive: false, force: true })).rejects.toThrow(/NO_WAIT/);
+      const started = Date.now();
+      await expect(e.prepare(plan, { allowDestructive: false, force: true })).rejects.toThrow(
+        /exclusive lock within 3000 ms/,
+      );
+      expect(Date.now() - started).toBeLessThan(20_000);
       await tx.commit();
       expect(await server.scalar(db, 'SELECT COUNT(*) FROM dbo.UserNotes')).toBe(1);
       expect(await brokerEnabled()).toBe(false);
-      // The engine reconnected after the failure; with the other session gone, NO_WAIT succeeds.
+      expect(
+        await server.scalar(db, 'SELECT user_access_desc FROM sys.databases WHERE name = DB_NAME()'),
+      ).toBe('MULTI_USER');
+      // The engine reconnected after the failure; with the other session gone, ENABLE_BROKER succeeds.
       await other.close();
       for (let attempt = 0; ; attempt++) {
         try {
@@ -180,6 +213,28 @@ describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server
       expect(await brokerEnabled()).toBe(true);
     } finally {
       await other.close().catch(() => undefined);
+      await e.close();
+    }
+  });
+
+  it('a database it owns: SINGLE_USER WITH ROLLBACK IMMEDIATE ends a stray session, then back to MULTI_USER', async () => {
+    const db = 'owned_nobroker_it';
+    const url = await server.createDatabase(db); // empty, Service Broker disabled
+    // A stray idle session holding the database: the rollback disconnects it (it is atombench's database).
+    const stray = await new sql.ConnectionPool(server.config(db)).connect();
+    const e = new MssqlEngine({ url, scenario: s, runNonce: 'own' });
+    await e.connect();
+    try {
+      await e.prepare(plan, { allowDestructive: false, force: false });
+      expect(await server.scalar(db, 'SELECT OwnsDatabase FROM dbo.AtombenchMeta')).toBe(true);
+      expect(
+        await server.scalar(db, 'SELECT is_broker_enabled FROM sys.databases WHERE name = DB_NAME()'),
+      ).toBe(true);
+      expect(
+        await server.scalar(db, 'SELECT user_access_desc FROM sys.databases WHERE name = DB_NAME()'),
+      ).toBe('MULTI_USER');
+    } finally {
+      await stray.close().catch(() => undefined);
       await e.close();
     }
   });

@@ -262,6 +262,8 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
   });
 
   it('probes: cache hit ratio, statement stats, queue depth, broker gauges', async () => {
+    // A sampled plan runs in its own, marked batch (PLAN_SAMPLE_MARKER).
+    await engine.explain({ op: 'spatial.pool', q: { x: 0, y: 0, z: 0 }, radius: 10, pool: 10 });
     const sample = await engine.probe();
     expect(sample.cacheHitRatio).toBeGreaterThan(0);
     expect(sample.cacheHitRatio).toBeLessThanOrEqual(1);
@@ -269,7 +271,24 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     expect(sample.queueDepth).toEqual({ Analyze: 0, Hypothesize: 0, Act: 0, Learn: 0 });
     expect(sample.gauges?.openConversations).toBe(0);
     expect(sample.gauges?.transmissionQueue).toBe(0);
+    // Activation counters (item 7 probes): client-side consumers here, so no activated procedure.
+    for (const q of ['AnalyzeQueue', 'HypothesizeQueue', 'ActQueue', 'LearnQueue']) {
+      expect(sample.gauges?.[`activation.${q}.enabled`]).toBe(0);
+      expect(sample.gauges?.[`activation.${q}.activatedTasks`]).toBe(0);
+    }
     expect(engine.capabilities.serverQueryStats.supported).toBe(true);
+    // Statement level (issue 17 item 3): only the SELECT rows, no plan-sampling batch, so at most the
+    // runbook's as-written count (which also counts the DECLARE rows and the sampled batches).
+    const stmtExecutions = sample.gauges?.['queryStats.statement.executions'];
+    expect(stmtExecutions).toBeGreaterThan(0);
+    expect(stmtExecutions).toBeLessThanOrEqual(sample.serverQueryStats!.executions);
+    expect(sample.gauges?.['queryStats.statement.avgDurationMs']).toBeGreaterThan(0);
+    const sampled = await server.scalar<number>(
+      'atombench_it',
+      `SELECT COUNT(*) FROM sys.dm_exec_query_stats qs CROSS APPLY sys.dm_exec_sql_text(qs.sql_handle) st
+       WHERE st.text LIKE N'%/* atombench:plan-sample */%' AND st.text NOT LIKE N'%dm_exec_query_stats%'`,
+    );
+    expect(sampled).toBeGreaterThan(0);
   });
 
   it('primary filter from sp_help_spatial_geometry_index_xml', async () => {
@@ -281,7 +300,42 @@ describeMssql(suite, 'mssql engine on SQL Server 2022', (server) => {
     });
     expect(f).toBeDefined();
     expect(f!.candidates).toBeGreaterThanOrEqual(f!.output);
+    // @verboseoutput = 1 returns Base_Table_Rows and Total_Primary_Index_Rows (not core properties);
+    // their ratio is a float, at least 1 for points (a point on a cell edge counts in two cells).
+    const ratio = (await engine.probe()).gauges?.['spatialIndex.rowsPerBaseRow'];
+    expect(ratio).toBeGreaterThanOrEqual(1);
+    expect(ratio).toBeLessThan(4);
     expect(await engine.primaryFilter({ op: 'spatial.knn', q: { x: 0, y: 0, z: 0 }, k: 1 })).toBeUndefined();
+  });
+
+  it('maintenance: UPDATE STATISTICS WITH FULLSCAN samples every row; the spatial index rebuilds offline', async () => {
+    const session = await engine.maintenance();
+    try {
+      expect(await session.run('statistics')).toEqual([
+        'UPDATE STATISTICS [dbo].[Atoms] WITH FULLSCAN;',
+        'UPDATE STATISTICS [dbo].[AtomEmbeddings] WITH FULLSCAN;',
+      ]);
+      // FULLSCAN: every statistics object of both tables sampled all its rows
+      // (sys.dm_db_stats_properties, SD:docs/relational-databases/system-dynamic-management-views/sys-dm-db-stats-properties-transact-sql.md).
+      expect(
+        await server.scalar(
+          'atombench_it',
+          `SELECT COUNT(*) FROM sys.stats s CROSS APPLY sys.dm_db_stats_properties(s.object_id, s.stats_id) p
+           WHERE s.object_id IN (OBJECT_ID(N'dbo.Atoms'), OBJECT_ID(N'dbo.AtomEmbeddings')) AND p.rows_sampled <> p.rows`,
+        ),
+      ).toBe(0);
+      await session.run('rebuild');
+      expect(
+        await server.scalar(
+          'atombench_it',
+          "SELECT COUNT(*) FROM sys.indexes WHERE name = N'IX_AtomEmbeddings_SpatialGeometry' AND type_desc = N'SPATIAL'",
+        ),
+      ).toBe(1);
+      const r = await engine.run({ op: 'spatial.pool', q: { x: 0, y: 0, z: 0 }, radius: 10, pool: 5 });
+      expect(r.rows).toBe(5);
+    } finally {
+      await session.close();
+    }
   });
 
   it('fingerprint: version, settings, index DDL, no password', async () => {

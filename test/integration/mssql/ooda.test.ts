@@ -115,6 +115,7 @@ describeMssql(suite, 'Service Broker OODA traffic on SQL Server 2022', (server) 
         thrown = e;
       }
       if (thrown) {
+        // 9615/9616 or 9704 ("failed XML validation ... while being delivered to the target service").
         expect(thrown).toBeInstanceOf(OperationError);
         expect((thrown as OperationError).errorClass).toBe('broker-validation');
       } else {
@@ -147,6 +148,62 @@ describeMssql(suite, 'Service Broker OODA traffic on SQL Server 2022', (server) 
       expect(await server.scalar('ooda_xml_it', LEAKS)).toBe(0);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('receive with no wait left skips the WAITFOR: returns at once, and still takes a waiting message', async () => {
+    const engine = await engineFor('ooda_nowait_it', 'NONE');
+    const q = (await engine.queues()) as MssqlQueueDriver;
+    try {
+      const started = Date.now();
+      expect(await q.receive('Learn', 0)).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(2000);
+      await q.sendRaw('Learn', 'x');
+      let msg;
+      for (let i = 0; i < 20 && !msg; i++) {
+        msg = await q.receive('Learn', 0);
+        if (!msg) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(msg?.body).toBe('x');
+      await q.complete(msg!, { phase: 'Learn', durationMs: 1, success: true }, undefined);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('attach-mode drain: a stale conversation handle does not stop the handles after it', async () => {
+    const db = 'ooda_attach_it';
+    const owner = await engineFor(db, 'NONE'); // creates the objects; then attach to them as a deployment
+    await owner.close();
+    const s = testScenario({
+      attach: true,
+      ooda: { validation: 'NONE', sendInAttachMode: true },
+      index: { secondaryIndexes: 0 },
+    });
+    const attached = new MssqlEngine({ url: urls.get(db)!, scenario: s, runNonce: 'att' });
+    await attached.connect();
+    const q = (await attached.queues()) as MssqlQueueDriver;
+    try {
+      const stale = await q.sendRaw('Analyze', 'first');
+      const live = await q.sendRaw('Analyze', 'second');
+      expect(q.openDialogs).toBe(2);
+      await server.withPool(db, async (p) => {
+        // The first dialog's endpoint disappears (as after a cleanup elsewhere): RECEIVE ... WHERE
+        // conversation_handle = <it> would raise. The target ends both of its sides, so the second gets its EndDialog.
+        await p.request().batch(`END CONVERSATION '${stale}' WITH CLEANUP;`);
+        await p
+          .request()
+          .batch(
+            `DECLARE @h uniqueidentifier, @i int = 0; WHILE @i < 2 BEGIN SET @h = NULL; WAITFOR (RECEIVE TOP (1) @h = conversation_handle FROM dbo.AnalyzeQueue), TIMEOUT 5000; IF @h IS NOT NULL END CONVERSATION @h; SET @i += 1; END;`,
+          );
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      await q.drainInitiator();
+      expect(q.openDialogs).toBe(0);
+      expect(Object.keys(q.errorsByClass).filter((k) => k.startsWith('drain:'))).toEqual([]);
+      expect(live).toBeDefined();
+    } finally {
+      await attached.close();
     }
   });
 

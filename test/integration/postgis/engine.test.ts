@@ -47,6 +47,42 @@ describe.skipIf(!!skip)('postgis engine specifics', () => {
     await server?.stop();
   });
 
+  it('builds UNIQUE ContentHash, the foreign key and the secondary indexes after the load, once', async () => {
+    const objects = () =>
+      server.psql(
+        `SELECT string_agg(name, ',' ORDER BY name) FROM (
+           SELECT conname::text AS name FROM pg_constraint WHERE conrelid IN ('"Atoms"'::regclass, '"AtomEmbeddings"'::regclass)
+           UNION ALL SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid IN ('"Atoms"'::regclass, '"AtomEmbeddings"'::regclass)) o`,
+        'data_db',
+      );
+    const expected = [
+      'AtomEmbeddings_AtomId_fkey',
+      'AtomEmbeddings_pkey',
+      '"AtomEmbeddings_pkey"',
+      'Atoms_contenthash_key',
+      '"Atoms_contenthash_key"',
+      'Atoms_pkey',
+      '"Atoms_pkey"',
+      '"IX_AtomEmbeddings_AtomId"',
+      '"IX_AtomEmbeddings_SpatialGeometry"',
+      '"IX_AtomEmbeddings_Tenant"',
+    ];
+    expect(objects().split(',').sort()).toEqual([...expected].sort());
+    // A rebuild (or a database prepared when these came with the tables) adds nothing twice.
+    const engine = engineFor(server, 'data_db', sc);
+    await engine.connect();
+    await engine.buildIndex(schemaPlan(sc));
+    await engine.close();
+    expect(objects().split(',').sort()).toEqual([...expected].sort());
+    // The foreign key holds: an embedding of no atom is refused.
+    expect(() =>
+      server.psql(
+        'INSERT INTO "AtomEmbeddings" ("AtomId", "SpatialGeometry") VALUES (-1, ST_MakePoint(0, 0, 0))',
+        'data_db',
+      ),
+    ).toThrow(/foreign key/);
+  });
+
   it('refuses tables it did not create (UserError) and leaves them exactly as they were', async () => {
     server.psql(
       'CREATE TABLE "Atoms" (id int PRIMARY KEY, note text); INSERT INTO "Atoms" VALUES (1, \'theirs\');',

@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientConfig } from '../../../src/engines/postgis/connection.ts';
 import { WireConnection, wireSettings } from '../../../src/engines/postgis/wire/connection.ts';
@@ -86,6 +89,32 @@ describe.skipIf(!!skip)('postgis lean wire client', () => {
     };
     expect(err.code).toBe('28P01');
     expect(err.message).not.toContain(wrong);
+  });
+
+  it('takes the password from the password file (PGPASSFILE) when the URL gives none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atombench-pgpass-'));
+    const file = join(dir, 'pgpass');
+    writeFileSync(
+      file,
+      `${new URL(server.url).hostname}:${server.port}:postgres:${PASSWORD_USER}:${PASSWORD_USER_SECRET}\n`,
+    );
+    chmodSync(file, 0o600);
+    const saved = { file: process.env.PGPASSFILE, pw: process.env.PGPASSWORD };
+    process.env.PGPASSFILE = file;
+    delete process.env.PGPASSWORD;
+    try {
+      const c = await tracked(server.urlFor('postgres', PASSWORD_USER));
+      expect(await one(c, 'SELECT current_user')).toBe(PASSWORD_USER);
+      chmodSync(file, 0o644); // others can read it: ignored, as libpq ignores it
+      await expect(open(server.urlFor('postgres', PASSWORD_USER))).rejects.toThrow(
+        /asked for a password and none was given/,
+      );
+    } finally {
+      if (saved.file === undefined) delete process.env.PGPASSFILE;
+      else process.env.PGPASSFILE = saved.file;
+      if (saved.pw !== undefined) process.env.PGPASSWORD = saved.pw;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('speaks TLS when the URL asks for it (sslmode), and the server sees an encrypted session', async () => {

@@ -115,13 +115,19 @@ const MESSAGE_BODY = `CASE WHEN message_type_name = ${sqlString(ERROR_TYPE)} THE
  * message leaves the queue only when complete() commits (rollback returns it; SD: RECEIVE remarks).
  * TIMEOUT is written as a checked integer literal.
  */
+/**
+ * WAITFOR (RECEIVE TOP (1) ...), TIMEOUT ms. With no wait left (waitMs <= 0, e.g. the deadline passed
+ * while system messages were handled) the WAITFOR is skipped: a bare RECEIVE returns at once with an
+ * empty result set when the queue holds nothing (SD:docs/t-sql/statements/receive-transact-sql.md).
+ */
 export function receiveSql(names: ObjectNames, phase: Phase, waitMs: number): string {
-  return [
-    'WAITFOR (',
-    `    RECEIVE TOP (1) conversation_handle, message_type_name, ${MESSAGE_BODY} AS message_body`,
+  const receive = [
+    `RECEIVE TOP (1) conversation_handle, message_type_name, ${MESSAGE_BODY} AS message_body`,
     `    FROM ${qualifiedName(names.schema, phaseQueue(names, phase))}`,
-    `), TIMEOUT ${sqlInt(Math.max(0, Math.round(waitMs)))};`,
-  ].join('\n');
+  ];
+  const wait = Math.round(waitMs);
+  if (!(wait > 0)) return `${receive.join('\n')};`;
+  return ['WAITFOR (', `    ${receive[0]}`, receive[1], `), TIMEOUT ${sqlInt(wait)};`].join('\n');
 }
 
 export interface CompleteValues extends EnvelopeValues {
@@ -196,21 +202,34 @@ SELECT message_type_name, message_body FROM @drained;`;
 /**
  * Attach mode: end only a conversation atombench began (the deployment's own conversations on its
  * initiator queue are not touched). RECEIVE ... WHERE conversation_handle = @h takes only that dialog's
- * message; its side is ended once the target's EndDialog or an Error has arrived.
+ * message; its side is ended once the target's EndDialog or an Error has arrived. "If the conversation
+ * handle ... does not exist, or is not associated with the specified queue, the RECEIVE statement
+ * returns an error" (SD:docs/t-sql/statements/receive-transact-sql.md): a handle whose endpoint is gone
+ * (ended elsewhere, cleaned up) is checked in sys.conversation_endpoints first and reported as gone = 1
+ * instead; the driver also catches per handle, for the race between the check and the RECEIVE.
  */
 export function drainHandleQuery(names: ObjectNames, handle: string): SqlStatement {
+  const queue = qualifiedName(names.schema, names.initiatorQueue);
   return {
     text: `SET NOCOUNT ON;
 SET XACT_ABORT ON;
+IF NOT EXISTS (SELECT 1 FROM sys.conversation_endpoints AS ce
+               JOIN sys.services AS s ON s.service_id = ce.service_id
+               WHERE ce.conversation_handle = @h AND s.service_queue_id = OBJECT_ID(${sqlString(queue)}))
+BEGIN
+    SELECT CAST(NULL AS uniqueidentifier) AS got, CAST(NULL AS nvarchar(256)) AS message_type_name,
+        CAST(NULL AS nvarchar(max)) AS message_body, CAST(1 AS bit) AS gone;
+    RETURN;
+END;
 DECLARE @got uniqueidentifier, @type nvarchar(256), @body nvarchar(max);
 BEGIN TRANSACTION;
 RECEIVE TOP (1) @got = conversation_handle, @type = message_type_name, @body = ${MESSAGE_BODY}
-    FROM ${qualifiedName(names.schema, names.initiatorQueue)}
+    FROM ${queue}
     WHERE conversation_handle = @h;
 IF @got IS NOT NULL AND @type IN (${sqlString(END_DIALOG_TYPE)}, ${sqlString(ERROR_TYPE)})
     END CONVERSATION @h;
 COMMIT TRANSACTION;
-SELECT @got AS got, @type AS message_type_name, @body AS message_body;`,
+SELECT @got AS got, @type AS message_type_name, @body AS message_body, CAST(0 AS bit) AS gone;`,
     params: [param('h', 'uniqueidentifier', handle)],
   };
 }

@@ -52,9 +52,13 @@ export function parseBrokerError(body: string | null | undefined): BrokerError {
   };
 }
 
-/** The error class of a broker Error message: validation failures apart from the rest. */
+/**
+ * The error class of a broker Error message: validation failures apart from the rest. 9615/9616 and
+ * 9704 ("failed XML validation ... while the message was being delivered to the target service",
+ * SD:docs/relational-databases/errors-events/database-engine-events-and-errors-9000-9999.md).
+ */
 export function brokerErrorClass(err: BrokerError): string {
   const n = err.code === undefined ? undefined : Math.abs(err.code);
-  if (n === 9615 || n === 9616) return 'broker-validation';
+  if (n === 9615 || n === 9616 || n === 9704) return 'broker-validation';
   return n === undefined ? 'broker-error' : `broker-error-${n}`;
 }

@@ -10,7 +10,8 @@ import { parseMssqlUrl } from '../connection-url.ts';
 import { BUFFER_CACHE_SQL, queryStatsQuery } from '../sql/dialect-probes.ts';
 import { isServerStatePermissionError, mssqlErrorClass } from '../error-class.ts';
 import { evaluateHealth, type HealthObservations, type Observation, type PhaseStats } from './evaluate.ts';
-import { type HealthReport } from '../../../model/health.ts';
+import { type HealthFinding, type HealthReport } from '../../../model/health.ts';
+import { commonIssueFinding, detectCommonIssues } from '../../common-issues.ts';
 import { healthQueries } from './queries.ts';
 import { NO_VIEW_SERVER_STATE } from '../plan/probes.ts';
 import type { Redactor } from '../redact.ts';
@@ -89,10 +90,50 @@ export async function runHealthCheck(url: string | undefined, names: ObjectNames
       reflexion: await one(q.reflexion),
     };
     const rowsOut = evaluateHealth(obs);
+    const value = (o: Observation): number | undefined =>
+      'value' in o && o.value !== null ? o.value : undefined;
+    const atoms = value(await one(q.atoms));
+    const spatialAvg = value(obs.spatialAvgMs);
+    const issues = detectCommonIssues({
+      oodaLastHour: value(obs.oodaLastHour),
+      atomsLast15Min: value(obs.workersLast15Min),
+      atoms,
+      spatialAvgMs:
+        spatialAvg === undefined
+          ? undefined
+          : { value: spatialAvg, source: "the runbook's Spatial Query Performance query, as written" },
+    });
+    // The runbook's diagnosis queries, read-only; their outputs were measured above or run now.
+    const queueLines = () =>
+      Object.entries(q.queueDepth).map(([queue, stmt]) => ({
+        query: stmt.text,
+        output: `${queue}: ${observationText(queueDepth[queue]!)}`,
+      }));
+    const findings: HealthFinding[] = [];
+    for (const { issue, observed } of issues) {
+      if (issue === 'ooda-stopped')
+        findings.push(
+          commonIssueFinding(issue, observed, [
+            { query: q.brokerEnabled.text, output: `is_broker_enabled=${observationText(broker)}` },
+            ...queueLines(),
+          ]),
+        );
+      else if (issue === 'slow-spatial')
+        findings.push(
+          commonIssueFinding(issue, observed, [
+            {
+              query: q.slowSpatialDiagnosis.text,
+              output: await diagnosisWithMessages(pool, q.slowSpatialDiagnosis, redactor),
+            },
+          ]),
+        );
+      else findings.push(commonIssueFinding(issue, observed, queueLines()));
+    }
     return {
       database,
       server: target.display.replace(/\/.*$/, ''),
       rows: rowsOut,
+      findings,
       failed: rowsOut.some((r) => r.status === 'FAILED'),
     };
   } catch (e) {
@@ -100,5 +141,26 @@ export async function runHealthCheck(url: string | undefined, names: ObjectNames
     throw new RuntimeFailure(`health check against ${target.display} failed: ${redactor.message(e)}`);
   } finally {
     await pool.close().catch(() => undefined);
+  }
+}
+
+function observationText(o: Observation): string {
+  return 'error' in o ? o.error : String(o.value ?? 'null');
+}
+
+/** Run a diagnosis batch; its row count plus the informational messages (STATISTICS IO / TIME). */
+async function diagnosisWithMessages(
+  pool: sql.ConnectionPool,
+  stmt: SqlStatement,
+  redactor: Redactor,
+): Promise<string> {
+  const messages: string[] = [];
+  const req = pool.request();
+  req.on('info', (m: { message: string }) => messages.push(m.message.trim()));
+  try {
+    const r = await req.batch(stmt.text);
+    return [`${r.recordset?.length ?? 0} rows`, ...messages].join(' | ');
+  } catch (e) {
+    return `query failed: ${redactor.message(e)}`;
   }
 }

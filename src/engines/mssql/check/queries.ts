@@ -12,7 +12,7 @@
  */
 import type { ObjectNames } from '../../../scenario/names.ts';
 import { PHASES, phaseQueue } from '../../../scenario/names.ts';
-import { qualifiedName } from '../sql/identifiers.ts';
+import { qualifiedName, quoteName } from '../sql/identifiers.ts';
 import type { SqlStatement } from '../sql/statement.ts';
 
 const plain = (text: string): SqlStatement => ({ text, params: [] });
@@ -28,6 +28,29 @@ export interface HealthQueries {
   coherence: SqlStatement;
   treeOfThought: SqlStatement;
   reflexion: SqlStatement;
+  atoms: SqlStatement;
+  /** The runbook's "Slow Spatial Queries" diagnosis, fixed so it runs (see slowSpatialDiagnosis). */
+  slowSpatialDiagnosis: SqlStatement;
+}
+
+/**
+ * The runbook's "Slow Spatial Queries" diagnosis as written uses @query without declaring it (the batch
+ * fails: "Must declare the scalar variable"). Declared here as the query point atombench's workload
+ * centres on, the origin, SRID 0 like the data (geometry::Point, SD:docs/t-sql/spatial-geometry/point-geometry-data-type.md).
+ * SET STATISTICS IO / TIME report through informational messages (SD:docs/t-sql/statements/set-statistics-io-transact-sql.md,
+ * set-statistics-time-transact-sql.md), which the check collects; both are set OFF again at the end.
+ * A SELECT only: read-only.
+ */
+export function slowSpatialDiagnosis(names: ObjectNames): SqlStatement {
+  const t = qualifiedName(names.schema, names.embeddingsTable);
+  return plain(`SET STATISTICS IO ON;
+SET STATISTICS TIME ON;
+DECLARE @query geometry = geometry::Point(0, 0, 0);
+SELECT TOP 10 *
+FROM ${t} WITH (INDEX(${quoteName(names.spatialIndex)}))
+WHERE ${quoteName(names.geometryColumn)}.STIntersects(@query.STBuffer(10)) = 1;
+SET STATISTICS TIME OFF;
+SET STATISTICS IO OFF;`);
 }
 
 export function healthQueries(names: ObjectNames): HealthQueries {
@@ -74,5 +97,7 @@ GROUP BY Phase;`),
     reflexion: plain(
       `SELECT AVG(AgreementRatio) AS Observed FROM ${t(names.selfConsistencyTable)} WHERE CreatedAt >= DATEADD(HOUR, -24, GETUTCDATE());`,
     ),
+    atoms: plain(`SELECT COUNT_BIG(*) AS Observed FROM ${t(names.atomsTable)};`),
+    slowSpatialDiagnosis: slowSpatialDiagnosis(names),
   };
 }

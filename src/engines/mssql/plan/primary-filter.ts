@@ -3,7 +3,11 @@
  * (SD:docs/relational-databases/system-stored-procedures/sp-help-spatial-geometry-index-xml-transact-sql.md,
  * properties in spatial-index-stored-procedures-arguments-and-properties.md):
  *   @tabname nvarchar(776) (a qualified name is fine), @indexname sysname, @verboseoutput tinyint
- *   (0 = core properties, which include the filter counts), @query_sample geometry, @xml_output xml OUTPUT.
+ *   (0 = core properties, > 0 = all), @query_sample geometry, @xml_output xml OUTPUT.
+ * @verboseoutput = 1: Base_Table_Rows and Total_Primary_Index_Rows are not core properties (the
+ * properties page marks only some "This is a core property"), so at 0 they may be absent. The index rows
+ * per base row is computed here as a float from those two counts: the procedure's own
+ * Average_Number_Of_Index_Rows_Per_Base_Row is documented as bigint, so 1.8 would read as 1.
  * The sample is built in T-SQL (tedious cannot send geometry). The procedure evaluates the sample against
  * the whole index, so the engine rate-limits it.
  *
@@ -21,7 +25,7 @@ export function primaryFilterQuery(names: ObjectNames, x: number, y: number, rad
     text: `SET NOCOUNT ON;
 DECLARE @qs geometry = geometry::Point(@x, @y, 0).STBuffer(@radius);
 DECLARE @out xml;
-EXEC sys.sp_help_spatial_geometry_index_xml @tabname = @tab, @indexname = @ix, @verboseoutput = 0,
+EXEC sys.sp_help_spatial_geometry_index_xml @tabname = @tab, @indexname = @ix, @verboseoutput = 1,
      @query_sample = @qs, @xml_output = @out OUTPUT;
 SELECT CAST(@out AS nvarchar(max)) AS PropertiesXml;`,
     params: [
@@ -59,6 +63,7 @@ export interface PrimaryFilterStats {
   output: number;
   /** O / P in percent, as the procedure reports it (when present). */
   efficiencyPercent?: number;
+  /** Total_Primary_Index_Rows / Base_Table_Rows as a float (never the procedure's bigint average). */
   indexRowsPerBaseRow?: number;
   /** 1 when the sample lies outside the bounding box (the index does not fit the query). */
   sampleInLevel0?: number;
@@ -69,11 +74,14 @@ export function primaryFilterStats(props: Record<string, number>): PrimaryFilter
   const candidates = props.Number_Of_Rows_Selected_By_Primary_Filter;
   const output = props.Number_Of_Rows_Output;
   if (candidates === undefined || output === undefined) return undefined;
+  const indexRows = props.Total_Primary_Index_Rows;
+  const baseRows = props.Base_Table_Rows;
   return {
     candidates,
     output,
     efficiencyPercent: props.Primary_Filter_Efficiency,
-    indexRowsPerBaseRow: props.Average_Number_Of_Index_Rows_Per_Base_Row,
+    indexRowsPerBaseRow:
+      indexRows !== undefined && baseRows !== undefined && baseRows > 0 ? indexRows / baseRows : undefined,
     sampleInLevel0: props.Total_Number_Of_ObjectCells_In_Level0_For_QuerySample,
     baseTableRows: props.Base_Table_Rows,
   };

@@ -9,11 +9,15 @@ import { PHASES, type ObjectNames, type Phase } from '../../../scenario/names.ts
 import type { Capabilities, ProbeSample } from '../../types.ts';
 import { queueDepthQuery } from '../broker/dialect.ts';
 import {
+  activationGauges,
+  activationQuery,
+  type ActivationRow,
   BUFFER_CACHE_SQL,
   conversationStatesQuery,
   disabledQueuesQuery,
   PERMISSIONS_SQL,
   queryStatsQuery,
+  statementStatsQuery,
   transmissionQueueQuery,
 } from '../sql/dialect-probes.ts';
 import { isServerStatePermissionError } from '../error-class.ts';
@@ -131,6 +135,10 @@ export class MssqlProbes {
           gauges['queryStats.totalElapsedUs'] = Number(r.TotalElapsedUs ?? 0);
           gauges['queryStats.totalLogicalReads'] = Number(r.TotalLogicalReads ?? 0);
         }
+        Object.assign(
+          gauges,
+          statementGauges(rows<StatementStatsRow>(await exec(this.pool, statementStatsQuery(this.names)))[0]),
+        );
       } catch (e) {
         this.demote('serverQueryStats', e);
       }
@@ -158,6 +166,37 @@ export class MssqlProbes {
     g.disabledQueues = Number(
       rows<{ n: number }>(await exec(this.pool, disabledQueuesQuery(this.names)))[0]?.n ?? 0,
     );
+    // Activation counters: absent (not 0) when the DMVs are not readable (VIEW SERVER STATE).
+    try {
+      Object.assign(
+        g,
+        activationGauges(rows<ActivationRow>(await exec(this.pool, activationQuery(this.names)))),
+      );
+    } catch {
+      /* not measurable: no gauges */
+    }
     return g;
   }
+}
+
+export interface StatementStatsRow {
+  AvgDurationMs: number | null;
+  AvgLogicalReads: number | null;
+  Executions: number | string | null;
+  Statements: number | null;
+}
+
+/**
+ * The statement-level figure as gauges beside the runbook's as-written serverQueryStats
+ * (dialect-probes.ts statementStatsQuery); nothing when no statement matched (n/a, never 0).
+ */
+export function statementGauges(r: StatementStatsRow | undefined): Record<string, number> {
+  if (!r || r.AvgDurationMs === null || Number(r.Executions ?? 0) === 0) return {};
+  const g: Record<string, number> = {
+    'queryStats.statement.avgDurationMs': Number(r.AvgDurationMs),
+    'queryStats.statement.executions': Number(r.Executions),
+    'queryStats.statement.rows': Number(r.Statements ?? 0),
+  };
+  if (r.AvgLogicalReads !== null) g['queryStats.statement.avgLogicalReads'] = Number(r.AvgLogicalReads);
+  return g;
 }

@@ -35,10 +35,10 @@ export interface SchemaContext {
   validation: 'WELL_FORMED_XML' | 'NONE';
   /**
    * ALTER DATABASE ... SET ENABLE_BROKER from master; the engine closes and reopens its pools.
-   * rollbackImmediate only for a database atombench owns; otherwise WITH NO_WAIT (fails, never rolls
-   * back another session's work).
+   * exclusive (SINGLE_USER WITH ROLLBACK IMMEDIATE first) only for a database atombench owns; otherwise
+   * ENABLE_BROKER alone, bounded by the request timeout (never rolls back another session's work).
    */
-  enableBroker: (rollbackImmediate: boolean) => Promise<void>;
+  enableBroker: (exclusive: boolean) => Promise<void>;
 }
 
 /** is_broker_enabled of the current database (SD:docs/relational-databases/system-catalog-views/sys-databases-transact-sql.md). */
@@ -46,27 +46,57 @@ export const BROKER_ENABLED_SQL =
   'SELECT is_broker_enabled AS enabled, DB_NAME() AS db FROM sys.databases WHERE database_id = DB_ID();';
 
 /**
- * Run on a connection to master, with @db = the bench database. ENABLE_BROKER needs an exclusive
- * database lock and otherwise waits for the other sessions (SD:docs/t-sql/statements/alter-database-transact-sql-set-options.md,
- * ENABLE_BROKER note). WITH ROLLBACK IMMEDIATE rolls the other sessions back to get it: used only on a
- * database atombench owns (found empty). Under --force on a database it does not own, WITH NO_WAIT
- * ("the request will fail if the requested ... option change can't complete immediately", same page,
- * WITH <termination>): other sessions' work is never rolled back. A system database (database_id 1-4)
- * is refused server-side too. QUOTENAME(@db) quotes the name server-side; the name is a parameter.
- * UNCONFIRMED: that page's "Setting Options" table lists <service_broker_option> as not taking
- * WITH <termination>, while SET ENABLE_BROKER WITH ROLLBACK IMMEDIATE is the documented-by-practice form
- * (seen in scripts); test/integration/mssql covers both terminations against SQL Server 2022.
+ * Run on a connection to master (with a finite request timeout, enable-broker.ts), @db = the bench
+ * database. Per SD:docs/t-sql/statements/alter-database-transact-sql-set-options.md:
+ * - the "Setting options" table marks <service_broker_option> as NOT taking WITH <termination>, so
+ *   ENABLE_BROKER is written bare;
+ * - "ENABLE_BROKER requires an exclusive database lock ... will wait until the other sessions release
+ *   their locks ... such as by putting the database in single user mode" (ENABLE_BROKER note);
+ * - SINGLE_USER takes WITH ROLLBACK IMMEDIATE (<db_user_access_option> does), example B shows
+ *   SINGLE_USER WITH ROLLBACK IMMEDIATE / change / MULTI_USER from master.
+ * exclusive (a database atombench owns, found empty): SINGLE_USER WITH ROLLBACK IMMEDIATE, ENABLE_BROKER,
+ * MULTI_USER; MULTI_USER again in CATCH (a timeout's attention skips CATCH: enable-broker.ts then runs
+ * multiUserSql). Otherwise (--force on a database it does not own) ENABLE_BROKER alone: it waits for the
+ * other sessions' locks and the master connection's request timeout ends the wait; no session is rolled
+ * back. A system database (database_id 1-4) is refused server-side too. QUOTENAME(@db) quotes the name
+ * server-side; the name is a parameter.
  */
-export function enableBrokerSql(rollbackImmediate: boolean): string {
-  const termination = rollbackImmediate ? 'ROLLBACK IMMEDIATE' : 'NO_WAIT';
-  return `IF DB_ID(@db) IS NULL OR DB_ID(@db) <= 4
+export function enableBrokerSql(exclusive: boolean): string {
+  const guard = `IF DB_ID(@db) IS NULL OR DB_ID(@db) <= 4
 BEGIN
     RAISERROR(N'atombench does not enable Service Broker in a system database or a missing one', 16, 1);
     RETURN;
 END;
-DECLARE @sql nvarchar(max) = N'ALTER DATABASE ' + QUOTENAME(@db) + N' SET ENABLE_BROKER WITH ${termination};';
+DECLARE @q nvarchar(300) = QUOTENAME(@db);
+DECLARE @sql nvarchar(max);`;
+  const enable = `SET @sql = N'ALTER DATABASE ' + @q + N' SET ENABLE_BROKER;';
 EXEC sys.sp_executesql @sql;`;
+  if (!exclusive) return `${guard}
+${enable}`;
+  const multi = `SET @sql = N'ALTER DATABASE ' + @q + N' SET MULTI_USER;';
+EXEC sys.sp_executesql @sql;`;
+  return `${guard}
+SET @sql = N'ALTER DATABASE ' + @q + N' SET SINGLE_USER WITH ROLLBACK IMMEDIATE;';
+EXEC sys.sp_executesql @sql;
+BEGIN TRY
+${enable}
+END TRY
+BEGIN CATCH
+${multi}
+    THROW;
+END CATCH;
+${multi}`;
 }
+
+/**
+ * Back to MULTI_USER after a failed exclusive enable (same page, <db_user_access_option>): only when
+ * the database is still SINGLE_USER, so it is a no-op after a CATCH already did it.
+ */
+export const MULTI_USER_SQL = `IF EXISTS (SELECT 1 FROM sys.databases WHERE name = @db AND database_id > 4 AND user_access_desc = N'SINGLE_USER')
+BEGIN
+    DECLARE @sql nvarchar(max) = N'ALTER DATABASE ' + QUOTENAME(@db) + N' SET MULTI_USER;';
+    EXEC sys.sp_executesql @sql;
+END;`;
 
 /** "<statement> cannot be used inside a user transaction": retry that DDL outside one. */
 const NOT_IN_TRANSACTION = 574;
@@ -259,8 +289,8 @@ async function ensureBroker(ctx: SchemaContext, ownsDatabase: boolean, force: bo
   if (r?.enabled) return;
   if (!ownsDatabase && !force)
     throw new UserError(
-      `Service Broker is disabled in database ${quoteName(r?.db ?? '?')}; atombench enables it (ALTER DATABASE ... SET ENABLE_BROKER WITH ROLLBACK IMMEDIATE) only in a database it created its tables in from empty, or with --force (then WITH NO_WAIT, which fails while other sessions use the database)`,
+      `Service Broker is disabled in database ${quoteName(r?.db ?? '?')}; atombench enables it (SET SINGLE_USER WITH ROLLBACK IMMEDIATE, SET ENABLE_BROKER, SET MULTI_USER) only in a database it created its tables in from empty, or with --force (then SET ENABLE_BROKER alone, which times out while other sessions use the database)`,
     );
-  // ROLLBACK IMMEDIATE only where atombench owns the database; --force alone gets NO_WAIT.
+  // SINGLE_USER WITH ROLLBACK IMMEDIATE only where atombench owns the database; --force alone waits, bounded.
   await ctx.enableBroker(ownsDatabase);
 }

@@ -1,12 +1,12 @@
 /**
  * One connection of the load's client: a plain socket that owns its read buffer (net `onread`, no
  * stream machinery, no per-read allocation), the extended query protocol with named statements parsed
- * once, and results counted or read as text. Connection settings and authentication follow pg exactly
- * (pg's ConnectionParameters reads the URL and the PG* environment variables; its SCRAM and MD5 code
- * answers the server; TLS is negotiated as pg does it), so a URL pg accepts works here. Why not pg's
+ * once, and results counted or read as text. Connection settings resolve as pg resolves them
+ * (settings.ts: URL, PG* environment variables, pg.defaults, the password file), the password steps
+ * (cleartext, MD5, SCRAM-SHA-256) are our own on node:crypto (auth.ts), TLS is negotiated as pg does
+ * it: a URL pg accepts works here, and no private module of any package is loaded. Why not pg's
  * Client: src/engines/postgis/README.md, "The load's client".
  */
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
 import {
@@ -25,39 +25,10 @@ import {
   terminateMessage,
   type WireParam,
 } from './frames.ts';
+import { md5Password, scramClientFinal, scramStart, scramVerify, type ScramSession } from './auth.ts';
+import { pgPassPassword, type WireSettings } from './settings.ts';
 
-const require = createRequire(import.meta.url);
-
-/** The fields of pg's ConnectionParameters used here (pg/lib/connection-parameters.js). */
-export interface WireSettings {
-  host: string;
-  port: number;
-  user: string;
-  database: string;
-  password?: string | null | (() => string | Promise<string>);
-  ssl?: unknown;
-  application_name?: string;
-  options?: string;
-  isDomainSocket: boolean;
-}
-interface SaslSession {
-  mechanism: string;
-  response: string;
-}
-const sasl = require('pg/lib/crypto/sasl.js') as {
-  startSession(mechanisms: string[], stream?: unknown): SaslSession;
-  continueSession(s: SaslSession, password: string, data: string, stream?: unknown): Promise<void>;
-  finalizeSession(s: SaslSession, data: string): void;
-};
-const md5 = require('pg/lib/crypto/utils.js') as {
-  postgresMd5PasswordHash(user: string, password: string, salt: Buffer): Promise<string>;
-};
-const ConnectionParameters = require('pg/lib/connection-parameters.js') as new (cfg: object) => WireSettings;
-/** ~/.pgpass (PGPASSFILE), read as pg reads it when the URL and PGPASSWORD give no password. */
-const pgPass = createRequire(require.resolve('pg'))('pgpass') as (
-  s: WireSettings,
-  cb: (password: string | undefined) => void,
-) => void;
+export { wireSettings, type WireSettings } from './settings.ts';
 
 /** SSLRequest: a length and the magic code 80877103, answered with one byte (S: go ahead, N: no TLS). */
 function sslRequest(): Buffer {
@@ -73,11 +44,6 @@ function tlsOptions(socket: net.Socket, host: string, ssl: unknown): tls.Connect
   if (ssl !== true && typeof ssl === 'object' && ssl) Object.assign(options, ssl);
   if (!net.isIP(host)) options.servername = host;
   return options;
-}
-
-/** The settings pg would use for `config` (URL, PG* environment variables, defaults). */
-export function wireSettings(config: { connectionString: string; application_name?: string }): WireSettings {
-  return new ConnectionParameters(config);
 }
 
 /** Rows of a query, counted (`count`) or as text columns (`rows`). */
@@ -107,7 +73,7 @@ export class WireConnection {
   private readonly parsed = new Map<string, string>();
   private pending: Pending | undefined;
   private startup:
-    { resolve(): void; reject(e: Error): void; session?: SaslSession; password?: string } | undefined;
+    { resolve(): void; reject(e: Error): void; session?: ScramSession; password?: string } | undefined;
   private sock!: net.Socket;
   /** Set once the connection can no longer be used (closed, or the protocol went wrong). */
   broken: Error | undefined;
@@ -163,6 +129,7 @@ export class WireConnection {
   }
 
   private sendStartup(): void {
+    if (!this.s.user) return this.fail(new Error('no user to log in as: name one in the URL (or PGUSER)'));
     const params: Record<string, string> = { user: this.s.user, database: this.s.database };
     if (this.s.application_name) params.application_name = this.s.application_name;
     if (this.s.options) params.options = this.s.options;
@@ -253,28 +220,22 @@ export class WireConnection {
     if (code === 3) this.sock.write(message('p', await this.password()));
     else if (code === 5) {
       const salt = Buffer.from(b.subarray(start + 4, start + 8));
-      this.sock.write(
-        message('p', await md5.postgresMd5PasswordHash(this.s.user, await this.password(), salt)),
-      );
+      this.sock.write(message('p', md5Password(this.s.user, await this.password(), salt)));
     } else if (code === 10) {
       st.password = await this.password();
-      st.session = sasl.startSession(cStrings(b, start + 4, end));
-      const response = Buffer.from(st.session.response, 'utf8');
+      st.session = scramStart(cStrings(b, start + 4, end));
+      const response = Buffer.from(st.session.clientFirst, 'utf8');
       this.sock.write(message('p', st.session.mechanism, int32(response.length), response));
     } else if (code === 11) {
-      const session = st.session!;
-      await sasl.continueSession(session, st.password!, b.toString('utf8', start + 4, end));
-      this.sock.write(message('p', Buffer.from(session.response, 'utf8')));
-    } else if (code === 12) sasl.finalizeSession(st.session!, b.toString('utf8', start + 4, end));
+      const final = await scramClientFinal(st.session!, st.password!, b.toString('utf8', start + 4, end));
+      this.sock.write(message('p', Buffer.from(final, 'utf8')));
+    } else if (code === 12) scramVerify(st.session!, b.toString('utf8', start + 4, end));
     else throw new Error(`authentication method ${code} is not supported by the lean client`);
   }
 
   private async password(): Promise<string> {
     const p = this.s.password;
-    const v =
-      typeof p === 'function'
-        ? await p()
-        : (p ?? (await new Promise<string | undefined>((resolve) => pgPass(this.s, resolve))));
+    const v = typeof p === 'function' ? await p() : (p ?? pgPassPassword(this.s));
     if (typeof v !== 'string' || v === '')
       throw new Error('the server asked for a password and none was given');
     return v;

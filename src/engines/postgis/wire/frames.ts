@@ -197,3 +197,22 @@ export function cStrings(buf: Buffer, start: number, end: number): string[] {
   }
   return out;
 }
+
+/** An array element as PostgreSQL's array input reads it: quoted, with `\` and `"` escaped. */
+const arrayElement = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * A one-dimensional array parameter in text format ("{...}"), as pg's prepareValue writes it: null as
+ * NULL, a Buffer as \\x hex (bytea), anything else as its string, quoted. The ingest operation sends one
+ * per column and unnests them on the server.
+ */
+export function textArray(values: readonly unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (Buffer.isBuffer(v)) parts[i] = `\\\\x${v.toString('hex')}`;
+    else parts[i] = arrayElement(String(v));
+  }
+  return `{${parts.join(',')}}`;
+}

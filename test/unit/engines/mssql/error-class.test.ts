@@ -16,6 +16,9 @@ describe('SQL Server error classes', () => {
   it.each([
     [1205, 'deadlock'],
     [9615, 'broker-validation'],
+    [9616, 'broker-validation'],
+    [9704, 'broker-validation'],
+    [9617, 'broker-queue-disabled'],
     [8635, 'spatial-hint-unusable'],
     [300, 'permission'],
     [262, 'permission'],

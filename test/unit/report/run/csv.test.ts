@@ -9,7 +9,7 @@ describe('csv reporter', () => {
     expect(lines[0]).toBe(TIMESERIES_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + r.timeseries.length);
     const p = r.timeseries[17]!;
-    expect(lines[18]).toBe(`18,false,${p.ops},2,${p.p50Ms},${p.p95Ms},${p.p99Ms},${p.queueDepth},,`);
+    expect(lines[18]).toBe(`18,false,${p.ops},2,${p.p50Ms},${p.p95Ms},${p.p99Ms},${p.queueDepth},,,`);
     expect(lines[1]!.split(',')[1]).toBe('true');
   });
 
@@ -27,8 +27,20 @@ describe('csv reporter', () => {
         scheduleLagP99Ms: 0.5,
         dropped: 4,
       },
+      {
+        tSec: 2,
+        warmup: false,
+        ops: 1,
+        errors: 0,
+        p50Ms: 1,
+        p95Ms: 1,
+        p99Ms: 1,
+        maintenance: ['rebuild', 'statistics'],
+      },
     ];
-    expect(renderCsv(r).split('\n')[1]).toBe('1,false,10,0,1,2,3,,0.5,4');
+    expect(renderCsv(r).split('\n')[1]).toBe('1,false,10,0,1,2,3,,0.5,4,');
+    // The maintenance kinds whose window overlapped the interval.
+    expect(renderCsv(r).split('\n')[2]).toBe('2,false,1,0,1,1,1,,,,rebuild+statistics');
   });
 
   it('writes only the header for an empty series', () => {

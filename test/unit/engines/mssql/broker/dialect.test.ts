@@ -57,7 +57,18 @@ describe('OODA traffic statements', () => {
     expect(receiveSql(names, 'Hypothesize', 200.4)).toBe(
       "WAITFOR (\n    RECEIVE TOP (1) conversation_handle, message_type_name, CASE WHEN message_type_name = N'http://schemas.microsoft.com/SQL/ServiceBroker/Error' THEN CAST(CAST(message_body AS xml) AS nvarchar(max)) ELSE CAST(message_body AS nvarchar(max)) END AS message_body\n    FROM [dbo].[HypothesizeQueue]\n), TIMEOUT 200;",
     );
-    expect(receiveSql(names, 'Act', -5)).toContain('TIMEOUT 0;');
+  });
+
+  it('receive with no wait left: a bare RECEIVE, never WAITFOR ... TIMEOUT 0', () => {
+    for (const left of [0, -5, 0.4, Number.NaN]) {
+      const t = receiveSql(names, 'Act', left);
+      expect(t).not.toContain('WAITFOR');
+      expect(t).not.toContain('TIMEOUT');
+      expect(t).toBe(
+        "RECEIVE TOP (1) conversation_handle, message_type_name, CASE WHEN message_type_name = N'http://schemas.microsoft.com/SQL/ServiceBroker/Error' THEN CAST(CAST(message_body AS xml) AS nvarchar(max)) ELSE CAST(message_body AS nvarchar(max)) END AS message_body\n    FROM [dbo].[ActQueue];",
+      );
+    }
+    expect(receiveSql(names, 'Act', 0.6)).toContain('), TIMEOUT 1;');
   });
 
   it('complete: metric row, END CONVERSATION, then dialog + SEND to the next phase', () => {
@@ -109,6 +120,16 @@ describe('OODA traffic statements', () => {
     const h = drainHandleQuery(names, 'abc');
     expect(h.text).toContain('WHERE conversation_handle = @h;');
     expect(h.text).toContain("N'http://schemas.microsoft.com/SQL/ServiceBroker/EndDialog'");
+    // A stale handle is checked before the RECEIVE (which would raise) and reported as gone.
+    const guard = h.text.indexOf('IF NOT EXISTS (SELECT 1 FROM sys.conversation_endpoints AS ce');
+    expect(guard).toBeGreaterThan(-1);
+    expect(guard).toBeLessThan(h.text.indexOf('RECEIVE'));
+    expect(h.text).toContain(
+      "WHERE ce.conversation_handle = @h AND s.service_queue_id = OBJECT_ID(N'[dbo].[InitiatorQueue]'))",
+    );
+    expect(h.text).toMatch(/CAST\(1 AS bit\) AS gone;\n {4}RETURN;\nEND;/);
+    expect(h.text).toMatch(/CAST\(0 AS bit\) AS gone;$/);
+    expect(h.params).toEqual([{ name: 'h', type: 'uniqueidentifier', value: 'abc' }]);
   });
 
   it("depth from the queues' internal tables, names as parameters", () => {

@@ -46,6 +46,8 @@ describe('Service Broker Error messages', () => {
     expect(err.description).toContain('failed XML validation');
     expect(brokerErrorClass(err)).toBe('broker-validation');
     expect(brokerErrorClass({ code: -9616, description: '' })).toBe('broker-validation');
+    expect(brokerErrorClass({ code: -9704, description: '' })).toBe('broker-validation');
+    expect(brokerErrorClass({ code: -9617, description: '' })).toBe('broker-error-9617');
   });
 
   it('other broker errors keep their number', () => {

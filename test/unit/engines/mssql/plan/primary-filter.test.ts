@@ -17,7 +17,7 @@ describe('sp_help_spatial_geometry_index_xml', () => {
     const s = primaryFilterQuery(NAME_PRESETS.runbook!, 0.01, 0.02, 10);
     expect(s.text).toContain('DECLARE @qs geometry = geometry::Point(@x, @y, 0).STBuffer(@radius);');
     expect(s.text).toContain(
-      'EXEC sys.sp_help_spatial_geometry_index_xml @tabname = @tab, @indexname = @ix, @verboseoutput = 0,',
+      'EXEC sys.sp_help_spatial_geometry_index_xml @tabname = @tab, @indexname = @ix, @verboseoutput = 1,',
     );
     expect(s.text).toContain('@query_sample = @qs, @xml_output = @out OUTPUT;');
     expect(Object.fromEntries(s.params.map((p) => [p.name, p.value]))).toEqual({
@@ -44,6 +44,22 @@ describe('sp_help_spatial_geometry_index_xml', () => {
       sampleInLevel0: 0,
       baseTableRows: 1000000,
     });
+  });
+
+  it('index rows per base row is a float from the two row counts, not the bigint average', () => {
+    // 1.8 index rows per base row: the procedure's bigint Average_Number_Of_Index_Rows_Per_Base_Row says 1.
+    const props = {
+      Number_Of_Rows_Selected_By_Primary_Filter: 40,
+      Number_Of_Rows_Output: 30,
+      Base_Table_Rows: 1000,
+      Total_Primary_Index_Rows: 1800,
+      Average_Number_Of_Index_Rows_Per_Base_Row: 1,
+    };
+    expect(primaryFilterStats(props)?.indexRowsPerBaseRow).toBe(1.8);
+    // Absent counts (a core-only reply) leave it unknown rather than taking the bigint.
+    const { Base_Table_Rows: _b, ...noBase } = props;
+    expect(primaryFilterStats(noBase)?.indexRowsPerBaseRow).toBeUndefined();
+    expect(primaryFilterStats({ ...props, Base_Table_Rows: 0 })?.indexRowsPerBaseRow).toBeUndefined();
   });
 
   it('accepts name/value attribute pairs and a wrapping element (defensive)', () => {

@@ -1,4 +1,4 @@
-import type { PostgisIds } from './dialect.ts';
+import type { PostgisIds } from '../dialect.ts';
 
 /**
  * The catalog statements of the PostGIS tune sweep (tune-target.ts), as text. $1 / $2 are the quoted

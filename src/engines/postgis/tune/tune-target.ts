@@ -11,7 +11,7 @@
  * other than the scenario's, makes the next run rebuild it (schema.ts prepareSchema).
  */
 import type pg from 'pg';
-import type { ObjectNames } from '../../scenario/names.ts';
+import type { ObjectNames } from '../../../scenario/names.ts';
 import type {
   Engine,
   IndexSnapshot,
@@ -23,9 +23,9 @@ import type {
   OptionsIndexTarget,
   OptionsPlan,
   PlanInfo,
-} from '../types.ts';
-import { displayUrl, openClient, scrubbing } from './connection.ts';
-import { postgisIds } from './dialect.ts';
+} from '../../types.ts';
+import { displayUrl, openClient, scrubbing } from '../connection.ts';
+import { postgisIds } from '../dialect.ts';
 import {
   configFromCatalog,
   configLabel,
@@ -39,8 +39,8 @@ import {
   type IndexCatalogRow,
   type IndexMethod,
   type PostgisIndexConfig,
-} from './index-options.ts';
-import { setMeta } from './schema.ts';
+} from '../index-options.ts';
+import { setMeta } from '../schema.ts';
 import { tuneSql } from './tune-sql.ts';
 
 export interface PostgisTuneTargetOptions {

@@ -1,4 +1,4 @@
-import type { RunResult, TimeSeriesPoint } from '../model/result.ts';
+import type { RunResult, TimeSeriesPoint } from '../../model/result.ts';
 
 /**
  * The shards' time series merged by real time: a shard's point at tSec lies at startedAt + tSec on

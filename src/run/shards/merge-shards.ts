@@ -1,10 +1,10 @@
-import { decodeHistogram, encodeHistogram, mergeAll, summarize } from '../metrics/histogram.ts';
-import { errorCount } from '../metrics/operation-stats.ts';
-import type { ClientHealth, RunFingerprint, RunResult } from '../model/result.ts';
-import type { MergedInfo } from '../model/shard.ts';
-import { evaluateTargets } from '../targets/evaluate.ts';
-import type { TargetSpec } from '../targets/runbook.ts';
-import { mergeOperations, mergeSummariesUpper } from './merge-trials.ts';
+import { decodeHistogram, encodeHistogram, mergeAll, summarize } from '../../metrics/histogram.ts';
+import { errorCount } from '../../metrics/operation-stats.ts';
+import type { ClientHealth, RunFingerprint, RunResult } from '../../model/result.ts';
+import type { MergedInfo } from '../../model/shard.ts';
+import { evaluateTargets } from '../../targets/evaluate.ts';
+import type { TargetSpec } from '../../targets/runbook.ts';
+import { mergeOperations, mergeSummariesUpper } from '../merge-trials.ts';
 import { mergeSeriesByTime, shardSeries } from './merge-series.ts';
 import { clockSkewMs, type ShardFile } from './shard-checks.ts';
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RuntimeFailure } from '../../../src/errors.ts';
-import { datasetDeadlineMs, shardInfo, waitForStart, type ShardRun } from '../../../src/run/shard-start.ts';
-import { FakeClock } from '../../helpers/fake-clock.ts';
+import { RuntimeFailure } from '../../../../src/errors.ts';
+import {
+  datasetDeadlineMs,
+  shardInfo,
+  waitForStart,
+  type ShardRun,
+} from '../../../../src/run/shards/shard-start.ts';
+import { FakeClock } from '../../../helpers/fake-clock.ts';
 
 describe('starting a shard at --start-at', () => {
   const origin = Date.parse('2026-12-02T15:00:00Z');

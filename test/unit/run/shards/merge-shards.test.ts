@@ -4,14 +4,14 @@ import {
   decodeHistogram,
   encodeHistogram,
   recordMicros,
-} from '../../../src/metrics/histogram.ts';
-import type { OperationTotals } from '../../../src/metrics/interval.ts';
-import { toOperationStats, totalOperationStats } from '../../../src/metrics/operation-stats.ts';
-import type { RunResult } from '../../../src/model/result.ts';
-import { mergeShards } from '../../../src/run/merge-shards.ts';
-import { shardProblems, type ShardFile } from '../../../src/run/shard-checks.ts';
-import { resolveTargets } from '../../../src/targets/runbook.ts';
-import { makeResult } from '../../fixtures/result.ts';
+} from '../../../../src/metrics/histogram.ts';
+import type { OperationTotals } from '../../../../src/metrics/interval.ts';
+import { toOperationStats, totalOperationStats } from '../../../../src/metrics/operation-stats.ts';
+import type { RunResult } from '../../../../src/model/result.ts';
+import { mergeShards } from '../../../../src/run/shards/merge-shards.ts';
+import { shardProblems, type ShardFile } from '../../../../src/run/shards/shard-checks.ts';
+import { resolveTargets } from '../../../../src/targets/runbook.ts';
+import { makeResult } from '../../../fixtures/result.ts';
 
 const SEC = 30;
 

@@ -1,7 +1,7 @@
-import type { ShardCoordination } from '../engines/types.ts';
-import { RuntimeFailure } from '../errors.ts';
-import type { Clock } from '../model/clock.ts';
-import type { ShardInfo, ShardSpec } from '../model/shard.ts';
+import type { ShardCoordination } from '../../engines/types.ts';
+import { RuntimeFailure } from '../../errors.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { ShardInfo, ShardSpec } from '../../model/shard.ts';
 
 /**
  * How the shards of one run start together (DESIGN.md "Shards"):

@@ -1,5 +1,5 @@
-import { flatten } from '../compare/fingerprint.ts';
-import type { RunResult } from '../model/result.ts';
+import { flatten } from '../../compare/fingerprint.ts';
+import type { RunResult } from '../../model/result.ts';
 
 /**
  * Do these results belong together as the shards of one run? Every check names what differs, so

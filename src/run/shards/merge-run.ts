@@ -1,9 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors.ts';
-import type { RunResult } from '../model/result.ts';
-import { readResult } from '../report/read.ts';
-import { resolveTargets } from '../targets/runbook.ts';
+import { UserError } from '../../errors.ts';
+import type { RunResult } from '../../model/result.ts';
+import { readResult } from '../../report/read.ts';
+import { resolveTargets } from '../../targets/runbook.ts';
 import { mergeShards } from './merge-shards.ts';
 import { shardProblems, type ShardFile } from './shard-checks.ts';
 
