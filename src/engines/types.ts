@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { GridConfig } from '../model/index-config.ts';
 import type { HealthReport } from '../model/health.ts';
+import type { StoredFingerprint } from '../dataset/fingerprint.ts';
 
 /** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
 export interface Capability {
@@ -56,6 +57,26 @@ export interface PrepareOptions {
   allowDestructive: boolean;
   /** Accept a database whose tables atombench did not create (bench databases only). */
   force: boolean;
+  /**
+   * With force: delete the rows atombench did not insert (src/engines/ownership.ts) after saying so
+   * through `notify`. Without it, foreign rows are a UserError naming the table and the count.
+   */
+  dropForeignRows?: boolean;
+  /** Where prepare says what it is about to do (the progress's info line). */
+  notify?: (message: string) => void;
+  /**
+   * A follower shard of a sharded run: shard 0 holds the dataset lock for the run (and alone writes the
+   * dataset), so this prepare takes none.
+   */
+  followShard?: boolean;
+  /** Drop and reseed the stored dataset even though it is the plan's (its rows were altered). */
+  replaceDataset?: boolean;
+}
+
+/** Which stored rows a fingerprint reads: the dataset's N rows, these buckets (dataset/fingerprint.ts). */
+export interface FingerprintRequest {
+  atoms: number;
+  buckets: readonly number[];
 }
 
 export interface SeedProgress {
@@ -226,8 +247,19 @@ export interface Engine {
   /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
   markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
-  /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
+  /**
+   * Remove the rows a run ingested (marked as ingested, AtomId > datasetRows), so the next run measures
+   * the same data. Rows atombench did not insert are never deleted.
+   */
   resetIngested(datasetRows: number): Promise<number>;
+  /**
+   * The dataset as stored, aggregated by the database from the rows themselves (counts, min/max id,
+   * per-bucket hash sums; the spatial index's entries where they can be counted). Absent: the engine
+   * cannot (the run says the dataset is unverified).
+   */
+  storedFingerprint?(req: FingerprintRequest): Promise<StoredFingerprint>;
+  /** Per-row hashes of some buckets, by AtomId (an id stored twice has two), to count rows that differ. */
+  storedRowHashes?(req: FingerprintRequest): Promise<Map<number, number[]>>;
   /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
   run(req: EngineRequest): Promise<OperationResult>;
   /**

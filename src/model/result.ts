@@ -191,6 +191,19 @@ export interface ProbeSummary {
   primaryFilter: Record<string, { samples: number; candidates: number; output: number }>;
 }
 
+/** The stored dataset's fingerprint, computed by the database from its rows (run/verify.ts). */
+export interface StoredDataset {
+  verify: 'full' | 'sample';
+  rows: number;
+  minId: number;
+  maxId: number;
+  /** SHA-256 over the database's totals and the sampled buckets' hash sums (the same in both modes). */
+  contentHash: string;
+  bucketsChecked: number;
+  /** Spatial index entries, where the engine can count them. */
+  indexEntries?: number;
+}
+
 export interface RunResult {
   schema: typeof RESULT_SCHEMA;
   runId: string;
@@ -207,6 +220,8 @@ export interface RunResult {
     checksum: string;
     seedDurationMs?: number;
     indexBuildMs?: number;
+    /** The dataset as the database reported it, verified against the generator (absent: not verified). */
+    stored?: StoredDataset;
   };
   load: {
     model: 'open' | 'closed';
@@ -284,7 +299,8 @@ export interface RunFingerprint {
   engine: { name: string; serverVersion: string; settings: Record<string, string>; indexDdl: string };
   /** The scenario's index settings (grid settings included, whether or not the engine uses them). */
   index: Record<string, unknown>;
-  dataset: { atoms: number; seed: number; checksum: string; distribution: string };
+  /** `stored`: the database's content hash of the stored rows (run/verify.ts), when verified. */
+  dataset: { atoms: number; seed: number; checksum: string; distribution: string; stored?: string };
   /** What the load asks of the server (injectDelayMs excluded: it simulates a slower build). */
   workload: Record<string, unknown>;
   atombench: { version: string };

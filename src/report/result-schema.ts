@@ -198,6 +198,17 @@ export const resultSchema = z.looseObject({
     checksum: str,
     seedDurationMs: num.optional(),
     indexBuildMs: num.optional(),
+    stored: z
+      .looseObject({
+        verify: z.enum(['full', 'sample']),
+        rows: num,
+        minId: num,
+        maxId: num,
+        contentHash: str,
+        bucketsChecked: num,
+        indexEntries: num.optional(),
+      })
+      .optional(),
   }),
   load: z.looseObject({
     model: z.enum(['open', 'closed']),

@@ -10,6 +10,7 @@ import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, followDataset, type DatasetOutcome } from './dataset.ts';
+import type { VerifyMode } from '../dataset/fingerprint.ts';
 import { measure, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
@@ -36,6 +37,10 @@ export interface RunOptions {
   progress: Progress;
   reseed: boolean;
   force: boolean;
+  /** With force: delete rows atombench did not insert (saying so first) instead of refusing. */
+  dropForeignRows?: boolean;
+  /** How the stored dataset is checked against the generator before measuring (default sample). */
+  verify?: VerifyMode;
   clock?: Clock;
   /** Seeds the workload's random choices; defaults to the dataset seed so reruns issue the same queries. */
   runSeed?: number;
@@ -81,7 +86,14 @@ export async function openWithDataset(
   engine: Engine,
   sc: Scenario,
   url: string | undefined,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal: AbortSignal },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    dropForeignRows?: boolean;
+    verify?: VerifyMode;
+    progress: Progress;
+    signal: AbortSignal;
+  },
 ): Promise<void> {
   try {
     await connect(engine, url);
@@ -143,6 +155,8 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         ensureDataset(engine, sc, {
           reseed: o.reseed,
           force: o.force,
+          dropForeignRows: o.dropForeignRows,
+          verify: o.verify,
           progress: o.progress,
           signal: o.signal,
           neo4jSync: !!graph,

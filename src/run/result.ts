@@ -69,6 +69,7 @@ export function buildResult(i: ResultInput): RunResult {
       checksum: i.dataset.checksum,
       seedDurationMs: i.dataset.seedDurationMs,
       indexBuildMs: i.dataset.indexBuildMs,
+      ...(i.dataset.stored ? { stored: i.dataset.stored } : {}),
     },
     load: {
       model: load.model,

@@ -13,6 +13,23 @@ import type { OperationName } from '../model/operations.ts';
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
+
+/**
+ * Upper bounds, so a typo cannot ask for 1e308 seconds (the load's schedule is built up front):
+ * durations up to 7 days, rates up to 1,000,000 arrivals per second.
+ */
+export const MAX_DURATION_SEC = 7 * 24 * 3600;
+export const MAX_RATE_PER_SEC = 1_000_000;
+const durationSec = positive.max(MAX_DURATION_SEC, `at most ${MAX_DURATION_SEC} s (7 days)`);
+const warmup = nonNegative.max(MAX_DURATION_SEC, `at most ${MAX_DURATION_SEC} s (7 days)`);
+const ratePerSec = positive.max(MAX_RATE_PER_SEC, `at most ${MAX_RATE_PER_SEC} per second`);
+
+/** Text that ends up in paths, file names and terminals: no NUL or other control characters. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export const plainText = z
+  .string()
+  .refine((s) => !CONTROL.test(s), { message: 'must not contain NUL or other control characters' });
 const ratio = z.number().min(0).max(1);
 const GRID = z.enum(GRID_DENSITIES);
 
@@ -113,8 +130,8 @@ export const workloadSchema = z
 
 const stageSchema = z
   .object({
-    durationSec: positive,
-    ratePerSec: positive.optional(),
+    durationSec: durationSec,
+    ratePerSec: ratePerSec.optional(),
     concurrency: z.number().int().min(1).optional(),
   })
   .strict();
@@ -123,7 +140,7 @@ export const loadSchema = z.discriminatedUnion('model', [
   z
     .object({
       model: z.literal('open'),
-      ratePerSec: positive.default(100),
+      ratePerSec: ratePerSec.default(100),
       arrivals: z.enum(['constant', 'poisson']).default('constant'),
       maxInFlight: z.number().int().min(1).max(100_000).default(64),
       /** Worker threads / pool connections serving the arrivals. */
@@ -209,7 +226,7 @@ export const reportSchema = z
       .array(z.enum(REPORT_FORMATS))
       .min(1)
       .default([...REPORT_FORMATS]),
-    out: z.string().min(1).default('reports'),
+    out: plainText.min(1).default('reports'),
   })
   .strict();
 
@@ -249,7 +266,7 @@ export const gateSchema = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().min(1).default('unnamed'),
+    name: plainText.min(1).default('unnamed'),
     description: z.string().optional(),
     engine: z.enum(['sqlite', 'postgis', 'mssql']).default('sqlite'),
     /** Connection URL; prefer ATOMBENCH_URL so the password stays out of files. */
@@ -261,8 +278,8 @@ export const scenarioSchema = z
     index: indexSchema.default(() => indexSchema.parse({})),
     workload: workloadSchema,
     load: loadSchema.default(() => loadSchema.parse({ model: 'closed' })),
-    warmupSec: nonNegative.default(3),
-    durationSec: positive.default(15),
+    warmupSec: warmup.default(3),
+    durationSec: durationSec.default(15),
     ooda: oodaSchema.default(() => oodaSchema.parse({})),
     maintenance: maintenanceSchema.default({}),
     neo4j: neo4jSchema.default(() => neo4jSchema.parse({})),

@@ -1,4 +1,5 @@
 import { PHASES, phaseQueue, type ObjectNames, type Phase } from '../../scenario/names.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { quoteDouble as q } from '../sql-template.ts';
 
 /**
@@ -158,7 +159,7 @@ export function ingestSql(n: PostgisIds, sync = false): string {
     ), a AS (
       INSERT INTO ${n.atoms} AS tgt (TenantId, Modality, Subtype, ContentHash, ContentType, SourceType, SourceUri,
         CanonicalText, Metadata, ReferenceCount)
-      SELECT tenantid, modality, subtype, contenthash, contenttype, 'atombench-ingest', sourceuri, canonicaltext,
+      SELECT tenantid, modality, subtype, contenthash, contenttype, '${INGEST_SOURCE_TYPE}', sourceuri, canonicaltext,
         metadata, refs FROM input
       ON CONFLICT (ContentHash) DO UPDATE SET ReferenceCount = tgt.ReferenceCount + 1
       RETURNING tgt.${n.atomId} AS atomid, tgt.ContentHash AS contenthash, (tgt.xmax = 0) AS inserted
@@ -186,8 +187,10 @@ export function seedSql(n: PostgisIds) {
       ${n.geom}, SpatialBucketX, SpatialBucketY, SpatialBucketZ, HilbertValue) FROM STDIN`,
     /** Dataset rows stored: AtomIds are dense from 1 and batches commit whole, so the max is the count. */
     maxSeeded: `SELECT COALESCE(MAX(${n.atomId}), 0) AS n FROM ${n.atoms} WHERE SourceType = 'atombench'`,
-    resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${n.atomId} > $1`,
-    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > $1`,
+    /** Only what a run ingested: above the dataset's ids and marked as ingested (ownership.ts). */
+    resetEmbeddings: `DELETE FROM ${n.embeddings} AS e USING ${n.atoms} AS a
+      WHERE a.${n.atomId} = e.${n.atomId} AND a.${n.atomId} > $1 AND a.SourceType = '${INGEST_SOURCE_TYPE}'`,
+    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > $1 AND SourceType = '${INGEST_SOURCE_TYPE}'`,
   };
 }
 

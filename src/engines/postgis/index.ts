@@ -10,6 +10,7 @@ import type {
   DatasetState,
   Engine,
   EngineRequest,
+  FingerprintRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -37,6 +38,8 @@ import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
+import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
@@ -240,6 +243,14 @@ export class PostgisEngine implements Engine {
 
   resetIngested(datasetRows: number): Promise<number> {
     return this.q((c) => resetIngested(c, this.names, datasetRows));
+  }
+
+  storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    return this.q((c) => storedFingerprint(c, this.names, req));
+  }
+
+  storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
+    return this.q((c) => storedRowHashes(c, this.names, req));
   }
 
   async openPool(size: number): Promise<void> {

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Point3 } from '../../dataset/types.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { ingestSql, spatialSql, type SqliteIdentifiers } from './dialect.ts';
-import { syncSql } from './sync-ops.ts';
+import { syncSql } from './queues/sync-ops.ts';
 
 type Stmt = Database.Statement;
 type Extent = { minX: number | null; maxX: number; minY: number; maxY: number };
@@ -89,7 +90,7 @@ export class SqliteOps {
         subtype: rec.subtype,
         contentHash: rec.contentHash,
         contentType: rec.contentType,
-        sourceType: 'atombench-ingest',
+        sourceType: INGEST_SOURCE_TYPE,
         sourceUri: rec.sourceUri,
         canonicalText: rec.canonicalText,
         metadata: rec.metadata,

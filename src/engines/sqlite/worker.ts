@@ -5,8 +5,8 @@ import type { ObjectNames } from '../../scenario/names.ts';
 import { openSqlite } from './connection.ts';
 import { sqliteIdentifiers, sqliteMaintenanceSql } from './dialect.ts';
 import { SqliteOps } from './ops.ts';
-import { SqliteQueueOps } from './queue-ops.ts';
-import { SqliteSyncOps } from './sync-ops.ts';
+import { SqliteQueueOps } from './queues/queue-ops.ts';
+import { SqliteSyncOps } from './queues/sync-ops.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** One worker thread = one SQLite connection. Requests arrive one at a time per worker. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { quoteDouble as q } from '../sql-template.ts';
-import type { SyncRequest } from '../types.ts';
+import { quoteDouble as q } from '../../sql-template.ts';
+import type { SyncRequest } from '../../types.ts';
 import { LEASE_MS } from './queue-ops.ts';
 
 /** The Neo4j sync queue's statements on one connection: ingest's enqueue, the readers' receive/complete. */
