@@ -38,5 +38,7 @@ export function scrubSecrets(message: string, url: string | undefined): string {
 export function redactScenario(sc: object): Record<string, unknown> {
   const copy = structuredClone(sc) as Record<string, unknown>;
   if (typeof copy.url === 'string') copy.url = redactUrl(copy.url);
+  const neo4j = copy.neo4j as Record<string, unknown> | undefined;
+  if (neo4j && typeof neo4j.url === 'string') neo4j.url = redactUrl(neo4j.url);
   return copy;
 }

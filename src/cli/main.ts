@@ -63,7 +63,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/**
+ * Driver warnings reach the user as one line, once, instead of Node's multi-line default. pg's
+ * "SECURITY WARNING" about sslmode=require (pg treats prefer / require / verify-ca as verify-full: the
+ * certificate is verified) is said in those words.
+ */
+export function oneLineWarnings(write: (line: string) => void = (l) => process.stderr.write(l)): void {
+  process.removeAllListeners('warning');
+  const seen = new Set<string>();
+  process.on('warning', (w: Error) => {
+    const text =
+      /SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'/.test(
+        w.message,
+      )
+        ? 'sslmode=prefer/require/verify-ca is treated as verify-full by the pg driver: the server certificate is verified (add uselibpqcompat=true to the URL for libpq semantics)'
+        : `${w.name}: ${w.message.split('\n')[0]}`;
+    if (seen.has(text)) return;
+    seen.add(text);
+    write(`atombench: warning: ${text}\n`);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  oneLineWarnings();
   try {
     let code: number = EXIT.ok;
     const program = buildProgram((c) => (code = c));

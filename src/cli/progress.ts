@@ -90,3 +90,15 @@ export function terminalProgress(mode: ProgressMode): Progress {
     },
   };
 }
+
+/**
+ * Whether to colour output on `stream`: FORCE_COLOR forces it ("0" / "false": off), NO_COLOR
+ * (any non-empty value, https://no-color.org) turns it off, otherwise colour on a terminal only.
+ */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force === '0' || force === 'false') return false;
+  if (force !== undefined && force !== '') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return !!stream.isTTY;
+}

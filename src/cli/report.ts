@@ -1,3 +1,4 @@
+import { useColor } from './progress.ts';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { readDocument } from '../report/read.ts';
@@ -19,7 +20,9 @@ export function reportCommand(setExit: (code: number) => void): Command {
       const out = flags.out ?? dirname(file);
       const formats = parseFormats(d.kind, flags.format ?? DEFAULT_FORMATS[d.kind].join(','));
       if (d.kind === 'run' && formats.includes('terminal'))
-        process.stdout.write(reporterFor('run', 'terminal').render(d.doc, { color: !!process.stdout.isTTY }));
+        process.stdout.write(
+          reporterFor('run', 'terminal').render(d.doc, { color: useColor(process.stdout) }),
+        );
       const files =
         d.kind === 'run'
           ? await writeDocument('run', d.doc, out, formats)

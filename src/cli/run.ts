@@ -1,3 +1,4 @@
+import { useColor } from './progress.ts';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
@@ -16,6 +17,7 @@ import {
   DEFAULT_SCENARIO,
   parseDurationSec,
   resolveConfig,
+  verifyMode,
   type CommonFlags,
 } from './options.ts';
 import { addShardOptions, resolveShardRun, type ShardFlags } from './shard-options.ts';
@@ -65,12 +67,15 @@ export function runCommand(setExit: (code: number) => void): Command {
           scenario: cfg.scenario,
           targets: cfg.targets,
           url: cfg.url,
+          neo4jUrl: cfg.neo4jUrl,
           runId,
           version: VERSION,
           signal,
           progress,
           reseed: !!flags.reseed,
           force: !!flags.force,
+          dropForeignRows: !!flags.dropForeignRows,
+          verify: verifyMode(flags),
           ...(shard ? { shard } : {}),
         });
         const dir = await writeReports(
@@ -81,7 +86,7 @@ export function runCommand(setExit: (code: number) => void): Command {
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!flags.quiet)
-          human.write(reporterFor('run', 'terminal').render(result, { color: !!human.isTTY }));
+          human.write(reporterFor('run', 'terminal').render(result, { color: useColor(human) }));
         if (shard) {
           // A shard's own targets see 1/N of the run: the run is judged once, by `atombench merge`.
           human.write(

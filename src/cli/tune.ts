@@ -9,7 +9,13 @@ import type { IndexTuning } from '../engines/types.ts';
 import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
 import { checkMeasurable, measureIndex } from '../tune/sweep/measure.ts';
 import { runTuneModel } from '../tune/model/model-run.ts';
-import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
+import {
+  addCommonOptions,
+  DEFAULT_SCENARIO,
+  resolveConfig,
+  verifyMode,
+  type CommonFlags,
+} from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 
 interface TuneFlags extends CommonFlags {
@@ -61,7 +67,6 @@ export function tuneCommand(setExit: (code: number) => void): Command {
     .option(
       '--top <k>',
       `configurations to show per ranking (default 15), and to rebuild and measure on mssql (default ${SWEEP_TOP}; plus the current one)`,
-      '15',
     )
     .option('--windows <n>', 'query windows drawn from the workload', '200')
     .option(
@@ -73,10 +78,12 @@ export function tuneCommand(setExit: (code: number) => void): Command {
       `${INDEX_OPTIONS_FLAG} <list>`,
       'postgis: index configurations to build and measure, method[:key=value...] with fillfactor (ff) 10..100 and buffering auto|on|off (GiST only), e.g. gist,gist:buffering=on:ff=100,spgist (default: gist, gist:buffering=on, gist:buffering=on:ff=100, gist:buffering=on:ff=70, spgist; plus the current one)',
     );
-  addCommonOptions(cmd).action(async (file: string, flags: TuneFlags) => {
+  addCommonOptions(cmd, {
+    except: ['neo4jUrl', 'duration', 'warmup', 'rate', 'concurrency', 'format'],
+  }).action(async (file: string, flags: TuneFlags) => {
     const cfg = await resolveConfig(file, flags);
     const sc = cfg.scenario;
-    const top = numberList('--top', flags.top, true)![0]!;
+    const top = numberList('--top', flags.top ?? '15', true)![0]!;
     const windows = numberList('--windows', flags.windows, true)![0]!;
     const whatIfRadii = numberList('--what-if-radius', flags.whatIfRadius, false);
     const cellsPerObject = numberList('--cells-per-object', flags.cellsPerObject, true);
@@ -103,6 +110,8 @@ export function tuneCommand(setExit: (code: number) => void): Command {
         await openWithDataset(engine, sc, cfg.url, {
           reseed: !!flags.reseed,
           force: !!flags.force,
+          dropForeignRows: !!flags.dropForeignRows,
+          verify: verifyMode(flags),
           progress: out.progress,
           signal: out.signal,
         });
@@ -123,7 +132,7 @@ export function tuneCommand(setExit: (code: number) => void): Command {
             scenario: sc,
             engine,
             force: !!flags.force,
-            top: cmd.getOptionValueSource('top') === 'default' ? SWEEP_TOP : top,
+            top: flags.top === undefined ? SWEEP_TOP : top,
             section: run.json.sections[0]!,
             windows,
             configs,

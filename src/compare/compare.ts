@@ -1,4 +1,5 @@
 import { TOTAL_OP } from '../metrics/operation-stats.ts';
+import { graphOperations } from '../metrics/graph-ops.ts';
 import type { RunResult } from '../model/result.ts';
 import { isIgnoredMetric, type GateSettings } from '../scenario/gate.ts';
 import { decide, gatherEvidence } from './judge.ts';
@@ -41,8 +42,8 @@ function ref(v: RunView, label: string): RunRef {
 
 /** Operations in baseline order, then any only the candidate ran, then `total`. */
 function operationsOf(b: RunResult, c: RunResult): string[] {
-  const ops = b.operations.map((o) => o.op);
-  for (const o of c.operations) if (!ops.includes(o.op)) ops.push(o.op);
+  const ops = [...b.operations, ...graphOperations(b)].map((o) => o.op);
+  for (const o of [...c.operations, ...graphOperations(c)]) if (!ops.includes(o.op)) ops.push(o.op);
   return [...ops.filter((o) => o !== TOTAL_OP), TOTAL_OP];
 }
 

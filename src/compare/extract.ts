@@ -1,5 +1,6 @@
 import { errorCount, TOTAL_OP } from '../metrics/operation-stats.ts';
 import { maxQueueDepthOf, trialOf } from '../metrics/trial.ts';
+import { graphOperations } from '../metrics/graph-ops.ts';
 import type { RunResult, TrialOperationStats, TrialResult } from '../model/result.ts';
 import type { GateMetric } from '../scenario/gate-metrics.ts';
 
@@ -90,6 +91,12 @@ function trialValue(t: TrialResult, op: string, metric: GateMetric): Value {
   return opValue(trialOp(t, op), op, metric);
 }
 
+/** An operation of the run, the graph side's included (metrics/graph-ops.ts). */
+function findOp(r: RunResult, op: string) {
+  if (op === TOTAL_OP) return r.total;
+  return r.operations.find((x) => x.op === op) ?? graphOperations(r).find((x) => x.op === op);
+}
+
 function mergedValue(r: RunResult, op: string, metric: GateMetric): Value {
   if (metric === 'seekRatio')
     return 'value' in r.probes.seekRatio ? { value: r.probes.seekRatio.value } : r.probes.seekRatio;
@@ -97,8 +104,7 @@ function mergedValue(r: RunResult, op: string, metric: GateMetric): Value {
     const d = maxQueueDepthOf(r);
     return 'value' in d ? { value: d.value } : d;
   }
-  const o = op === TOTAL_OP ? r.total : r.operations.find((x) => x.op === op);
-  return opValue(o, op, metric);
+  return opValue(findOp(r, op), op, metric);
 }
 
 function countsOf(trials: readonly TrialResult[], op: string, metric: GateMetric) {
@@ -139,7 +145,7 @@ export function extractMetric(v: RunView, op: string, metric: GateMetric): Metri
     trials: v.trials.length,
   };
   if (isPercentile(metric)) {
-    const merged = op === TOTAL_OP ? v.result.total : v.result.operations.find((o) => o.op === op);
+    const merged = findOp(v.result, op);
     if (merged) data.histogram = merged.histogram;
     const ops = v.trials.map((t) => trialOp(t, op));
     if (ops.every((o) => o !== undefined))

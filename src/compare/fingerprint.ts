@@ -76,6 +76,8 @@ export function checkComparable(base: RunResult, cand: RunResult, ignore: readon
   for (const field of fields) {
     const bv = b[field] ?? ABSENT;
     const cv = c[field] ?? ABSENT;
+    // Results from before stored-data verification (or with --verify off) say nothing about it.
+    if (field === 'dataset.stored' && (bv === ABSENT || cv === ABSENT)) continue;
     // Validity fields block when either run is unfit, not only when the two differ.
     const unfit = field.startsWith('validity.') && (bv !== 'no' || cv !== 'no');
     if (bv === cv && !unfit) continue;

@@ -4,6 +4,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { GridConfig } from '../model/index-config.ts';
 import type { HealthReport } from '../model/health.ts';
+import type { StoredFingerprint } from '../dataset/fingerprint.ts';
 
 /** What an engine can measure. A false entry makes the metric `n/a` with `reason`, never 0 or a pass. */
 export interface Capability {
@@ -41,6 +42,11 @@ export interface SchemaPlan {
   index: Scenario['index'];
   /** The queues and metrics table for OODA traffic. */
   ooda: boolean;
+  /**
+   * The Neo4j sync queue: created, and every new atom ingested enqueues one sync request on it (as
+   * Hartonomous's ingest sends one Neo4jSyncRequest per new atom). Absent: false.
+   */
+  neo4jSync?: boolean;
 }
 
 export interface PrepareOptions {
@@ -51,6 +57,26 @@ export interface PrepareOptions {
   allowDestructive: boolean;
   /** Accept a database whose tables atombench did not create (bench databases only). */
   force: boolean;
+  /**
+   * With force: delete the rows atombench did not insert (src/engines/ownership.ts) after saying so
+   * through `notify`. Without it, foreign rows are a UserError naming the table and the count.
+   */
+  dropForeignRows?: boolean;
+  /** Where prepare says what it is about to do (the progress's info line). */
+  notify?: (message: string) => void;
+  /**
+   * A follower shard of a sharded run: shard 0 holds the dataset lock for the run (and alone writes the
+   * dataset), so this prepare takes none.
+   */
+  followShard?: boolean;
+  /** Drop and reseed the stored dataset even though it is the plan's (its rows were altered). */
+  replaceDataset?: boolean;
+}
+
+/** Which stored rows a fingerprint reads: the dataset's N rows, these buckets (dataset/fingerprint.ts). */
+export interface FingerprintRequest {
+  atoms: number;
+  buckets: readonly number[];
 }
 
 export interface SeedProgress {
@@ -74,13 +100,21 @@ export type OperationRequest =
   | { op: 'spatial.knn'; q: Point3; k: number }
   | { op: 'spatial.dedup'; q: Point3; threshold: number }
   | { op: 'spatial.walk'; q: Point3; goal: Point3; radius: number; steps: number; pool: number }
-  | { op: 'ingest'; batchSize: number; firstIngestIndex: number };
+  | { op: 'ingest'; batchSize: number; firstIngestIndex: number }
+  /** On the graph (Neo4j), not the SQL engine: the atoms `atomId` derives from, up to `depth` hops. */
+  | { op: 'graph.provenance'; atomId: number; tenantId: number; depth: number };
 
 /**
  * What Engine.run executes in one call: every request but the walk, whose loop is workload logic
  * (src/workload/spatial-walk.ts) and reaches the engine one step at a time through walkStep().
  */
-export type EngineRequest = Exclude<OperationRequest, { op: 'spatial.walk' }>;
+export type EngineRequest = Exclude<OperationRequest, { op: 'spatial.walk' } | { op: 'graph.provenance' }>;
+
+/** The graph's read side, for graph.provenance (src/engines/neo4j/graph.ts implements it). */
+export interface GraphReader {
+  /** Atoms reachable over DERIVED_FROM|INFLUENCED_BY in 1..depth hops. */
+  provenance(atomId: number, tenantId: number, depth: number): Promise<number>;
+}
 
 /** One step of a spatial.walk: of the `pool` atoms nearest `q` within `radius`, the one nearest `goal`. */
 export interface WalkStep {
@@ -146,6 +180,35 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
+/** One Neo4jSyncRequest on the engine's sync queue. */
+export interface SyncRequest {
+  id: string;
+  /** The new atom's AtomId. */
+  entityId: number;
+  tenantId: number;
+  syncType: string;
+  /** ms since epoch when ingest enqueued it (the client's clock, as the sync lag is measured on it). */
+  enqueuedAtMs: number;
+}
+
+/** Requests received together: held (leased or locked) until completed or abandoned. */
+export interface SyncBatch {
+  requests: SyncRequest[];
+  /** Remove them from the queue (after the graph committed them). */
+  complete(): Promise<void>;
+  /** Put them back (the graph failed): they are received again. */
+  abandon(): Promise<void>;
+}
+
+/** The Neo4j sync queue, consumed by the readers (src/engines/neo4j/readers.ts). */
+export interface SyncQueueDriver {
+  /** Up to `max` of the oldest requests nobody holds, waiting up to waitMs; undefined on timeout. */
+  receive(max: number, waitMs: number): Promise<SyncBatch | undefined>;
+  /** Requests waiting (held ones included), read from the database. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** One probe sample, taken on the probe's own connection. Undefined fields are not measurable (see capabilities). */
 export interface ProbeSample {
   atMs: number;
@@ -184,8 +247,19 @@ export interface Engine {
   /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
   markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
   buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
-  /** Remove rows ingested by a run (AtomId > datasetRows), so the next run measures the same data. */
+  /**
+   * Remove the rows a run ingested (marked as ingested, AtomId > datasetRows), so the next run measures
+   * the same data. Rows atombench did not insert are never deleted.
+   */
   resetIngested(datasetRows: number): Promise<number>;
+  /**
+   * The dataset as stored, aggregated by the database from the rows themselves (counts, min/max id,
+   * per-bucket hash sums; the spatial index's entries where they can be counted). Absent: the engine
+   * cannot (the run says the dataset is unverified).
+   */
+  storedFingerprint?(req: FingerprintRequest): Promise<StoredFingerprint>;
+  /** Per-row hashes of some buckets, by AtomId (an id stored twice has two), to count rows that differ. */
+  storedRowHashes?(req: FingerprintRequest): Promise<Map<number, number[]>>;
   /** Run one operation. Concurrency comes from the engine's own pool (`openPool`). */
   run(req: EngineRequest): Promise<OperationResult>;
   /**
@@ -203,6 +277,8 @@ export interface Engine {
    */
   cancelRunning?(): Promise<void>;
   queues(): Promise<QueueDriver>;
+  /** The Neo4j sync queue (prepare() with neo4jSync first). Absent: the engine has none. */
+  syncQueue?(readers: number): Promise<SyncQueueDriver>;
   probe(): Promise<ProbeSample>;
   /** The plan of the request's (first) statement: a walk is sampled by its first step's window. */
   explain(req: OperationRequest): Promise<PlanInfo>;

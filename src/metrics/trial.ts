@@ -6,6 +6,7 @@ import type {
   TrialResult,
 } from '../model/result.ts';
 import { errorCount } from './operation-stats.ts';
+import { graphOperations } from './graph-ops.ts';
 
 /**
  * One measured phase as result.json's `trials` keeps it, built the same way for `run --trials N` (each
@@ -41,7 +42,8 @@ export function trialOf(r: RunResult, trial: number, measuredSec: number): Trial
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     measuredSec,
-    operations: r.operations.map(trialOperation),
+    // The graph side rides along as operations (graph-ops.ts), so compare gates it per trial too.
+    operations: [...r.operations, ...graphOperations(r)].map(trialOperation),
     total: trialOperation(r.total),
     seekRatio: r.probes.seekRatio,
     seekSamples: r.probes.seekSamples,

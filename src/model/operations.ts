@@ -10,6 +10,8 @@ export const OPERATION_KINDS = {
   'spatial.dedup': { spatial: true },
   'spatial.walk': { spatial: true },
   ingest: { spatial: false },
+  /** Neo4j's provenance walk (the graph side): needs --neo4j-url. */
+  'graph.provenance': { spatial: false },
 } as const satisfies Record<string, { spatial: boolean }>;
 
 export type OperationName = keyof typeof OPERATION_KINDS;

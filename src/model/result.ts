@@ -60,6 +60,10 @@ export interface TimeSeriesPoint {
   byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
   /** Max depth per OODA queue in the interval, as sampled from the server. */
   queueDepthByQueue?: Record<string, number>;
+  /** Neo4jSyncQueue depth sampled from the database at the end of the interval (Neo4j runs only). */
+  neo4jQueueDepth?: number;
+  /** Sync requests merged into the graph in the interval. */
+  neo4jMerged?: number;
   /** Maintenance kinds (statistics, rebuild) whose window overlapped the interval. */
   maintenance?: string[];
 }
@@ -171,6 +175,46 @@ export interface OodaSummary {
   queueDepthMaxByQueue: Record<string, number>;
 }
 
+/** The graph side of a run (Neo4j): present only when a Neo4j URL was given. */
+export interface Neo4jSummary {
+  /** The server, redacted (no credentials), and what it reports itself as. */
+  server: string;
+  serverVersion: string;
+  /** The uniqueness constraint on (Atom.id, Atom.tenantId) in force. */
+  constraint: string;
+  readers: number;
+  batch: number;
+  /** Sync requests merged and batches committed in the measured window. */
+  merged: number;
+  batches: number;
+  /** MERGE transaction latency per batch (measured window); encoded HDR histogram in µs. */
+  mergeLatencyMs: LatencySummary;
+  mergeHistogram: string;
+  /** From enqueue (ingest) to merged in the graph, per request (measured window). */
+  syncLagMs: LatencySummary;
+  syncLagHistogram: string;
+  /** Neo4jSyncQueue depth sampled from the database every probe interval (measured window). */
+  queueDepthMax: Measured<number>;
+  queueDepthMean?: number;
+  /** Graph errors by class (transient, constraint, auth, unavailable, other; queue = the SQL side), whole run. */
+  errors: Record<string, number>;
+  /** Transaction retries the driver made (transient errors, lost connections), whole run. */
+  retries: number;
+  /** Times the graph became unreachable and the time until a merge succeeded again. */
+  outages: number;
+  unavailableMs: number;
+  /** Whole run, warm-up included: requests merged, Atom nodes they created. */
+  mergedTotal: number;
+  nodesCreated: number;
+  /** Requests still queued when the drain ended (0: the graph caught up). */
+  backlogAtEnd: number | null;
+  /** Atoms this run ingested (stored in the SQL engine) and the Atom nodes for them counted in Neo4j. */
+  ingestedAtoms?: number;
+  graphNodes?: number;
+  /** The preloaded provenance graph, when the mix reads it. */
+  preload?: { atoms: number; edges?: number; reused: boolean };
+}
+
 export interface ProbeSummary {
   seekRatio: Measured<number>;
   seekSamples: number;
@@ -181,6 +225,19 @@ export interface ProbeSummary {
   planExample?: string;
   /** Primary filter of sampled queries per operation: candidate rows vs rows output. */
   primaryFilter: Record<string, { samples: number; candidates: number; output: number }>;
+}
+
+/** The stored dataset's fingerprint, computed by the database from its rows (run/verify.ts). */
+export interface StoredDataset {
+  verify: 'full' | 'sample';
+  rows: number;
+  minId: number;
+  maxId: number;
+  /** SHA-256 over the database's totals and the sampled buckets' hash sums (the same in both modes). */
+  contentHash: string;
+  bucketsChecked: number;
+  /** Spatial index entries, where the engine can count them. */
+  indexEntries?: number;
 }
 
 export interface RunResult {
@@ -199,6 +256,8 @@ export interface RunResult {
     checksum: string;
     seedDurationMs?: number;
     indexBuildMs?: number;
+    /** The dataset as the database reported it, verified against the generator (absent: not verified). */
+    stored?: StoredDataset;
   };
   load: {
     model: 'open' | 'closed';
@@ -224,6 +283,8 @@ export interface RunResult {
   total: OperationStats;
   probes: ProbeSummary;
   ooda: OodaSummary | null;
+  /** The graph side (Neo4j); absent when no Neo4j URL was given (results before it have none). */
+  neo4j?: Neo4jSummary;
   timeseries: TimeSeriesPoint[];
   targets: TargetResult[];
   verdict: RunVerdict;
@@ -282,7 +343,8 @@ export interface RunFingerprint {
   engine: { name: string; serverVersion: string; settings: Record<string, string>; indexDdl: string };
   /** The scenario's index settings (grid settings included, whether or not the engine uses them). */
   index: Record<string, unknown>;
-  dataset: { atoms: number; seed: number; checksum: string; distribution: string };
+  /** `stored`: the database's content hash of the stored rows (run/verify.ts), when verified. */
+  dataset: { atoms: number; seed: number; checksum: string; distribution: string; stored?: string };
   /** What the load asks of the server (injectDelayMs excluded: it simulates a slower build). */
   workload: Record<string, unknown>;
   atombench: { version: string };

@@ -33,11 +33,31 @@ export async function readJsonFile(what: string, file: string): Promise<unknown>
   } catch (e) {
     throw new UserError(`${what}${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new UserError(`${what}${file}: not JSON (${(e as Error).message})`);
   }
+  return escapeControls(value);
+}
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Every string of an edited document with its control characters (ESC, CR, BEL, NUL...; not tab or
+ * newline) written as \uXXXX, so no renderer (terminal, Markdown, HTML) puts them on a screen raw.
+ */
+export function escapeControls(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(value)) return value.map(escapeControls);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [escapeControls(k) as string, escapeControls(v)]),
+    );
+  return value;
 }
 
 function check<T>(what: string, file: string, zod: z.ZodType, value: unknown): T {

@@ -52,6 +52,8 @@ const point = z.looseObject({
   dropped: num.optional(),
   byOp: z.record(z.string(), perOp).optional(),
   queueDepthByQueue: counts.optional(),
+  neo4jQueueDepth: num.optional(),
+  neo4jMerged: num.optional(),
 });
 
 const target = z.looseObject({
@@ -90,6 +92,32 @@ const ooda = z.looseObject({
   phaseDurationMs: z.record(z.string(), latency),
   maxQueueDepth: measured(num),
   queueDepthMaxByQueue: counts,
+});
+
+const neo4j = z.looseObject({
+  server: str,
+  serverVersion: str,
+  constraint: str,
+  readers: num,
+  batch: num,
+  merged: num,
+  batches: num,
+  mergeLatencyMs: latency,
+  mergeHistogram: str,
+  syncLagMs: latency,
+  syncLagHistogram: str,
+  queueDepthMax: measured(num),
+  queueDepthMean: num.optional(),
+  errors: counts,
+  retries: num,
+  outages: num,
+  unavailableMs: num,
+  mergedTotal: num,
+  nodesCreated: num,
+  backlogAtEnd: num.nullable(),
+  ingestedAtoms: num.optional(),
+  graphNodes: num.optional(),
+  preload: z.looseObject({ atoms: num, edges: num.optional(), reused: z.boolean() }).optional(),
 });
 
 const trialOperation = z.looseObject({
@@ -170,6 +198,17 @@ export const resultSchema = z.looseObject({
     checksum: str,
     seedDurationMs: num.optional(),
     indexBuildMs: num.optional(),
+    stored: z
+      .looseObject({
+        verify: z.enum(['full', 'sample']),
+        rows: num,
+        minId: num,
+        maxId: num,
+        contentHash: str,
+        bucketsChecked: num,
+        indexEntries: num.optional(),
+      })
+      .optional(),
   }),
   load: z.looseObject({
     model: z.enum(['open', 'closed']),
@@ -190,6 +229,7 @@ export const resultSchema = z.looseObject({
   total: operation,
   probes,
   ooda: ooda.nullable(),
+  neo4j: neo4j.optional(),
   timeseries: z.array(point),
   targets: z.array(target),
   verdict: z.enum(['pass', 'fail', 'interrupted', 'no data']),

@@ -5,6 +5,9 @@ import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dat
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
+import type { VerifyMode } from '../dataset/fingerprint.ts';
+import type { StoredDataset } from '../model/result.ts';
+import { DatasetAltered, verifyDataset } from './verify.ts';
 import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shards/shard-start.ts';
 
 export interface DatasetOutcome {
@@ -17,6 +20,23 @@ export interface DatasetOutcome {
   seedDurationMs?: number;
   indexBuildMs?: number;
   indexDdl?: string;
+  /** The database's own report of the stored rows, verified (absent: --verify off, or not measurable). */
+  stored?: StoredDataset;
+}
+
+export interface DatasetOptions {
+  reseed: boolean;
+  force: boolean;
+  dropForeignRows?: boolean;
+  progress: Progress;
+  signal?: AbortSignal;
+  rebuildIndex?: boolean;
+  /** How the stored rows are checked against the generator (default sample). */
+  verify?: VerifyMode;
+  /** Create the Neo4j sync queue, and make ingest enqueue on it. */
+  neo4jSync?: boolean;
+  /** Replace the stored dataset even though it is the plan's (set after verification failed, with --reseed). */
+  replaceDataset?: boolean;
 }
 
 export function schemaPlan(scenario: Scenario): SchemaPlan {
@@ -38,11 +58,37 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
 export async function ensureDataset(
   engine: Engine,
   scenario: Scenario,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal?: AbortSignal; rebuildIndex?: boolean },
+  opts: DatasetOptions,
 ): Promise<DatasetOutcome> {
-  const plan = schemaPlan(scenario);
+  const out = await loadDataset(engine, scenario, opts);
+  try {
+    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample');
+  } catch (e) {
+    if (!(e instanceof DatasetAltered) || !opts.reseed || opts.replaceDataset) throw e;
+    opts.progress.info(`${e.message.replace(/; run with --reseed$/, '')}: --reseed replaces it`);
+    return ensureDataset(engine, scenario, { ...opts, replaceDataset: true });
+  }
+  if (out.stored === undefined && (opts.verify ?? 'sample') !== 'off' && !engine.storedFingerprint)
+    opts.progress.info(
+      `${engine.name}: the stored dataset is not verified (no stored-data fingerprint on this engine)`,
+    );
+  return out;
+}
+
+async function loadDataset(
+  engine: Engine,
+  scenario: Scenario,
+  opts: DatasetOptions,
+): Promise<DatasetOutcome> {
+  const plan = { ...schemaPlan(scenario), neo4jSync: opts.neo4jSync === true };
   const cfg = scenario.dataset;
-  const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
+  const state = await engine.prepare(plan, {
+    allowDestructive: opts.reseed,
+    force: opts.force,
+    dropForeignRows: opts.dropForeignRows,
+    notify: (m) => opts.progress.info(m),
+    replaceDataset: opts.replaceDataset,
+  });
   const out: DatasetOutcome = {
     key: plan.datasetKey,
     checksum: '',
@@ -51,7 +97,9 @@ export async function ensureDataset(
   };
   await engine.resetIngested(cfg.atoms);
 
-  if (state.seededRows < cfg.atoms || state.datasetKey !== plan.datasetKey) {
+  // A seed marked complete is never topped up: rows missing from it were deleted, which verification
+  // reports (and --reseed replaces); only an interrupted seed resumes.
+  if (state.datasetKey !== plan.datasetKey) {
     const start = state.seededRows;
     opts.progress.info(
       start > 0
@@ -106,7 +154,7 @@ export async function followDataset(
     o.signal,
   );
   const plan = schemaPlan(scenario);
-  const state = await engine.prepare(plan, { allowDestructive: false, force: o.force });
+  const state = await engine.prepare(plan, { allowDestructive: false, force: o.force, followShard: true });
   const atoms = scenario.dataset.atoms;
   if (state.datasetKey !== plan.datasetKey || state.seededRows < atoms || !state.indexBuilt)
     throw new RuntimeFailure(

@@ -39,7 +39,13 @@ export function canonicalDdl(ddl: string): string {
 export interface FingerprintInput {
   engine: EngineFingerprint;
   scenario: Scenario;
-  dataset: { atoms: number; seed: number; checksum: string; distribution: string };
+  dataset: {
+    atoms: number;
+    seed: number;
+    checksum: string;
+    distribution: string;
+    stored?: { contentHash: string };
+  };
   version: string;
   client: RunFingerprint['client'];
 }
@@ -61,6 +67,8 @@ export function runFingerprint(i: FingerprintInput): RunFingerprint {
       seed: i.dataset.seed,
       checksum: i.dataset.checksum,
       distribution: i.dataset.distribution,
+      // What the database holds (the generator's checksum says what it should hold).
+      ...(i.dataset.stored ? { stored: i.dataset.stored.contentHash } : {}),
     },
     workload: {
       ...workload,

@@ -1,5 +1,5 @@
 import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
-import { errorClassOf } from '../errors.ts';
+import { errorClassOf, UserError } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
 import { createRandom, STREAMS } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
@@ -18,6 +18,10 @@ import { executeOperation } from '../workload/registry.ts';
 import { createRequestStream } from '../workload/request-stream.ts';
 import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
+import type { GraphSession } from './graph/session.ts';
+import { SyncReaders, type SyncStats } from '../engines/neo4j/readers.ts';
+import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
+import type { TimeSeriesPoint } from '../model/result.ts';
 
 export interface MeasureOptions {
   engine: Engine;
@@ -32,11 +36,23 @@ export interface MeasureOptions {
    * explicit flag: the deployment's own activation procedures consume them), or `off`.
    */
   oodaTraffic: 'full' | 'triggers' | 'off';
+  /** The graph side: readers consume the engine's sync queue and MERGE into Neo4j. */
+  graph?: GraphSession;
   /**
    * This process is one shard of a run: it issues its slice of the single-run request stream and
    * runs its share of the load; only shard 0 polls the probes and sends OODA traffic.
    */
   shard?: ShardSpec;
+}
+
+/** What the graph side measured (run/graph/summary.ts turns it into result.json's `neo4j`). */
+export interface GraphMeasurement {
+  stats: SyncStats;
+  /** Sync queue depth samples of the measured window. */
+  depth: HdrHistogram;
+  backlogAtEnd: number | undefined;
+  /** Owned Atom nodes above the dataset after the drain: the nodes of this run's ingested atoms. */
+  graphNodes: number | undefined;
 }
 
 export interface Measurement {
@@ -45,6 +61,7 @@ export interface Measurement {
   ooda: OodaDriver | undefined;
   /** Scenario `maintenance:` (undefined when none is configured). */
   maintenance: MaintenanceRunner | undefined;
+  graph?: GraphMeasurement;
   load: LoadOutcome;
   client: Omit<SelfCheckInput, 'scheduleLagP99Ms'>;
   startedAt: Date;
@@ -68,7 +85,8 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const rand = createRandom(o.runSeed);
   const arrivalRand = createRandom(o.runSeed, STREAMS.arrivals);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
-  const requests = createRequestStream(sc.workload.mix, points, o.runSeed);
+  const graphAtoms = o.graph?.preload?.atoms ?? Math.min(sc.neo4j.preloadAtoms, sc.dataset.atoms);
+  const requests = createRequestStream(sc.workload.mix, points, o.runSeed, graphAtoms);
   const shard = o.shard && o.shard.count > 1 ? o.shard : undefined;
   const lead = !o.shard || o.shard.index === 0;
   let sent = 0;
@@ -78,7 +96,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await executeOperation(engine, req);
+    const res = await executeOperation(engine, req, { graph: o.graph?.graph });
     if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
     return res;
   };
@@ -144,6 +162,32 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     recordCancelled: (n) => inner.recordCancelled(n),
   };
 
+  let readers: SyncReaders | undefined;
+  const depth = createGaugeHistogram();
+  if (o.graph) {
+    if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
+    readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
+      readers: sc.neo4j.readers,
+      batch: sc.neo4j.batch,
+      clock,
+      measureFromWallMs: clock.wallMs() + warmupMs,
+    });
+    readers.start();
+  }
+  let mergedBefore = 0;
+  /** The sync queue's depth and the merges of the interval, on the point just ticked. */
+  const sampleGraph = async (point: TimeSeriesPoint) => {
+    if (!readers) return;
+    const d = await readers.depth();
+    if (d !== undefined) {
+      point.neo4jQueueDepth = d;
+      if (!point.warmup) recordGauge(depth, d);
+    }
+    const total = readers.stats().mergedTotal;
+    point.neo4jMerged = total - mergedBefore;
+    mergedBefore = total;
+  };
+
   const ctx: LoadContext = {
     next: nextRequest,
     execute,
@@ -199,25 +243,40 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   let probeStartedMs = clock.nowMs();
   // A slow round (plans, primary filter on a loaded server) is not an outage; one that hangs is.
   const hungAfterMs = Math.max(3 * sc.probes.intervalMs, 3000);
-  let startedThisInterval = startProbe(false);
-  for (const at of ticks) {
-    const wait = at - (clock.nowMs() - t0);
-    if (wait > 0) await Promise.race([clock.sleep(wait), load]);
-    if (finished) break;
-    outage.check();
-    // Only the lead shard polls the probes: the other shards have no rounds to miss.
-    const hung = lead && !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
-    const missing = hung || !probeOk;
-    const point = recorder.tick();
-    if (missing) point.probeMissing = true;
-    errorsTotal += point.errors;
-    const nowSec = (clock.nowMs() - t0) / 1000;
-    o.progress.status(point, { elapsedSec: nowSec, totalSec: totalMs / 1000, errorsTotal });
-    if (hung) poller.markMissing(at > warmupMs);
-    startedThisInterval = startProbe(at >= warmupMs);
+  // The sync queue's depth is read at each tick, bounded: a dead server must not stop the ticks.
+  const sampleGraphBounded = (point: TimeSeriesPoint) =>
+    Promise.race([sampleGraph(point).catch(() => undefined), clock.sleep(interval)]);
+  const measureLoad = async (): Promise<LoadOutcome> => {
+    let startedThisInterval = startProbe(false);
+    for (const at of ticks) {
+      const wait = at - (clock.nowMs() - t0);
+      if (wait > 0) await Promise.race([clock.sleep(wait), load]);
+      if (finished) break;
+      outage.check();
+      // Only the lead shard polls the probes: the other shards have no rounds to miss.
+      const hung = lead && !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
+      const missing = hung || !probeOk;
+      const point = recorder.tick();
+      if (missing) point.probeMissing = true;
+      await sampleGraphBounded(point);
+      errorsTotal += point.errors;
+      const nowSec = (clock.nowMs() - t0) / 1000;
+      o.progress.status(point, { elapsedSec: nowSec, totalSec: totalMs / 1000, errorsTotal });
+      if (hung) poller.markMissing(at > warmupMs);
+      startedThisInterval = startProbe(at >= warmupMs);
+    }
+    // Between the window's end and the load's end the load drains (it says so through onDrain).
+    return await load;
+  };
+  let outcome: LoadOutcome;
+  try {
+    outcome = await measureLoad();
+  } catch (e) {
+    // A failed run must not leave the sync readers or the maintenance schedule running.
+    await readers?.stop();
+    await maintenance?.stop();
+    throw e;
   }
-  // Between the window's end and the load's end the load drains (it says so through onDrain).
-  const outcome = await load;
   // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
   const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 8 : FINAL_WAIT_MS;
   // A running maintenance operation is waited for (its window closes), unless the run was
@@ -234,8 +293,19 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   }
   const last = recorder.tick();
   if (probeBusy || !probeOk) last.probeMissing = true;
+  await sampleGraphBounded(last);
   // A consumer stuck connecting to a dead server must not hold the run: the engine's close() ends it.
   if (ooda) await Promise.race([ooda.stop(finalWaitMs), clock.sleep(2 * finalWaitMs)]);
+  let graph: GraphMeasurement | undefined;
+  if (readers && o.graph) {
+    // The readers may catch up with what ingest left queued; then the graph is counted.
+    const backlogAtEnd = o.signal.aborted
+      ? await readers.depth()
+      : await readers.drain(sc.neo4j.drainSec * 1000);
+    await readers.stop();
+    const graphNodes = await o.graph.graph.countOwned(sc.dataset.atoms).catch(() => undefined);
+    graph = { stats: readers.stats(), depth, backlogAtEnd, graphNodes };
+  }
   o.progress.done();
   return {
     outages: outage.outages(),
@@ -244,6 +314,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     poller,
     ooda,
     maintenance,
+    graph,
     load: outcome,
     client: monitor.stop(),
     startedAt,

@@ -10,12 +10,14 @@ import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { ensureDataset, followDataset, type DatasetOutcome } from './dataset.ts';
+import type { VerifyMode } from '../dataset/fingerprint.ts';
 import { measure, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
+import { openGraph, setupGraph, type GraphSession } from './graph/session.ts';
 import {
   DATASET_KEY,
   measureClockOffset,
@@ -35,11 +37,17 @@ export interface RunOptions {
   progress: Progress;
   reseed: boolean;
   force: boolean;
+  /** With force: delete rows atombench did not insert (saying so first) instead of refusing. */
+  dropForeignRows?: boolean;
+  /** How the stored dataset is checked against the generator before measuring (default sample). */
+  verify?: VerifyMode;
   clock?: Clock;
   /** Seeds the workload's random choices; defaults to the dataset seed so reruns issue the same queries. */
   runSeed?: number;
   /** Use this engine instead of creating one from the registry (tests inject a stalling engine). */
   engine?: Engine;
+  /** The Neo4j URL (--neo4j-url / ATOMBENCH_NEO4J_URL / neo4j.url): the graph side runs when set. */
+  neo4jUrl?: string;
   /** This process is one shard of a run (`run --shard I/N`); runId is then the run's, shared by all shards. */
   shard?: ShardRun;
 }
@@ -78,7 +86,14 @@ export async function openWithDataset(
   engine: Engine,
   sc: Scenario,
   url: string | undefined,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal: AbortSignal },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    dropForeignRows?: boolean;
+    verify?: VerifyMode;
+    progress: Progress;
+    signal: AbortSignal;
+  },
 ): Promise<void> {
   try {
     await connect(engine, url);
@@ -116,11 +131,23 @@ export async function guard<T>(url: string | undefined, what: string, fn: () => 
  */
 export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  if (o.neo4jUrl && sc.attach)
+    throw new UserError(
+      '--neo4j-url: the graph side writes (sync readers, MERGE): not allowed in attach mode (attach: true is read-only)',
+    );
   const shard = o.shard;
   const clock = o.clock ?? realClock;
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
   if (o.engine) await engine.connect();
+  let graph: GraphSession | undefined;
   try {
+    if (o.neo4jUrl) {
+      if (!engine.syncQueue)
+        throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
+      // Before the dataset: a foreign graph is refused before the first write anywhere.
+      graph = await openGraph(sc, o.neo4jUrl);
+      o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
+    }
     if (shard) checkShardable(engine, sc, shard);
     const coord = engine.coordination;
     const lead = !shard || shard.spec.index === 0;
@@ -139,8 +166,11 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           ensureDataset(engine, sc, {
             reseed: o.reseed,
             force: o.force,
+            dropForeignRows: o.dropForeignRows,
+            verify: o.verify,
             progress: o.progress,
             signal: o.signal,
+            neo4jSync: !!graph,
           }),
         ),
       );
@@ -161,6 +191,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           ),
       );
     }
+    if (graph) await setupGraph(graph, sc, o.progress);
     if (o.signal.aborted)
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
@@ -203,17 +234,19 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           // Attached to a deployment, atombench never consumes its queues (that would steal real work);
           // it sends triggers only when told to.
           oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
+          graph,
           ...(shard ? { shard: shard.spec } : {}),
         }),
       );
     // Cleanup after a fault must not lose what was measured: the engine retries on a fresh connection;
     // if the server is gone the rows stay (the next run's cleanup removes them) and the report says so.
     const warnings: string[] = [];
+    let ingestedAtoms: number | undefined;
     const cleanup = async () => {
-      // Shard 0 removes the rows the run ingested (rows of a shard still finishing are removed by the next run).
       if (sc.attach || !lead) return;
+      // Shard 0 removes the rows the run ingested (rows of a shard still finishing are removed by the next run).
       try {
-        await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+        ingestedAtoms = await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
       } catch (e) {
         if (e instanceof UserError) throw e;
         const why = (e as Error).message;
@@ -222,9 +255,11 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         );
         o.progress.info(`warning: cleanup skipped: ${why}`);
       }
+      // The graph's atoms of this run go too (owned ones only): the next run starts from the same graph.
+      if (graph) await graph.graph.cleanup(sc.dataset.atoms).catch(() => undefined);
     };
-    const build = (m: Measurement, interrupted: boolean) =>
-      buildResult({
+    const build = (m: Measurement, interrupted: boolean) => {
+      const r = buildResult({
         runId: o.runId,
         version: o.version,
         scenario: sc,
@@ -233,8 +268,12 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         m,
         targets: o.targets,
         interrupted,
+        graph,
         ...(shard ? { shard: shardInfo(shard, m.load.issued, offset) } : {}),
       });
+      if (r.neo4j && ingestedAtoms !== undefined) r.neo4j.ingestedAtoms = ingestedAtoms;
+      return r;
+    };
     let result: RunResult;
     const trials = sc.gate?.trials ?? 1; // scenarios built in code before the gate section existed have none
     if (trials <= 1) {
@@ -274,6 +313,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     return result;
   } finally {
     await closeBounded(engine);
+    await graph?.graph.close().catch(() => {});
   }
 }
 

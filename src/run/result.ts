@@ -17,6 +17,8 @@ import type { DatasetOutcome } from './dataset.ts';
 import type { Measurement } from './measure.ts';
 import { redactScenario } from '../redact.ts';
 import { markWindows } from './interference.ts';
+import type { GraphSession } from './graph/session.ts';
+import { neo4jSummary } from './graph/summary.ts';
 
 export interface ResultInput {
   runId: string;
@@ -27,6 +29,8 @@ export interface ResultInput {
   m: Measurement;
   targets: TargetSpec[];
   interrupted: boolean;
+  /** The graph side, when the run synced to Neo4j. */
+  graph?: GraphSession;
   /** Set when the run is one shard (`run --shard`). */
   shard?: ShardInfo;
 }
@@ -88,6 +92,7 @@ export function buildResult(i: ResultInput): RunResult {
       checksum: i.dataset.checksum,
       seedDurationMs: i.dataset.seedDurationMs,
       indexBuildMs: i.dataset.indexBuildMs,
+      ...(i.dataset.stored ? { stored: i.dataset.stored } : {}),
     },
     load: {
       model: load.model,
@@ -111,6 +116,7 @@ export function buildResult(i: ResultInput): RunResult {
     total: totalOperationStats(totals.operations.values(), sec),
     probes,
     ooda,
+    ...(i.graph && m.graph ? { neo4j: neo4jSummary(sc, i.graph, m.graph) } : {}),
     timeseries: maintenance
       ? markWindows(m.recorder.timeseries(), maintenance.windows)
       : m.recorder.timeseries(),

@@ -107,7 +107,15 @@ export function parseScenarioText(text: string, source: string): unknown {
       })),
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // maxAliasCount bounds what aliases may expand to (a "billion laughs" document is refused).
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ScenarioError(source, [
+      { path: '(document)', message: `${(e as Error).message.split('\n')[0]} (YAML aliases are limited)` },
+    ]);
+  }
   return value ?? {};
 }
 

@@ -28,6 +28,12 @@ export interface ObjectNames {
   initiatorService: string;
   /** Message types and contracts are `${messagePrefix}{Analyze,Hypothesize,Act,Learn}{Message,Contract}`. */
   messagePrefix: string;
+  /** The Neo4j sync queue (Service Broker queue on mssql, a table elsewhere): one request per new atom. */
+  neo4jSyncQueue: string;
+  /** mssql: the service on Neo4jSyncQueue, and its message type and contract. */
+  neo4jSyncService: string;
+  neo4jSyncMessageType: string;
+  neo4jSyncContract: string;
 }
 
 const RUNBOOK: ObjectNames = {
@@ -54,6 +60,10 @@ const RUNBOOK: ObjectNames = {
   learnService: 'LearnService',
   initiatorService: '//Hartonomous/Service/Initiator',
   messagePrefix: '//Hartonomous/AutonomousLoop/',
+  neo4jSyncQueue: 'Neo4jSyncQueue',
+  neo4jSyncService: 'Neo4jSyncService',
+  neo4jSyncMessageType: 'Neo4jSyncRequest',
+  neo4jSyncContract: 'Neo4jSyncContract',
 };
 
 const HEAD: ObjectNames = {

@@ -13,6 +13,23 @@ import type { OperationName } from '../model/operations.ts';
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
+
+/**
+ * Upper bounds, so a typo cannot ask for 1e308 seconds (the load's schedule is built up front):
+ * durations up to 7 days, rates up to 1,000,000 arrivals per second.
+ */
+export const MAX_DURATION_SEC = 7 * 24 * 3600;
+export const MAX_RATE_PER_SEC = 1_000_000;
+const durationSec = positive.max(MAX_DURATION_SEC, `at most ${MAX_DURATION_SEC} s (7 days)`);
+const warmup = nonNegative.max(MAX_DURATION_SEC, `at most ${MAX_DURATION_SEC} s (7 days)`);
+const ratePerSec = positive.max(MAX_RATE_PER_SEC, `at most ${MAX_RATE_PER_SEC} per second`);
+
+/** Text that ends up in paths, file names and terminals: no NUL or other control characters. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export const plainText = z
+  .string()
+  .refine((s) => !CONTROL.test(s), { message: 'must not contain NUL or other control characters' });
 const ratio = z.number().min(0).max(1);
 const GRID = z.enum(GRID_DENSITIES);
 
@@ -93,6 +110,8 @@ export const operationSchema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('ingest'), ...common, batchSize: paramDist.default(100) }).strict(),
+  /** Hartonomous's provenance read on Neo4j: [:DERIVED_FROM|INFLUENCED_BY*1..depth] from a preloaded atom. */
+  z.object({ op: z.literal('graph.provenance'), ...common, depth: paramDist.default(3) }).strict(),
 ]);
 export type OperationSpec = z.infer<typeof operationSchema>;
 // The mix has one branch per operation of the ground floor's table (model/operations.ts), no more, no less.
@@ -111,8 +130,8 @@ export const workloadSchema = z
 
 const stageSchema = z
   .object({
-    durationSec: positive,
-    ratePerSec: positive.optional(),
+    durationSec: durationSec,
+    ratePerSec: ratePerSec.optional(),
     concurrency: z.number().int().min(1).optional(),
   })
   .strict();
@@ -128,7 +147,7 @@ export const loadSchema = z.discriminatedUnion('model', [
   z
     .object({
       model: z.literal('open'),
-      ratePerSec: positive.default(100),
+      ratePerSec: ratePerSec.default(100),
       arrivals: z.enum(['constant', 'poisson']).default('constant'),
       maxInFlight: z.number().int().min(1).max(100_000).default(64),
       /** Worker threads / pool connections serving the arrivals. */
@@ -177,6 +196,30 @@ export const maintenanceSchema = z
   .strict();
 export type MaintenanceSpec = z.infer<typeof maintenanceSchema>;
 
+/**
+ * The graph side (Neo4j). It runs when a URL is given: `--neo4j-url`, ATOMBENCH_NEO4J_URL, or `url`
+ * here (prefer the first two: the password stays out of files; it is never printed).
+ */
+export const neo4jSchema = z
+  .object({
+    url: z.string().min(1).optional(),
+    /** Sync workers receiving from Neo4jSyncQueue (Hartonomous activates 3 readers). */
+    readers: z.number().int().min(1).max(64).default(3),
+    /** Sync requests a reader receives and merges in one transaction. */
+    batch: z.number().int().min(1).max(10_000).default(10),
+    /** Provenance edges per preloaded atom (DERIVED_FROM / INFLUENCED_BY), for graph.provenance. */
+    provenance: z.number().int().min(0).max(32).default(2),
+    /** Seed atoms preloaded into the graph when the mix reads it (at most dataset.atoms). */
+    preloadAtoms: z.number().int().min(0).max(10_000_000).default(10_000),
+    /** After the load, how long the readers may empty the queue before the graph is counted. */
+    drainSec: nonNegative.default(10),
+    /** How long a managed transaction retries transient errors before a reader counts the failure. */
+    maxRetrySec: positive.default(5),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(5000),
+  })
+  .strict();
+export type Neo4jSpec = z.infer<typeof neo4jSchema>;
+
 export const probesSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(600_000).default(1000),
@@ -200,7 +243,7 @@ export const reportSchema = z
       .array(z.enum(REPORT_FORMATS))
       .min(1)
       .default([...REPORT_FORMATS]),
-    out: z.string().min(1).default('reports'),
+    out: plainText.min(1).default('reports'),
   })
   .strict();
 
@@ -240,7 +283,7 @@ export const gateSchema = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().min(1).default('unnamed'),
+    name: plainText.min(1).default('unnamed'),
     description: z.string().optional(),
     engine: z.enum(['sqlite', 'postgis', 'mssql']).default('sqlite'),
     /** Connection URL; prefer ATOMBENCH_URL so the password stays out of files. */
@@ -252,10 +295,11 @@ export const scenarioSchema = z
     index: indexSchema.default(() => indexSchema.parse({})),
     workload: workloadSchema,
     load: loadSchema.default(() => loadSchema.parse({ model: 'closed' })),
-    warmupSec: nonNegative.default(3),
-    durationSec: positive.default(15),
+    warmupSec: warmup.default(3),
+    durationSec: durationSec.default(15),
     ooda: oodaSchema.default(() => oodaSchema.parse({})),
     maintenance: maintenanceSchema.default({}),
+    neo4j: neo4jSchema.default(() => neo4jSchema.parse({})),
     probes: probesSchema.default(() => probesSchema.parse({})),
     faults: faultsSchema.default(() => faultsSchema.parse({})),
     /** Metric key -> expression (see src/targets/grammar.ts); null removes a runbook default. */

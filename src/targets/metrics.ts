@@ -136,6 +136,18 @@ function readServerAvgDuration(result: MeasuredResult): Reading {
   return { value: m.value.avgDurationMs };
 }
 
+const NEO4J_OFF = 'the graph side did not run (no --neo4j-url / ATOMBENCH_NEO4J_URL / neo4j.url)';
+
+function readNeo4jQueueDepth(result: MeasuredResult, expr: TargetExpression): Reading {
+  const g = result.neo4j;
+  if (!g) return na(NEO4J_OFF);
+  if (expr.aggregate === 'avg' || expr.aggregate === 'mean')
+    return g.queueDepthMean !== undefined
+      ? { value: g.queueDepthMean, note: 'mean of samples' }
+      : na('the Neo4j sync queue depth could not be sampled in the measured window');
+  return fromMeasured(g.queueDepthMax);
+}
+
 const FIXED: MetricDef[] = [
   { key: 'latency.all', kind: 'latency', read: (r, e) => latencyReading(r.total.latencyMs, 'operation', e) },
   { key: 'latency.spatial', kind: 'latency', read: readSpatialLatency },
@@ -176,6 +188,18 @@ const FIXED: MetricDef[] = [
   },
   { key: 'server.avgDuration', kind: 'meanLatency', read: readServerAvgDuration },
   { key: 'load.dropRatio', kind: 'ratio', read: readDropRatio },
+  {
+    key: 'neo4j.syncLag',
+    kind: 'latency',
+    read: (r, e) => (r.neo4j ? latencyReading(r.neo4j.syncLagMs, 'Neo4j sync request', e) : na(NEO4J_OFF)),
+  },
+  {
+    key: 'neo4j.mergeLatency',
+    kind: 'latency',
+    read: (r, e) =>
+      r.neo4j ? latencyReading(r.neo4j.mergeLatencyMs, 'Neo4j MERGE batch', e) : na(NEO4J_OFF),
+  },
+  { key: 'neo4j.queueDepth', kind: 'gauge', read: readNeo4jQueueDepth },
 ];
 
 /** Open loop: arrivals dropped because maxInFlight was busy / arrivals due in the measured window. */

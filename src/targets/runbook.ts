@@ -84,12 +84,29 @@ export const BUILT_IN_TARGETS: readonly RunbookTarget[] = [
 /** Every default target: the runbook's, then atombench's own. */
 const DEFAULT_TARGETS: readonly RunbookTarget[] = [...RUNBOOK_TARGETS, ...BUILT_IN_TARGETS];
 
+/**
+ * The graph side's defaults, added when a run syncs to Neo4j. The runbook has no Neo4j target (it only
+ * backs Neo4j up beside SQL Server); these say the graph keeps up with ingest: a sync request is in the
+ * graph within 5 s (p95), and Neo4jSyncQueue stays under the runbook's queue depth limit for queues.
+ */
+export const NEO4J_SOURCE = 'atombench default (the graph keeps up with ingest)';
+export const NEO4J_TARGETS: readonly RunbookTarget[] = [
+  { metric: 'neo4j.syncLag', expression: 'p95 < 5s', source: NEO4J_SOURCE },
+  {
+    metric: 'neo4j.queueDepth',
+    expression: 'max < 10',
+    source: `${NEO4J_SOURCE}; the limit is the runbook's "Queue depth (target: <10 messages)"`,
+  },
+];
+
 /** What the resolver needs from the scenario beyond its `targets` map. */
 export interface TargetContext {
   /** scenario.ooda.triggerEverySec, or undefined when OODA traffic is off. */
   oodaTriggerEverySec?: number;
   /** scenario.dataset.atoms. */
   datasetAtoms?: number;
+  /** The run syncs to Neo4j: the graph side's defaults (NEO4J_TARGETS) apply. */
+  neo4j?: boolean;
 }
 
 export interface TargetSpec {
@@ -166,8 +183,9 @@ export function resolveTargets(
   };
 
   // A replaced default keeps its place in the report; added targets follow in the scenario's order.
-  const isRunbook = (metric: string): boolean => DEFAULT_TARGETS.some((t) => t.metric === metric);
-  for (const t of DEFAULT_TARGETS) {
+  const defaults = ctx.neo4j ? [...RUNBOOK_TARGETS, ...BUILT_IN_TARGETS, ...NEO4J_TARGETS] : DEFAULT_TARGETS;
+  const isRunbook = (metric: string): boolean => defaults.some((t) => t.metric === metric);
+  for (const t of defaults) {
     if (!Object.hasOwn(scenarioTargets, t.metric)) add(t.metric, t.expression, t.source, true);
     else {
       const text = scenarioTargets[t.metric];
@@ -176,6 +194,8 @@ export function resolveTargets(
   }
   for (const [metric, text] of Object.entries(scenarioTargets)) {
     if (isRunbook(metric)) continue;
+    // Removing a graph default is fine whether or not this run syncs to Neo4j.
+    if (text === null && NEO4J_TARGETS.some((t) => t.metric === metric)) continue;
     if (text === null)
       // Most likely a misspelt runbook key: silently keeping the default would surprise the user.
       problems.push({

@@ -32,6 +32,8 @@ export function createRequestStream(
   specs: OperationSpec[],
   points: Pick<QuerySource, 'at'>,
   runSeed: number,
+  /** Atoms of the preloaded provenance graph (graph.provenance picks one of 1..graphAtoms). */
+  graphAtoms = 1,
 ): RequestStream {
   const key = streamKey(runSeed, STREAMS.requests);
   let state = 0;
@@ -50,6 +52,7 @@ export function createRequestStream(
       draw: (d) => drawParam(d, rand),
       // A batch beyond the stride would name the next request's rows; MERGE on ContentHash then skips them.
       nextIngestIndex: () => k * INGEST_STRIDE,
+      nextGraphAtom: () => 1 + Math.floor(rand() * Math.max(1, graphAtoms)),
     },
     rand,
   );

@@ -1,5 +1,5 @@
 import type { Point3 } from '../dataset/types.ts';
-import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
+import type { Engine, GraphReader, OperationRequest, OperationResult } from '../engines/types.ts';
 import type { ParamDist } from '../dataset/schema.ts';
 import type { OperationName } from '../model/operations.ts';
 import type { OperationSpec } from '../scenario/schema.ts';
@@ -12,6 +12,14 @@ export interface BuildContext {
   draw(dist: ParamDist): number;
   /** The next index for ingested atoms (unique per run). */
   nextIngestIndex(count: number): number;
+  /** An atom of the preloaded provenance graph (1..neo4j.preloadAtoms), for graph.provenance. */
+  nextGraphAtom(): number;
+}
+
+/** What plug-ins with their own execute can reach besides the engine. */
+export interface ExecuteContext {
+  /** The graph side, when the run has one (graph.provenance needs it). */
+  graph?: GraphReader;
 }
 
 /** One workload operation plug-in: listed in registry.ts, one per file. */
@@ -26,5 +34,5 @@ export interface OperationPlugin<
    * Run a built request when it is more than one engine call (the walk's loop of steps); without it
    * the request goes to Engine.run as it is.
    */
-  execute?(req: R, engine: Engine): Promise<OperationResult>;
+  execute?(req: R, engine: Engine, ctx: ExecuteContext): Promise<OperationResult>;
 }

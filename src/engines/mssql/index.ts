@@ -5,6 +5,8 @@
  * ooda.sendInAttachMode. The password never leaves connection-url.ts unredacted: every message goes
  * through the target's Redactor. Seeding path: seed-rows.ts (native by default, ATOMBENCH_MSSQL_SEED_MODE).
  */
+import type sql from 'mssql';
+import { acquireDatasetLock, type DatasetLock } from './seed/lock.ts';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
 import type { SeedBatch } from '../../dataset/types.ts';
 import { RuntimeFailure, UserError } from '../../errors.ts';
@@ -86,6 +88,8 @@ export class MssqlEngine implements Engine {
   private readonly pools: MssqlPools;
   private probes: MssqlProbes | undefined;
   private driver: MssqlQueueDriver | undefined;
+  private datasetLock: DatasetLock | undefined;
+  private lockPool: sql.ConnectionPool | undefined;
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
   readonly tuning: IndexTuning;
@@ -161,9 +165,29 @@ export class MssqlEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    await this.unlock();
     await this.driver?.close().catch(() => undefined);
     this.driver = undefined;
     await this.pools.close();
+  }
+
+  /** The dataset lock (seed/lock.ts) on a connection of its own, taken by prepare, held until close. */
+  private async lock(): Promise<void> {
+    if (this.datasetLock) return;
+    const pool = await this.pools.open(1, 0);
+    try {
+      this.datasetLock = await acquireDatasetLock(pool, this.names);
+      this.lockPool = pool;
+    } catch (e) {
+      await pool.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async unlock(): Promise<void> {
+    await this.datasetLock?.release();
+    await this.lockPool?.close().catch(() => undefined);
+    this.datasetLock = this.lockPool = undefined;
   }
 
   async fingerprint(): Promise<EngineFingerprint> {
@@ -186,6 +210,7 @@ export class MssqlEngine implements Engine {
     );
     if (this.attach) return this.setup('attach', () => attachState(this.pools.admin, this.names));
     const pools = this.pools;
+    if (!opts.followShard) await this.setup('taking the dataset lock', () => this.lock());
     return this.setup('prepare', () =>
       prepareSchema(
         {
@@ -205,8 +230,12 @@ export class MssqlEngine implements Engine {
   private sessions(): Sessions {
     return {
       pools: this.pools,
+      // ENABLE_BROKER needs the database to itself: the lock's session goes too, and is taken again.
       close: () => this.close(),
-      connect: () => this.connect(),
+      connect: async () => {
+        await this.connect();
+        await this.lock();
+      },
       redactor: this.target.redactor,
     };
   }
@@ -336,7 +365,7 @@ export class MssqlEngine implements Engine {
 
   /** P (primary filter candidates) and O (rows output) for the request's query window, rate-limited. */
   async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
-    if (req.op === 'ingest') return undefined;
+    if (req.op === 'ingest' || req.op === 'graph.provenance') return undefined;
     const w = queryWindow(req);
     const now = Date.now();
     if (!w || now - this.lastFilterAtMs < (this.o.primaryFilterEveryMs ?? 10_000)) return undefined;

@@ -54,6 +54,8 @@ export class MssqlOperations {
         return walkStepQuery(ids, o.hint, req.q, req.goal, req.radius, req.pool);
       case 'ingest':
         return ingestQuery(o.names, o.mode, this.ingestRecords(req.firstIngestIndex, req.batchSize));
+      case 'graph.provenance':
+        throw new Error('graph.provenance runs on Neo4j, not on SQL Server');
     }
   }
 

@@ -1,4 +1,5 @@
 import { PHASES, phaseQueue, type ObjectNames, type Phase } from '../../scenario/names.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { quoteDouble as q } from '../sql-template.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface PostgisIds {
   metrics: string;
   meta: string;
   queues: Record<Phase, string>;
+  /** The Neo4j sync queue table. */
+  sync: string;
 }
 
 export function postgisIds(names: ObjectNames): PostgisIds {
@@ -56,6 +59,7 @@ export function postgisIds(names: ObjectNames): PostgisIds {
     metrics: q(names.metricsTable),
     meta: q(META_TABLE),
     queues,
+    sync: q(names.neo4jSyncQueue),
   };
 }
 
@@ -82,6 +86,7 @@ export function ownedTables(names: ObjectNames): string[] {
     names.atomsTable,
     names.embeddingsTable,
     names.metricsTable,
+    names.neo4jSyncQueue,
     ...PHASES.map((p) => phaseQueue(names, p)),
   ];
 }
@@ -139,7 +144,12 @@ export type SpatialSql = ReturnType<typeof spatialSql>;
  * atoms on ContentHash (MERGE in Hartonomous), then one embedding for each atom the statement inserted.
  * `xmax = 0` on the returned row tells an inserted row from an updated one.
  */
-export function ingestSql(n: PostgisIds): string {
+/**
+ * The ingest statement; with `sync`, one Neo4j sync request per inserted atom joins it (a third
+ * data-modifying CTE, so it commits with the atoms, as Hartonomous sends the message in ingest's
+ * transaction), stamped with $20, the client's clock in ms.
+ */
+export function ingestSql(n: PostgisIds, sync = false): string {
   return `WITH input AS (
       SELECT * FROM unnest($1::bytea[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
         $8::text[], $9::bigint[], $10::int[], $11::text[], $12::int[], $13::float8[], $14::float8[], $15::float8[],
@@ -149,11 +159,19 @@ export function ingestSql(n: PostgisIds): string {
     ), a AS (
       INSERT INTO ${n.atoms} AS tgt (TenantId, Modality, Subtype, ContentHash, ContentType, SourceType, SourceUri,
         CanonicalText, Metadata, ReferenceCount)
-      SELECT tenantid, modality, subtype, contenthash, contenttype, 'atombench-ingest', sourceuri, canonicaltext,
+      SELECT tenantid, modality, subtype, contenthash, contenttype, '${INGEST_SOURCE_TYPE}', sourceuri, canonicaltext,
         metadata, refs FROM input
       ON CONFLICT (ContentHash) DO UPDATE SET ReferenceCount = tgt.ReferenceCount + 1
       RETURNING tgt.${n.atomId} AS atomid, tgt.ContentHash AS contenthash, (tgt.xmax = 0) AS inserted
-    )
+    )${
+      sync
+        ? `, s AS (
+      INSERT INTO ${n.sync} (EntityId, TenantId, SyncType, enqueuedAtMs)
+      SELECT a.atomid, i.tenantid, 'Create', $20::bigint FROM a JOIN input AS i ON i.contenthash = a.contenthash
+      WHERE a.inserted
+    )`
+        : ''
+    }
     INSERT INTO ${n.embeddings} (${n.atomId}, TenantId, ModelId, EmbeddingType, Dimension, ${n.geom},
       SpatialBucketX, SpatialBucketY, SpatialBucketZ, HilbertValue)
     SELECT a.atomid, i.tenantid, i.modelid, i.embeddingtype, i.dimension, ST_MakePoint(i.x, i.y, i.z),
@@ -169,8 +187,10 @@ export function seedSql(n: PostgisIds) {
       ${n.geom}, SpatialBucketX, SpatialBucketY, SpatialBucketZ, HilbertValue) FROM STDIN`,
     /** Dataset rows stored: AtomIds are dense from 1 and batches commit whole, so the max is the count. */
     maxSeeded: `SELECT COALESCE(MAX(${n.atomId}), 0) AS n FROM ${n.atoms} WHERE SourceType = 'atombench'`,
-    resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${n.atomId} > $1`,
-    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > $1`,
+    /** Only what a run ingested: above the dataset's ids and marked as ingested (ownership.ts). */
+    resetEmbeddings: `DELETE FROM ${n.embeddings} AS e USING ${n.atoms} AS a
+      WHERE a.${n.atomId} = e.${n.atomId} AND a.${n.atomId} > $1 AND a.SourceType = '${INGEST_SOURCE_TYPE}'`,
+    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > $1 AND SourceType = '${INGEST_SOURCE_TYPE}'`,
   };
 }
 
@@ -205,6 +225,18 @@ export function queueSql(n: PostgisIds) {
     delete: per((t) => `DELETE FROM ${t} WHERE id = $1`),
     metric: `INSERT INTO ${n.metrics} (Phase, DurationMs, Success, ErrorMessage) VALUES ($1, $2, $3, $4)`,
     depth: `SELECT ${PHASES.map((p) => `(SELECT count(*) FROM ${n.queues[p]}) AS "${p}"`).join(', ')}`,
+  };
+}
+
+/** The Neo4j sync queue (postgis/sync-queue.ts holds the transaction around receive and complete). */
+export function syncSql(n: PostgisIds) {
+  return {
+    /** The oldest requests nobody holds; held ones are skipped, not waited for. */
+    receive: `SELECT id, EntityId AS "entityId", TenantId AS "tenantId", SyncType AS "syncType",
+        enqueuedAtMs AS "enqueuedAtMs" FROM ${n.sync} ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    complete: `DELETE FROM ${n.sync} WHERE id = ANY($1::bigint[])`,
+    depth: `SELECT count(*) AS n FROM ${n.sync}`,
+    clear: `DELETE FROM ${n.sync}`,
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   DatasetState,
   Engine,
   EngineRequest,
+  FingerprintRequest,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -21,6 +22,7 @@ import type {
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
+  SyncQueueDriver,
   IndexTuning,
   ShardCoordination,
   WalkStepFn,
@@ -31,10 +33,13 @@ import type { CopyFormat } from './copy-encode.ts';
 import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
-import { PostgisQueueDriver } from './queue-driver.ts';
+import { PostgisQueueDriver } from './queues/queue-driver.ts';
+import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
+import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
@@ -89,6 +94,9 @@ export class PostgisEngine implements Engine {
   private probeClient: pg.Client | undefined;
   private probeState: PostgisProbes | undefined;
   private queueDriver: PostgisQueueDriver | undefined;
+  private syncDriver: PostgisSyncQueue | undefined;
+  /** prepare() created the Neo4j sync queue: ingest enqueues a request per new atom. */
+  private sync = false;
   private names: ObjectNames;
   /** The scenario's index.postgis, once prepare() has the plan (the fingerprint's DDL before a build). */
   private indexOptions: Scenario['index']['postgis'];
@@ -185,6 +193,8 @@ export class PostgisEngine implements Engine {
 
   async close(): Promise<void> {
     await this.queueDriver?.close();
+    await this.syncDriver?.close();
+    this.syncDriver = undefined;
     await this.pool?.end().catch(() => {});
     await this.probeClient?.end().catch(() => {});
     await this.admin?.end().catch(() => {});
@@ -222,6 +232,7 @@ export class PostgisEngine implements Engine {
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
     this.indexOptions = plan.index.postgis;
+    this.sync = plan.neo4jSync === true;
     return this.q((c) => prepareSchema(c, plan, opts, this.where));
   }
 
@@ -258,13 +269,21 @@ export class PostgisEngine implements Engine {
     await this.pool?.cancelAll();
   }
 
+  storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    return this.q((c) => storedFingerprint(c, this.names, req));
+  }
+
+  storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
+    return this.q((c) => storedRowHashes(c, this.names, req));
+  }
+
   async openPool(size: number): Promise<void> {
     await this.pool?.end().catch(() => {});
     this.pool = await scrubbing(this.opts.url, () =>
       WirePool.open(wireSettings(clientConfig(this.opts.url)), size),
     );
     const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
-    this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest);
+    this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest, this.sync);
     // The probe connection starts now too, and counters are read once: later samples are deltas from here.
     await scrubbing(this.opts.url, async () => (await this.probes()).markBaseline());
   }
@@ -301,6 +320,12 @@ export class PostgisEngine implements Engine {
       },
       close: () => client.end().catch(() => undefined),
     };
+  }
+
+  async syncQueue(readers: number): Promise<SyncQueueDriver> {
+    if (!this.sync) throw new Error('postgis engine: prepare() with neo4jSync first');
+    this.syncDriver ??= PostgisSyncQueue.open(this.opts.url, postgisIds(this.names), readers);
+    return this.syncDriver;
   }
 
   /**

@@ -20,9 +20,11 @@ export class PostgisOps {
     ids: PostgisIds,
     variant: PoolVariant,
     private readonly makeIngest: (ingestIndex: number) => AtomRecord,
+    /** Ingest enqueues a Neo4j sync request per new atom. */
+    private readonly sync = false,
   ) {
     this.s = spatialSql(ids, variant);
-    this.ingestText = ingestSql(ids);
+    this.ingestText = ingestSql(ids, sync);
   }
 
   run(req: EngineRequest): Promise<OperationResult> {
@@ -90,7 +92,9 @@ export class PostgisOps {
       for (let c = 0; c < v.length; c++) cols[c]![i] = v[c];
     }
     const params = cols.map((col) => textArray(col));
-    const r = await this.pool.with((c) => c.query('ab_ingest', this.ingestText, params));
+    if (this.sync) params.push(String(Date.now()));
+    const name = this.sync ? 'ab_ingest_sync' : 'ab_ingest';
+    const r = await this.pool.with((c) => c.query(name, this.ingestText, params));
     return { rows: r.affected ?? 0, queries: 1 };
   }
 }

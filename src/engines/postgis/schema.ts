@@ -10,8 +10,18 @@ import type {
   ShardAnnouncement,
   ShardCoordination,
 } from '../types.ts';
-import { META_TABLE, metaSql, ownedTables, postgisIds, postgisTemplateNames, seedSql } from './dialect.ts';
+import {
+  META_TABLE,
+  metaSql,
+  ownedTables,
+  postgisIds,
+  postgisTemplateNames,
+  seedSql,
+  syncSql,
+} from './dialect.ts';
 import { indexDdlFor } from './index-options.ts';
+import { acquireDatasetLock } from './safety/lock.ts';
+import { checkTables } from './safety/ownership.ts';
 
 /**
  * Schema work on the engine's admin connection: ownership, dataset identity, tables, the spatial index.
@@ -79,10 +89,20 @@ export async function prepareSchema(
   where: string,
 ): Promise<DatasetState> {
   const names = plan.names;
+  // One atombench per dataset: a second seed or run is refused here, before anything is read or written.
+  if (!opts.followShard) await acquireDatasetLock(c, scopeOf(names), where);
+  const tpl = postgisTemplateNames(names);
+  const schemaScripts = [
+    renderSqlFile('postgis', 'schema.sql', tpl, quoteDouble),
+    ...PHASES.map((phase) =>
+      renderSqlFile('postgis', 'queue.sql', { queue: phaseQueue(names, phase) }, quoteDouble),
+    ),
+    ...(plan.neo4jSync
+      ? [renderSqlFile('postgis', 'sync-queue.sql', { queue: names.neo4jSyncQueue }, quoteDouble)]
+      : []),
+  ];
   await c.query('BEGIN');
   try {
-    // Two atombench processes preparing the same database wait for each other here.
-    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`atombench:${scopeOf(names)}`]);
     const meta = await readMeta(c, names);
     const owned = meta.owner === 'atombench';
     if (!owned && !opts.force) {
@@ -93,23 +113,24 @@ export async function prepareSchema(
           `${where}: table(s) ${foreign.join(', ')} exist but were not created by atombench; refusing to touch them (use --force on a bench database)`,
         );
     }
+    // Owned or forced: every existing table must have atombench's shape and hold only atombench's rows
+    // (checked before the first write; --force --drop-foreign-rows deletes foreign rows, saying so first).
+    await checkTables(c, names, schemaScripts.join('\n'), opts, where);
     // The dataset stored, or the one an interrupted seed was loading (markSeeded has not run yet): a
     // seed must never resume on top of another dataset's rows.
     const partial = !meta.datasetKey && meta.seedingKey !== undefined && (await hasSeededRows(c, names));
     const storedKey = meta.datasetKey ?? (partial ? meta.seedingKey : undefined);
-    if (storedKey && storedKey !== plan.datasetKey) {
+    if (storedKey && (storedKey !== plan.datasetKey || opts.replaceDataset)) {
       if (!opts.allowDestructive)
         throw new UserError(`${where} holds another dataset (${storedKey}); pass --reseed to replace it`);
+      opts.notify?.(`replacing the stored dataset ${storedKey}`);
       await dropOwned(c, names);
       delete meta.datasetKey;
       delete meta.checksum;
       delete meta.indexBuilt;
     }
     await ensurePostgis(c, where);
-    const tpl = postgisTemplateNames(names);
-    await c.query(renderSqlFile('postgis', 'schema.sql', tpl, quoteDouble));
-    for (const phase of PHASES)
-      await c.query(renderSqlFile('postgis', 'queue.sql', { queue: phaseQueue(names, phase) }, quoteDouble));
+    for (const script of schemaScripts) await c.query(script);
     await setMeta(c, names, { owner: 'atombench', seedingKey: plan.datasetKey });
     const ids = postgisIds(names);
     const seeded = Number((await c.query(seedSql(ids).maxSeeded)).rows[0].n);
@@ -221,6 +242,8 @@ export async function resetIngested(
   const sql = seedSql(postgisIds(names));
   await c.query('BEGIN');
   try {
+    // Sync requests left by an interrupted run name atoms about to be deleted.
+    if (await tableExists(c, names.neo4jSyncQueue)) await c.query(syncSql(postgisIds(names)).clear);
     await c.query(sql.resetEmbeddings, [datasetRows]);
     const r = await c.query(sql.resetAtoms, [datasetRows]);
     await c.query('COMMIT');

@@ -9,10 +9,15 @@ export const SQLITE_PRAGMAS: Record<string, string> = {
   foreign_keys: 'OFF',
 };
 
-export function openSqlite(path: string, readonly = false): Database.Database {
+/**
+ * Open a connection. `wal: false` leaves the journal mode alone: WAL is persistent (it changes the file),
+ * so the engine's first connection switches it only once prepare's checks passed (a refused foreign
+ * file stays as it was).
+ */
+export function openSqlite(path: string, readonly = false, wal = !readonly): Database.Database {
   const db = new Database(path, { readonly, fileMustExist: readonly });
   for (const [k, v] of Object.entries(SQLITE_PRAGMAS)) {
-    if (readonly && k === 'journal_mode') continue;
+    if (!wal && k === 'journal_mode') continue;
     db.pragma(`${k} = ${v}`);
   }
   return db;

@@ -1,5 +1,6 @@
 import type { AtomRecord } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { quoteDouble as q } from '../sql-template.ts';
 
 /**
@@ -87,6 +88,7 @@ export function ingestSql(n: SqliteIdentifiers) {
 }
 
 export function seedSql(n: SqliteIdentifiers) {
+  const ingested = `${n.atomId} IN (SELECT ${n.atomId} FROM ${n.atoms} WHERE ${n.atomId} > @limit AND SourceType = '${INGEST_SOURCE_TYPE}')`;
   return {
     atom: `INSERT INTO ${n.atoms} (${n.atomId}, TenantId, Modality, Subtype, ContentHash, ContentType, SourceType,
         SourceUri, CanonicalText, Metadata, ReferenceCount)
@@ -96,9 +98,10 @@ export function seedSql(n: SqliteIdentifiers) {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     seededRows: `SELECT COUNT(*) AS n FROM ${n.embeddings} WHERE ${n.atomId} <= @limit`,
     maxSeeded: `SELECT COALESCE(MAX(${n.atomId}), 0) AS n FROM ${n.atoms} WHERE SourceType = 'atombench'`,
-    resetRtree: `DELETE FROM ${n.rtree} WHERE id IN (SELECT ${n.embeddingId} FROM ${n.embeddings} WHERE ${n.atomId} > @limit)`,
-    resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${n.atomId} > @limit`,
-    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > @limit`,
+    // Only what a run ingested: above the dataset's ids and marked as ingested (engines/ownership.ts).
+    resetRtree: `DELETE FROM ${n.rtree} WHERE id IN (SELECT ${n.embeddingId} FROM ${n.embeddings} WHERE ${ingested})`,
+    resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${ingested}`,
+    resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > @limit AND SourceType = '${INGEST_SOURCE_TYPE}'`,
   };
 }
 

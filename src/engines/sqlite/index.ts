@@ -13,6 +13,7 @@ import type {
   DatasetState,
   Engine,
   EngineRequest,
+  FingerprintRequest,
   IndexBuildOutcome,
   OperationRequest,
   MaintenanceSession,
@@ -23,6 +24,7 @@ import type {
   QueueDriver,
   SchemaPlan,
   SeedOutcome,
+  SyncQueueDriver,
   SeedProgress,
   IndexTuning,
   WalkStepFn,
@@ -37,7 +39,13 @@ import {
   sqliteIdentifiers,
   sqliteTemplateNames,
 } from './dialect.ts';
-import { SqliteQueueDriver } from './queue-driver.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
+import { storedFingerprint, storedRowHashes } from './fingerprint.ts';
+import { DatasetLock } from './lock.ts';
+import { checkDatabase } from './ownership.ts';
+import { SqliteQueueDriver } from './queues/queue-driver.ts';
+import { syncSql } from './queues/sync-ops.ts';
+import { SqliteSyncQueue } from './queues/sync-queue.ts';
 import { SqliteWorkerPool } from './worker-pool.ts';
 
 export const SQLITE_CAPABILITIES: Capabilities = {
@@ -85,22 +93,32 @@ export class SqliteEngine implements Engine {
   private pool: SqliteWorkerPool | undefined;
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
+  private syncDriver: SqliteSyncQueue | undefined;
+  /** The Neo4j sync queue table once prepare() created it (SchemaPlan.neo4jSync). */
+  private syncTable: string | undefined;
   /** Shards on one machine, one database file (coordination.ts). */
   readonly coordination = sqliteCoordination(() => this.conn);
 
-  constructor(private readonly opts: SqliteEngineOptions) {}
+  private readonly lock: DatasetLock;
+
+  constructor(private readonly opts: SqliteEngineOptions) {
+    this.lock = new DatasetLock(opts.path);
+  }
 
   async connect(): Promise<void> {
     mkdirSync(dirname(this.opts.path), { recursive: true });
-    this.db = openSqlite(this.opts.path);
+    this.db = openSqlite(this.opts.path, false, false);
   }
 
   async close(): Promise<void> {
     await this.queueDriver?.close();
+    await this.syncDriver?.close();
+    this.syncDriver = undefined;
     await this.pool?.close();
     await this.probePool?.close();
     this.db?.close();
     this.db = undefined;
+    this.lock.release();
   }
 
   private get conn(): Database.Database {
@@ -134,27 +152,45 @@ export class SqliteEngine implements Engine {
 
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
+    // One atombench per dataset file, then every check, all before the first write (WAL included).
+    if (!opts.followShard) this.lock.acquire();
     const owned = this.tableExists('atombench_meta') && this.meta('owner') === 'atombench';
-    if (!owned && this.tableExists(plan.names.atomsTable) && !opts.force) {
-      throw new UserError(
-        `${this.opts.path}: table ${plan.names.atomsTable} exists but was not created by atombench; refusing to touch it (use --force on a bench database)`,
-      );
-    }
+    const tpl = sqliteTemplateNames(plan.names);
+    const scripts = [
+      renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble),
+      ...PHASES.map((phase) =>
+        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
+      ),
+      ...(plan.neo4jSync
+        ? [renderSqlFile('sqlite', 'sync-queue.sql', { queue: plan.names.neo4jSyncQueue }, quoteDouble)]
+        : []),
+    ];
+    const dropForeign = checkDatabase(
+      this.conn,
+      plan.names,
+      scripts.join('\n'),
+      { ...opts, owned },
+      this.opts.path,
+    );
     // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
     const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    if (stored && stored !== plan.datasetKey) {
-      if (!opts.allowDestructive)
-        throw new UserError(
-          `${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`,
-        );
+    const replace = !!stored && (stored !== plan.datasetKey || !!opts.replaceDataset);
+    if (replace && !opts.allowDestructive)
+      throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
+    this.conn.pragma(`journal_mode = ${SQLITE_PRAGMAS.journal_mode}`);
+    if (dropForeign)
+      this.conn.transaction(() => {
+        dropForeign();
+        // The R*Tree still holds the deleted rows' entries: rebuild it.
+        if (owned) this.setMeta('indexBuilt', '0');
+        this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(`${plan.names.embeddingsTable}_rtree`)}`);
+      })();
+    if (replace) {
+      opts.notify?.(`replacing the stored dataset ${stored}`);
       this.dropOwned(plan.names);
     }
-    const tpl = sqliteTemplateNames(plan.names);
-    this.conn.exec(renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble));
-    for (const phase of PHASES)
-      this.conn.exec(
-        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
-      );
+    for (const script of scripts) this.conn.exec(script);
+    this.syncTable = plan.neo4jSync ? plan.names.neo4jSyncQueue : undefined;
     this.setMeta('owner', 'atombench');
     this.setMeta('pendingDatasetKey', plan.datasetKey);
     const ids = sqliteIdentifiers(plan.names);
@@ -175,6 +211,7 @@ export class SqliteEngine implements Engine {
       names.embeddingsTable,
       names.atomsTable,
       names.metricsTable,
+      names.neo4jSyncQueue,
     ];
     for (const phase of PHASES) tables.push(phaseQueue(names, phase));
     for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
@@ -230,12 +267,24 @@ export class SqliteEngine implements Engine {
 
   async resetIngested(datasetRows: number): Promise<number> {
     const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const sync = this.requireNames().neo4jSyncQueue;
     return this.conn.transaction(() => {
+      // Sync requests left by an interrupted run name atoms about to be deleted.
+      if (this.tableExists(sync)) this.conn.prepare(syncSql(sync).clear).run();
       if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`))
         this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
       return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
     })();
+  }
+
+  async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    const names = this.requireNames();
+    return storedFingerprint(this.conn, names, req, this.tableExists(`${names.embeddingsTable}_rtree`));
+  }
+
+  async storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
+    return storedRowHashes(this.conn, this.requireNames(), req);
   }
 
   private requireNames(): ObjectNames {
@@ -250,6 +299,7 @@ export class SqliteEngine implements Engine {
       dataset: this.opts.dataset,
       runNonce: this.opts.runNonce,
       withQueues,
+      syncQueue: this.syncTable,
     };
   }
 
@@ -300,6 +350,13 @@ export class SqliteEngine implements Engine {
       run: (kind) => worker.call<string[]>({ kind: 'maintain', maintenance: kind }),
       close: () => worker.close(),
     };
+  }
+
+  async syncQueue(): Promise<SyncQueueDriver> {
+    if (!this.syncTable) throw new Error('sqlite engine: prepare() with neo4jSync first');
+    this.syncDriver ??= new SqliteSyncQueue(new SqliteWorkerPool(1, this.workerData(false)));
+    await this.syncDriver.worker.ready();
+    return this.syncDriver;
   }
 
   /** Probes run on their own worker thread and connection, never on the load's. */

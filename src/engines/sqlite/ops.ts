@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Point3 } from '../../dataset/types.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 import type { EngineRequest, OperationRequest, OperationResult, PlanInfo, WalkStep } from '../types.ts';
+import { INGEST_SOURCE_TYPE } from '../ownership.ts';
 import { ingestSql, spatialSql, type SqliteIdentifiers } from './dialect.ts';
+import { syncSql } from './queues/sync-ops.ts';
 
 type Stmt = Database.Statement;
 type Extent = { minX: number | null; maxX: number; minY: number; maxY: number };
@@ -18,12 +20,16 @@ export class SqliteOps {
   private knnRadius = 0;
   /** The data's extent, read once per connection (a full scan; ingest barely moves it). */
   private ext: Extent | undefined;
+  /** Ingest's Neo4j sync request per new atom, when the scenario syncs to Neo4j. */
+  private readonly enqueue: Stmt | undefined;
 
   constructor(
     private readonly db: Database.Database,
     ids: SqliteIdentifiers,
     private readonly makeIngest: (ingestIndex: number) => AtomRecord,
+    syncQueue?: string,
   ) {
+    this.enqueue = syncQueue ? db.prepare(syncSql(syncQueue).enqueue) : undefined;
     const sql = spatialSql(ids);
     this.s = Object.fromEntries(Object.entries(sql).map(([k, v]) => [k, db.prepare(v)])) as typeof this.s;
     const ing = ingestSql(ids);
@@ -84,7 +90,7 @@ export class SqliteOps {
         subtype: rec.subtype,
         contentHash: rec.contentHash,
         contentType: rec.contentType,
-        sourceType: 'atombench-ingest',
+        sourceType: INGEST_SOURCE_TYPE,
         sourceUri: rec.sourceUri,
         canonicalText: rec.canonicalText,
         metadata: rec.metadata,
@@ -107,6 +113,12 @@ export class SqliteOps {
         hilbert: rec.hilbertValue,
       });
       this.ins.rtree.run({ id: emb.lastInsertRowid, x: p.x, y: p.y });
+      this.enqueue?.run({
+        entityId: atom.atomId,
+        tenantId: rec.tenantId,
+        syncType: 'Create',
+        nowMs: Date.now(),
+      });
       inserted++;
     }
     return inserted;
@@ -118,7 +130,8 @@ export class SqliteOps {
 
   /** EXPLAIN QUERY PLAN of the operation's main statement: did it go through the R*Tree? */
   explain(req: OperationRequest): PlanInfo {
-    if (req.op === 'ingest') return { usedSpatialIndex: false, planSummary: 'ingest: not a spatial query' };
+    if (req.op === 'ingest' || req.op === 'graph.provenance')
+      return { usedSpatialIndex: false, planSummary: `${req.op}: not a spatial query` };
     const stmt =
       req.op === 'spatial.knn' ? this.s.knnWithin : req.op === 'spatial.dedup' ? this.s.dedup : this.s.pool;
     const params = paramsFor(req);
@@ -131,7 +144,7 @@ export class SqliteOps {
 
   /** Primary filter (R*Tree candidates) vs rows passing the exact test, for one sampled query. */
   primaryFilter(req: OperationRequest): { candidates: number; output: number } | undefined {
-    if (req.op === 'ingest' || req.op === 'spatial.knn') return undefined; // kNN has no fixed window
+    if (req.op === 'ingest' || req.op === 'graph.provenance' || req.op === 'spatial.knn') return undefined; // kNN has no fixed window
     const p = paramsFor(req);
     const candidates = (this.s.candidates.get(p) as { n: number }).n;
     const output = (this.s.output.get(p) as { n: number }).n;
@@ -154,6 +167,7 @@ function paramsFor(req: OperationRequest): Record<string, number> {
     case 'spatial.dedup':
       return win(req.q, req.threshold);
     case 'ingest':
+    case 'graph.provenance':
       return {};
   }
 }

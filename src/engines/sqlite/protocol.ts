@@ -13,6 +13,10 @@ export type WorkerCall =
   | { kind: 'complete'; msg: QueueMessage; metric: PhaseMetricRow; next: Phase | undefined; nowMs: number }
   | { kind: 'depth' }
   | { kind: 'maintain'; maintenance: 'statistics' | 'rebuild' }
+  | { kind: 'syncReceive'; max: number; nowMs: number }
+  | { kind: 'syncComplete'; ids: string[] }
+  | { kind: 'syncAbandon'; ids: string[] }
+  | { kind: 'syncDepth' }
   | { kind: 'close' };
 
 export type WorkerRequest = WorkerCall & { id: number };

@@ -5,7 +5,8 @@ import type { ObjectNames } from '../../scenario/names.ts';
 import { openSqlite } from './connection.ts';
 import { sqliteIdentifiers, sqliteMaintenanceSql } from './dialect.ts';
 import { SqliteOps } from './ops.ts';
-import { SqliteQueueOps } from './queue-ops.ts';
+import { SqliteQueueOps } from './queues/queue-ops.ts';
+import { SqliteSyncOps } from './queues/sync-ops.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 /** One worker thread = one SQLite connection. Requests arrive one at a time per worker. */
@@ -16,6 +17,8 @@ export interface SqliteWorkerData {
   dataset: Scenario['dataset'];
   runNonce: string;
   withQueues: boolean;
+  /** The Neo4j sync queue table when ingest enqueues sync requests (SchemaPlan.neo4jSync). */
+  syncQueue?: string;
 }
 
 const data = workerData as SqliteWorkerData;
@@ -27,8 +30,14 @@ const ops = () =>
     db,
     sqliteIdentifiers(data.names),
     createIngestRecordFactory(data.dataset, data.runNonce),
+    data.syncQueue,
   ));
 const queues = data.withQueues ? new SqliteQueueOps(db, data.names) : undefined;
+let syncCache: SqliteSyncOps | undefined;
+const sync = () => {
+  if (!data.syncQueue) throw new Error('sqlite worker: no Neo4j sync queue (prepare with neo4jSync)');
+  return (syncCache ??= new SqliteSyncOps(db, data.syncQueue));
+};
 
 function handle(msg: WorkerRequest): unknown {
   switch (msg.kind) {
@@ -58,6 +67,14 @@ function handle(msg: WorkerRequest): unknown {
       }
       return statements;
     }
+    case 'syncReceive':
+      return sync().receive(msg.max, msg.nowMs);
+    case 'syncComplete':
+      return sync().complete(msg.ids);
+    case 'syncAbandon':
+      return sync().abandon(msg.ids);
+    case 'syncDepth':
+      return sync().depth();
     case 'close':
       db.close();
       return null;

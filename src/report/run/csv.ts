@@ -20,9 +20,16 @@ export const TIMESERIES_COLUMNS = [
   'maintenance',
 ] as const satisfies readonly (keyof TimeSeriesPoint)[];
 
+/** Appended when the run synced to Neo4j (so files of runs without it stay as they always were). */
+export const NEO4J_COLUMNS = [
+  'neo4jQueueDepth',
+  'neo4jMerged',
+] as const satisfies readonly (keyof TimeSeriesPoint)[];
+
 export function renderCsv(result: RunResult): string {
+  const columns = result.neo4j ? [...TIMESERIES_COLUMNS, ...NEO4J_COLUMNS] : [...TIMESERIES_COLUMNS];
   const rows = result.timeseries.map((p) =>
-    TIMESERIES_COLUMNS.map((c) => {
+    columns.map((c) => {
       const v = p[c];
       // Spelled out: csv-stringify would write booleans as "1" / "".
       if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -31,5 +38,5 @@ export function renderCsv(result: RunResult): string {
       return v === undefined ? '' : String(v);
     }),
   );
-  return stringify(rows, { header: true, columns: [...TIMESERIES_COLUMNS], record_delimiter: 'unix' });
+  return stringify(rows, { header: true, columns, record_delimiter: 'unix' });
 }

@@ -151,6 +151,28 @@ export function queueDepthOverTime(c: TimeColumns, result: RunResult): ChartSpec
   };
 }
 
+/** Neo4jSyncQueue depth per interval (sampled from the database), with its target; runs with Neo4j only. */
+export function neo4jQueueOverTime(c: TimeColumns, result: RunResult): ChartSpec | undefined {
+  if (!result.neo4j) return undefined;
+  const depth = result.timeseries.map((p) => p.neo4jQueueDepth ?? null);
+  if (!depth.some((d) => d !== null)) return undefined;
+  const t = result.targets.find((x) => x.metric === 'neo4j.queueDepth');
+  const line = t ? thresholdSeries(c.tSec, t.threshold, `target: ${t.expression}`) : undefined;
+  return {
+    id: 'neo4j-queue-time',
+    title: 'Neo4j sync queue depth over time',
+    note: 'Neo4jSyncQueue depth sampled from the database at the end of each interval.',
+    x: TIME_X,
+    y: { label: 'requests', kind: 'count', fromZero: true },
+    series: [
+      { label: 'Neo4jSyncQueue', color: 'c3', style: 'line' as const },
+      ...(line ? [line.series] : []),
+    ],
+    data: [c.tSec, depth, ...(line ? [line.values] : [])],
+    shade: warmupShade(c),
+  };
+}
+
 export function scheduleOverTime(c: TimeColumns): ChartSpec | undefined {
   if (!c.scheduleLagP99Ms && !c.dropped) return undefined;
   return {
@@ -198,6 +220,11 @@ export function runCharts(result: RunResult): RunCharts {
           ? result.probes.queueDepthMax.na
           : 'no interval sampled the queue depth',
     });
+
+  const g = neo4jQueueOverTime(c, result);
+  if (g) charts.push(g);
+  else if (result.neo4j)
+    missing.push({ title: 'Neo4j sync queue depth over time', reason: 'no interval sampled the sync queue' });
 
   const s = scheduleOverTime(c);
   if (s) charts.push(s);

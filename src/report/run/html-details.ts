@@ -9,6 +9,7 @@ import {
   PROBE_HEADER,
   probeRows,
 } from './rows.ts';
+import { GRAPH_HEADER, graphRows } from './graph-rows.ts';
 import { esc, facts, para, pre, raw, section, table } from '../html/markup.ts';
 
 /**
@@ -33,6 +34,12 @@ export function operationsSection(r: RunResult): string {
   const errs = errorLines(r);
   if (errs.length > 0) parts.push(para(`Errors by class: ${errs.join('; ')}.`));
   return section('operations', 'Operations', parts.join('\n'));
+}
+
+/** The graph side (Neo4j), or nothing when the run did not sync to it. */
+export function graphSection(r: RunResult): string {
+  const rows = graphRows(r);
+  return rows ? section('graph', 'Graph (Neo4j)', table(GRAPH_HEADER, rows, { className: 'kv' })) : '';
 }
 
 export function probesSection(r: RunResult): string {

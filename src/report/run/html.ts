@@ -7,6 +7,7 @@ import { runCharts } from './html-charts.ts';
 import {
   clientSection,
   fingerprintSection,
+  graphSection,
   loadSection,
   oodaSection,
   operationsSection,
@@ -36,9 +37,12 @@ export function renderRunHtml(result: RunResult): string {
     probesSection(result),
     loadSection(result),
     oodaSection(result),
+    graphSection(result),
     clientSection(result),
     fingerprintSection(result),
-  ].join('\n');
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
   return renderPage({
     title: `atombench ${scenarioName(result)}: ${verdictLabel(result.verdict)}`,
     body,

@@ -19,6 +19,7 @@ import {
   targetRows,
   verdictCounts,
 } from './rows.ts';
+import { GRAPH_HEADER, graphRows } from './graph-rows.ts';
 
 /**
  * summary.md: what a reviewer reads in a pull request. Verdict and warnings first, then the targets with
@@ -185,6 +186,11 @@ function maintenance(r: RunResult): string[] {
   return out;
 }
 
+function graph(r: RunResult): string[] {
+  const rows = graphRows(r);
+  return rows ? ['', '## Graph (Neo4j)', '', ...table(GRAPH_HEADER, rows)] : [];
+}
+
 function client(r: RunResult): string[] {
   const c = r.client;
   return [
@@ -227,6 +233,7 @@ export function renderMarkdown(result: RunResult): string {
       ...probes(result),
       ...ooda(result),
       ...maintenance(result),
+      ...graph(result),
       ...client(result),
       ...fingerprint(result),
     ].join('\n') + '\n'

@@ -12,6 +12,7 @@ import {
   targetRows,
   verdictCounts,
 } from './rows.ts';
+import { GRAPH_HEADER, graphRows } from './graph-rows.ts';
 
 /**
  * The compact end-of-run table for a terminal: targets with PASS/FAIL/N/A, then per-operation latency.
@@ -107,5 +108,13 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   if (errs.length > 0) out.push(`errors: ${errs.join('; ')}`);
   const load = loadLines(result);
   if (load.length > 0) out.push(`load: ${load.join('; ')}`);
+  const graph = graphRows(result);
+  if (graph)
+    out.push(
+      '',
+      ...columns([GRAPH_HEADER.map((h) => h.toUpperCase()), ...graph], [], (c, _col, row) =>
+        row === 0 ? paint(c, 'bold') : c,
+      ),
+    );
   return out.join('\n') + '\n';
 }

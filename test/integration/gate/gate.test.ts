@@ -119,12 +119,21 @@ describe('regression gate', () => {
     ).toBe(0);
     const r = cli('compare', 'main', 'other/latest/result.json');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/2 fingerprint field\(s\) differ/);
+    expect(r.err).toMatch(/3 fingerprint field\(s\) differ/);
     expect(r.err).toMatch(/dataset\.checksum: baseline [0-9a-f]+…?, candidate [0-9a-f]+/);
+    // The stored data differs too: the database's own content hash of the rows.
+    expect(r.err).toMatch(/dataset\.stored: baseline [0-9a-f]+…?, candidate [0-9a-f]+/);
     expect(r.err).toContain('dataset.seed: baseline 3, candidate 4');
-    expect(r.err).toContain('--ignore dataset.checksum,dataset.seed');
+    expect(r.err).toContain('--ignore dataset.checksum,dataset.seed,dataset.stored');
     expect(r.err).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    const ok = cli('compare', 'main', 'other/latest', '--ignore', 'dataset.checksum,dataset.seed', '--quiet');
+    const ok = cli(
+      'compare',
+      'main',
+      'other/latest',
+      '--ignore',
+      'dataset.checksum,dataset.seed,dataset.stored',
+      '--quiet',
+    );
     expect([0, 1]).toContain(ok.code);
     expect(ok.out).toMatch(/^compare: (PASS|REGRESSED)/);
   }, 60_000);

@@ -26,6 +26,7 @@ import { qualifiedName, quoteName } from '../sql/identifiers.ts';
 import { META_TABLE, OBJECTS_TABLE, templateVars } from '../sql/object-names.ts';
 import { exec, param, rows, type SqlStatement } from '../sql/statement.ts';
 import { templateBlocks, type ObjectKind, type TemplateBlock } from '../sql/template.ts';
+import { checkForeignRowsMssql } from './ownership.ts';
 
 export interface SchemaContext {
   /** The admin pool (no request timeout); read again after enableBroker, which replaces it. */
@@ -246,6 +247,10 @@ export async function prepareSchema(
       `the database holds objects atombench did not create (${shown}); refusing to touch them (use --force on a bench database, or attach: true to use a deployment read-only)`,
     );
   }
+  // Rows atombench did not insert: refused (or deleted, --force --drop-foreign-rows) before any write.
+  const present_ = (key: string) => [...state].some(([b, s]) => b.key === key && s.present);
+  if (present_('atomsTable') && present_('embeddingsTable'))
+    await checkForeignRowsMssql(pool, names, opts, `database ${quoteName(db.DatabaseName)}`);
   await ensureBookkeeping(ctx, opts.force);
 
   let meta = await readMeta(pool, names.schema);

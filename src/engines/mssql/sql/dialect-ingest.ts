@@ -10,6 +10,7 @@
  */
 import type { AtomRecord } from '../../../dataset/types.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
+import { INGEST_SOURCE_TYPE } from '../../ownership.ts';
 import { encodePointZ } from '../seed/geometry-encoding.ts';
 import { qualifiedName, quoteName, sqlInt, sqlString } from './identifiers.ts';
 import type { SeedMode } from '../seed/seed-rows.ts';
@@ -23,7 +24,7 @@ export function ingestJsonRow(r: AtomRecord, mode: SeedMode): Record<string, unk
     modality: r.modality,
     subtype: r.subtype,
     ctype: r.contentType,
-    stype: r.sourceType,
+    stype: INGEST_SOURCE_TYPE, // the marker resetIngested deletes by (engines/ownership.ts)
     uri: r.sourceUri,
     canon: r.canonicalText,
     meta: r.metadata,
@@ -86,7 +87,8 @@ SELECT COUNT(*) AS Inserted FROM @merged WHERE MergeAction = N'INSERT';`;
 }
 
 /**
- * Remove the atoms a run ingested (AtomId > @n; their embeddings go by ON DELETE CASCADE) and put the
+ * Remove the atoms a run ingested (AtomId > @n and marked as ingested: never a row atombench did not
+ * insert; their embeddings go by ON DELETE CASCADE) and put the
  * identity back at @n, so the next run's ingested atoms get the same ids. DBCC CHECKIDENT ... RESEED
  * (SD:docs/t-sql/database-console-commands/dbcc-checkident-transact-sql.md) takes the table name as a
  * string (the quoted, mapped name as N'...') and the reseed value as a checked integer literal (the page
@@ -99,7 +101,7 @@ export function resetIngestedQuery(names: ObjectNames, datasetRows: number): Sql
     text: `SET NOCOUNT ON;
 SET XACT_ABORT ON;
 BEGIN TRANSACTION;
-DELETE FROM ${atoms} WHERE ${quoteName(names.atomIdColumn)} > @n;
+DELETE FROM ${atoms} WHERE ${quoteName(names.atomIdColumn)} > @n AND SourceType = ${sqlString(INGEST_SOURCE_TYPE)};
 DECLARE @deleted int = @@ROWCOUNT;
 COMMIT TRANSACTION;
 IF EXISTS (SELECT 1 FROM sys.identity_columns

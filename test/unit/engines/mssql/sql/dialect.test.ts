@@ -175,9 +175,11 @@ describe('ingest batch', () => {
     expect(selectList.split(/,(?![^(]*\))/).length).toBe(19);
   });
 
-  it('reset removes AtomId > n and reseeds only when the identity moved past n', () => {
+  it('reset removes the ingested atoms (AtomId > n, ingest marker) and reseeds only when the identity moved past n', () => {
     const s = resetIngestedQuery(runbook, 100000);
-    expect(s.text).toContain('DELETE FROM [dbo].[Atoms] WHERE [AtomId] > @n;');
+    expect(s.text).toContain(
+      "DELETE FROM [dbo].[Atoms] WHERE [AtomId] > @n AND SourceType = N'atombench-ingest';",
+    );
     expect(s.text).toContain("DBCC CHECKIDENT (N'[dbo].[Atoms]', RESEED, 100000) WITH NO_INFOMSGS;");
     expect(s.text).toContain('CAST(last_value AS bigint) > @n');
     expect(s.params).toEqual([

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { PHASES, phaseQueue, type ObjectNames, type Phase } from '../../scenario/names.ts';
-import { quoteDouble as q } from '../sql-template.ts';
-import type { PhaseMetricRow, QueueMessage } from '../types.ts';
+import { PHASES, phaseQueue, type ObjectNames, type Phase } from '../../../scenario/names.ts';
+import { quoteDouble as q } from '../../sql-template.ts';
+import type { PhaseMetricRow, QueueMessage } from '../../types.ts';
 
 /** A received message stays leased this long; a consumer that dies lets it be received again. */
 export const LEASE_MS = 30_000;

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import type { Phase } from '../../scenario/names.ts';
-import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../types.ts';
-import { clientConfig, openClient, scrubbedError, scrubbing } from './connection.ts';
-import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from './dialect.ts';
+import type { Phase } from '../../../scenario/names.ts';
+import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../types.ts';
+import { clientConfig, openClient, scrubbedError, scrubbing } from '../connection.ts';
+import { NOTIFY_CHANNEL, queueSql, type PostgisIds } from '../dialect.ts';
 
 /** Pool clients that already carry an 'error' listener of their own. */
 const guarded = new WeakSet<pg.PoolClient>();

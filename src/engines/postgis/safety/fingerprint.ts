@@ -1,0 +1,96 @@
+import type pg from 'pg';
+import { BUCKET_ROWS, type StoredFingerprint } from '../../../dataset/fingerprint.ts';
+import type { ObjectNames } from '../../../scenario/names.ts';
+import { quoteDouble } from '../../sql-template.ts';
+import type { FingerprintRequest } from '../../types.ts';
+
+/**
+ * The stored-data fingerprint on PostGIS (dataset/fingerprint.ts): each row's bytes built by the server
+ * (int8send / int4send / float8send, convert_to(text, 'UTF8') after its octet_length), MD5, the first
+ * 40 bits of it, summed per bucket of AtomIds. The rows are read from the tables, not from atombench's
+ * own records, so an UPDATE or DELETE shows.
+ */
+export function fingerprintSql(names: ObjectNames) {
+  const a = quoteDouble(names.atomsTable);
+  const e = quoteDouble(names.embeddingsTable);
+  const id = quoteDouble(names.atomIdColumn);
+  const g = quoteDouble(names.geometryColumn);
+  const s = (col: string) => `int4send(octet_length(${col})) || convert_to(${col}, 'UTF8')`;
+  const bytes = [
+    `int8send(a.${id})`,
+    'int4send(a.TenantId)',
+    'int8send(a.ReferenceCount)',
+    'a.ContentHash',
+    ...[
+      'a.Modality',
+      'a.Subtype',
+      'a.ContentType',
+      'a.SourceType',
+      'a.SourceUri',
+      'a.CanonicalText',
+      'a.Metadata',
+    ].map(s),
+    'int4send(x.ModelId)',
+    s('x.EmbeddingType'),
+    'int4send(x.Dimension)',
+    `float8send(ST_X(x.${g}))`,
+    `float8send(ST_Y(x.${g}))`,
+    `float8send(ST_Z(x.${g}))`,
+    'int4send(x.SpatialBucketX)',
+    'int4send(x.SpatialBucketY)',
+    'int4send(x.SpatialBucketZ)',
+    'int8send(x.HilbertValue)',
+  ].join(' || ');
+  const h = `('x' || left(md5(coalesce(${bytes}, '\\x00'::bytea)), 10))::bit(40)::bigint`;
+  const from = `FROM ${a} AS a LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
+  const inBuckets = `a.${id} BETWEEN 1 AND $1 AND (a.${id} - 1) / ${BUCKET_ROWS} = ANY($2::bigint[])`;
+  return {
+    totals: `SELECT count(*)::bigint AS n, min(a.${id}) AS lo, max(a.${id}) AS hi,
+        (SELECT count(*) FROM ${e})::bigint AS emb ${from}`,
+    buckets: `SELECT (a.${id} - 1) / ${BUCKET_ROWS} AS bucket, count(*)::bigint AS rows, sum(${h})::bigint AS sum
+      ${from} WHERE ${inBuckets} GROUP BY 1 ORDER BY 1`,
+    rows: `SELECT a.${id} AS id, ${h} AS h ${from} WHERE ${inBuckets}`,
+  };
+}
+
+export async function storedFingerprint(
+  c: pg.ClientBase,
+  names: ObjectNames,
+  req: FingerprintRequest,
+): Promise<StoredFingerprint> {
+  const sql = fingerprintSql(names);
+  const t = (await c.query(sql.totals)).rows[0] as {
+    n: string;
+    lo: string | null;
+    hi: string | null;
+    emb: string;
+  };
+  const b = await c.query(sql.buckets, [req.atoms, req.buckets]);
+  return {
+    rows: Number(t.n),
+    minId: t.lo === null ? null : Number(t.lo),
+    maxId: t.hi === null ? null : Number(t.hi),
+    embeddingRows: Number(t.emb),
+    buckets: (b.rows as { bucket: string; rows: string; sum: string }[]).map((r) => ({
+      bucket: Number(r.bucket),
+      rows: Number(r.rows),
+      sum: Number(r.sum),
+    })),
+  };
+}
+
+export async function storedRowHashes(
+  c: pg.ClientBase,
+  names: ObjectNames,
+  req: FingerprintRequest,
+): Promise<Map<number, number[]>> {
+  const r = await c.query(fingerprintSql(names).rows, [req.atoms, req.buckets]);
+  const out = new Map<number, number[]>();
+  for (const row of r.rows as { id: string; h: string }[]) {
+    const id = Number(row.id);
+    const list = out.get(id) ?? [];
+    list.push(Number(row.h));
+    out.set(id, list);
+  }
+  return out;
+}
