@@ -56,6 +56,8 @@ export interface StepInput {
   phase: StepPhase;
   trial: number;
   maxDropRatio: number;
+  /** capacity.clientBound: `stop` makes a flagged step client-bound; `judge` judges it on its checks. */
+  clientBound: 'stop' | 'judge';
   wallSec: number;
   resultFile: string;
 }
@@ -67,7 +69,7 @@ export function judgeStep(i: StepInput): CapacityStep {
   const checks = [...r.targets.map(targetCheck), dropCheck(h.dropRatio, i.maxDropRatio)];
   const failed = checks.some((c) => c.verdict === 'fail');
   // A client that could not keep the schedule measured itself: that step says nothing about the server.
-  const verdict = h.clientBound ? 'client-bound' : failed ? 'bad' : 'good';
+  const verdict = h.clientBound && i.clientBound === 'stop' ? 'client-bound' : failed ? 'bad' : 'good';
   return {
     index: i.index,
     phase: i.phase,
@@ -78,6 +80,7 @@ export function judgeStep(i: StepInput): CapacityStep {
     dropRatio: h.dropRatio,
     verdict,
     checks,
+    clientFlagged: h.clientBound,
     clientReasons: h.clientReasons,
     latencyMs: Object.fromEntries(r.operations.map((o) => [o.op, o.latencyMs])),
     totalLatencyMs: r.total.latencyMs,

@@ -24,20 +24,24 @@ export function crossingOf(
   bad: StepCheck,
 ): number | null {
   if (bad.verdict !== 'fail' || bad.margin === null) return null;
-  const mid = Math.sqrt(goodRate * badRate);
-  const mg = good?.margin ?? null;
-  const mb = bad.margin;
-  if (mg === null || !(mg > 0) || !Number.isFinite(mb) || !(mb > mg)) return mid;
   const lg = Math.log(goodRate);
   const lb = Math.log(badRate);
-  const at = lg + ((lb - lg) * (0 - Math.log(mg))) / (Math.log(mb) - Math.log(mg));
-  // A repeated trial may fail at the good rate too (mg > 1): the crossing then lies below it; never
-  // place it further out than one bracket width beyond either end.
   const width = lb - lg;
+  const mg = good?.margin ?? null;
+  const mb = bad.margin;
+  // The good end failed too (a repeated trial): the crossing lies below it, one bracket width at most.
+  if (good?.verdict === 'fail' && !(mg !== null && Number.isFinite(mb) && mb > mg))
+    return Math.exp(lg - width);
+  if (mg === null || !(mg > 0) || !Number.isFinite(mb) || !(mb > mg)) return Math.sqrt(goodRate * badRate);
+  const at = lg + ((lb - lg) * (0 - Math.log(mg))) / (Math.log(mb) - Math.log(mg));
+  // Never place it further out than one bracket width beyond either end.
   return Math.exp(Math.min(lb, Math.max(lg - width, at)));
 }
 
-/** The lowest crossing of the checks that failed at the bad rate; none failed: the bad rate itself. */
+/**
+ * The lowest crossing of the checks that failed at the bad rate. When none failed there (a repeated
+ * trial passing the bad end), the knee lies above it: one bracket width above, the mirror of the cap below.
+ */
 export function trialCrossing(good: CapacityStep, bad: CapacityStep): Crossing {
   let best: Crossing | undefined;
   for (const b of bad.checks) {
@@ -45,7 +49,7 @@ export function trialCrossing(good: CapacityStep, bad: CapacityStep): Crossing {
     const r = crossingOf(good.offeredRatePerSec, g, bad.offeredRatePerSec, b);
     if (r !== null && (!best || r < best.ratePerSec)) best = { check: b.name, ratePerSec: r };
   }
-  return best ?? { check: '', ratePerSec: bad.offeredRatePerSec };
+  return best ?? { check: '', ratePerSec: bad.offeredRatePerSec ** 2 / good.offeredRatePerSec };
 }
 
 export function geometricMean(xs: readonly number[]): number {

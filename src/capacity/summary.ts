@@ -1,11 +1,9 @@
 import type { RateSearch } from '../model/capacity.ts';
+import { rateText } from '../report/capacity/format.ts';
+
+export { rateText };
 
 /** The planner's sentence for each outcome, shared by the terminal line, capacity.md and capacity.html. */
-
-export function rateText(r: number): string {
-  const digits = r >= 100 ? 0 : r >= 10 ? 1 : 2;
-  return `${r.toFixed(digits)}/s`;
-}
 
 export function searchSummary(s: RateSearch): string {
   const k = s.knee;

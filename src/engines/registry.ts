@@ -6,7 +6,7 @@ import { resolveNames } from '../scenario/names.ts';
 import { checkPostgresUrl } from './postgis/connection.ts';
 import { PostgisEngine, postgisEnvOptions } from './postgis/index.ts';
 import { MssqlEngine } from './mssql/index.ts';
-import { SqliteEngine } from './sqlite/index.ts';
+import { SqliteEngine, sqliteEnvOptions } from './sqlite/index.ts';
 import type { Engine } from './types.ts';
 import type { EngineName } from '../model/engine.ts';
 
@@ -37,7 +37,12 @@ function sqlitePath(ctx: EngineContext): string {
 /** Every engine, by name. Add one: write src/engines/<name>/, list its factory here. */
 export const ENGINES: Record<EngineName, Factory> = {
   sqlite: async (ctx) =>
-    new SqliteEngine({ path: sqlitePath(ctx), dataset: ctx.scenario.dataset, runNonce: ctx.runNonce }),
+    new SqliteEngine({
+      path: sqlitePath(ctx),
+      dataset: ctx.scenario.dataset,
+      runNonce: ctx.runNonce,
+      ...sqliteEnvOptions(process.env),
+    }),
   postgis: async (ctx) =>
     new PostgisEngine({
       url: checkPostgresUrl(ctx.url),

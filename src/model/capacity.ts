@@ -43,6 +43,8 @@ export interface CapacityStep {
   /** good: every check passed; bad: a check failed; client-bound: the client, not the server, limited it. */
   verdict: 'good' | 'bad' | 'client-bound';
   checks: StepCheck[];
+  /** The client flagged itself (result.client.bottleneck), whether or not that stopped the search. */
+  clientFlagged: boolean;
   /** Why the client was the bottleneck (result.client.reasons). */
   clientReasons: string[];
   /** Latency per operation (ms) and all operations merged. */

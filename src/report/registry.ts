@@ -1,5 +1,6 @@
 import type { CompareResult } from '../compare/model.ts';
 import { UserError } from '../errors.ts';
+import type { CapacityDocument } from '../model/capacity.ts';
 import type { RunResult } from '../model/result.ts';
 import type { TuneJson } from '../tune/document.ts';
 import { renderCompareHtml } from './compare/html.ts';
@@ -39,10 +40,21 @@ export interface Documents {
   run: RunResult;
   compare: CompareResult;
   tune: TuneJson;
+  capacity: CapacityDocument;
 }
 export type DocumentKind = keyof Documents;
 
 const json = (doc: unknown): string => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** Added to REPORTERS below (kept apart so the table above stays one kind per block). */
+const CAPACITY_REPORTERS: Readonly<Record<string, Reporter<CapacityDocument>>> = {
+  json: {
+    name: 'json',
+    fileName: 'capacity.json',
+    description: 'the knee, the scale sweep and the OODA side, every step linked (atombench/capacity@1)',
+    render: json,
+  },
+};
 
 /**
  * File names differ between kinds (summary.md vs compare.md), so `run --baseline` can write a run's
@@ -133,6 +145,7 @@ export const REPORTERS: { readonly [K in DocumentKind]: Readonly<Record<string, 
       render: (t) => renderTuneHtml(t),
     },
   },
+  capacity: CAPACITY_REPORTERS,
 };
 
 /** The formats `report` writes for a document when --format is not given. */
@@ -140,6 +153,7 @@ export const DEFAULT_FORMATS: { readonly [K in DocumentKind]: readonly string[] 
   run: ['md', 'junit', 'csv', 'html'],
   compare: ['md', 'junit', 'html'],
   tune: ['md', 'html'],
+  capacity: ['md', 'html'],
 };
 
 export function formatNames(kind: DocumentKind): string[] {

@@ -26,6 +26,12 @@ export const capacitySchema = z
     trials: z.number().int().min(1).max(30).default(3),
     /** A step whose dropped / offered arrivals exceeds this fails (open loop at its maxInFlight). */
     maxDropRatio: z.number().min(0).max(1).default(0.01),
+    /**
+     * A step the client could not drive faithfully (result.client.bottleneck): `stop` ends the search
+     * there and the answer is a lower bound; `judge` judges it on its checks anyway and keeps the flag
+     * (for a shared test machine whose neighbours stall the event loop; the answer then says so).
+     */
+    clientBound: z.enum(['stop', 'judge']).default('stop'),
     /** Run the rate search (false: only the sweep and/or the OODA side). */
     search: z.boolean().default(true),
     /** Scale sweep sizes, ascending (`--atoms 10k,100k,1M`); empty: no sweep. */

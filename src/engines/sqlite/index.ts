@@ -64,6 +64,23 @@ export interface SqliteEngineOptions {
   path: string;
   dataset: Scenario['dataset'];
   runNonce: string;
+  /**
+   * Test hook: every operation holds its worker thread for at least this long (the query, then a sleep),
+   * so the engine's capacity is known exactly: workers / service time. Set through
+   * ATOMBENCH_TEST_SERVICE_TIME_MS; it shows in the fingerprint's settings, so such a run never compares
+   * equal to a real one.
+   */
+  serviceTimeMs?: number;
+}
+
+/** The test hook's environment variable, read by the registry (sqliteEnvOptions). */
+export function sqliteEnvOptions(env: NodeJS.ProcessEnv): Pick<SqliteEngineOptions, 'serviceTimeMs'> {
+  const v = env.ATOMBENCH_TEST_SERVICE_TIME_MS;
+  if (v === undefined || v === '') return {};
+  const ms = Number(v);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 10_000)
+    throw new UserError(`ATOMBENCH_TEST_SERVICE_TIME_MS: expected milliseconds in (0, 10000]; got "${v}"`);
+  return { serviceTimeMs: ms };
 }
 
 /** The embedded engine: better-sqlite3 in worker threads, an R*Tree spatial index, queue tables. */
@@ -105,7 +122,11 @@ export class SqliteEngine implements Engine {
     return {
       engine: 'sqlite',
       serverVersion: `SQLite ${version} (better-sqlite3)`,
-      settings: { ...SQLITE_PRAGMAS, page_size: String(this.conn.pragma('page_size', { simple: true })) },
+      settings: {
+        ...SQLITE_PRAGMAS,
+        page_size: String(this.conn.pragma('page_size', { simple: true })),
+        ...(this.opts.serviceTimeMs ? { test_service_time_ms: String(this.opts.serviceTimeMs) } : {}),
+      },
       indexDdl: rtreeDdl(this.names?.embeddingsTable ?? 'AtomEmbeddings'),
     };
   }
@@ -238,6 +259,7 @@ export class SqliteEngine implements Engine {
       dataset: this.opts.dataset,
       runNonce: this.opts.runNonce,
       withQueues,
+      serviceTimeMs: withQueues ? undefined : this.opts.serviceTimeMs,
     };
   }
 

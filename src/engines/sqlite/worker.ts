@@ -16,6 +16,8 @@ export interface SqliteWorkerData {
   dataset: Scenario['dataset'];
   runNonce: string;
   withQueues: boolean;
+  /** Test hook: every `run` takes at least this long on its worker (see SqliteEngineOptions). */
+  serviceTimeMs?: number;
 }
 
 const data = workerData as SqliteWorkerData;
@@ -29,11 +31,23 @@ const ops = () =>
     createIngestRecordFactory(data.dataset, data.runNonce),
   ));
 const queues = data.withQueues ? new SqliteQueueOps(db, data.names) : undefined;
+const serviceTimeMs = data.serviceTimeMs ?? 0;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Hold the worker (and its connection) until `serviceTimeMs` have passed since `t0`: a fixed service time. */
+function padServiceTime(t0: number): void {
+  const left = serviceTimeMs - (performance.now() - t0);
+  if (left > 0) Atomics.wait(pause, 0, 0, left);
+}
 
 function handle(msg: WorkerRequest): unknown {
   switch (msg.kind) {
-    case 'run':
-      return ops().run(msg.req);
+    case 'run': {
+      const t0 = performance.now();
+      const result = ops().run(msg.req);
+      if (serviceTimeMs > 0) padServiceTime(t0);
+      return result;
+    }
     case 'walkStep':
       return ops().walkStep(msg.step) ?? null;
     case 'explain':

@@ -56,6 +56,7 @@ describe('checks', () => {
       phase: 'bisect',
       trial: 1,
       maxDropRatio: 0.01,
+      clientBound: 'stop',
       wallSec: 36,
       resultFile: 'steps/03/result.json',
     });
@@ -71,10 +72,22 @@ describe('checks', () => {
       phase: 'bisect',
       trial: 1,
       maxDropRatio: 0.01,
+      clientBound: 'stop',
       wallSec: 36,
       resultFile: 'x',
     });
     expect(c.verdict).toBe('client-bound');
     expect(c.clientReasons).toEqual(['event-loop delay p99 31.0 ms > 20 ms']);
+    const judged = judgeStep({
+      result: r,
+      index: 4,
+      phase: 'bisect',
+      trial: 1,
+      maxDropRatio: 0.01,
+      clientBound: 'judge',
+      wallSec: 36,
+      resultFile: 'x',
+    });
+    expect(judged).toMatchObject({ verdict: 'bad', clientFlagged: true });
   });
 });

@@ -32,7 +32,8 @@ describe('crossingOf', () => {
   it('falls back to the geometric midpoint without a usable good margin', () => {
     expect(crossingOf(100, check(0, 'pass'), 400, check(3, 'fail'))).toBeCloseTo(200, 9);
     expect(crossingOf(100, undefined, 400, check(3, 'fail'))).toBeCloseTo(200, 9);
-    expect(crossingOf(100, check(5, 'fail'), 400, check(3, 'fail'))).toBeCloseTo(200, 9);
+    // The good end failing with a larger margin than the bad end: below the good end, one width down.
+    expect(crossingOf(100, check(5, 'fail'), 400, check(3, 'fail'))).toBeCloseTo(25, 9);
   });
   it('never lies more than one bracket width below the good rate', () => {
     // A repeated good end failing too: margin 1.5 at 100/s, 2 at 200/s extrapolates far below; capped at 50.
