@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { capacityProblems, parseAtomsList } from '../capacity/step-scenario.ts';
-import { formatNames, parseFormats } from '../report/registry.ts';
+import { formatNames, parseFormats, reporterFor } from '../report/registry.ts';
 import { newRunId, writeDocument, writeReportFolder } from '../report/write.ts';
 import { runCapacity } from '../run/capacity.ts';
 import { ScenarioError, type ScenarioProblem } from '../scenario/load.ts';
-import { renderCapacityTerminal } from '../report/capacity/terminal.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
@@ -123,7 +122,7 @@ export function capacityCommand(setExit: (code: number) => void): Command {
       });
       await writeReportFolder('capacity', doc, out, id, formats);
       if (flags.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-      if (!flags.quiet) human.write(renderCapacityTerminal(doc));
+      if (!flags.quiet) human.write(reporterFor('capacity', 'terminal').render(doc));
       const outcome = doc.search?.outcome;
       const code = doc.interrupted
         ? CAPACITY_EXIT.interrupted

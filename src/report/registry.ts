@@ -3,6 +3,9 @@ import { UserError } from '../errors.ts';
 import type { CapacityDocument } from '../model/capacity.ts';
 import type { RunResult } from '../model/result.ts';
 import type { TuneJson } from '../tune/document.ts';
+import { renderCapacityHtml } from './capacity/html.ts';
+import { renderCapacityMarkdown } from './capacity/markdown.ts';
+import { renderCapacityTerminal } from './capacity/terminal.ts';
 import { renderCompareHtml } from './compare/html.ts';
 import { renderCompareJunit } from './compare/junit.ts';
 import { renderCompareMarkdown } from './compare/markdown.ts';
@@ -53,6 +56,24 @@ const CAPACITY_REPORTERS: Readonly<Record<string, Reporter<CapacityDocument>>> =
     fileName: 'capacity.json',
     description: 'the knee, the scale sweep and the OODA side, every step linked (atombench/capacity@1)',
     render: json,
+  },
+  md: {
+    name: 'md',
+    fileName: 'capacity.md',
+    description: 'Markdown: the knee, the steps, the sweep with its fits, the OODA side',
+    render: renderCapacityMarkdown,
+  },
+  html: {
+    name: 'html',
+    fileName: 'capacity.html',
+    description: 'self-contained page with the capacity curves (opens offline)',
+    render: renderCapacityHtml,
+  },
+  terminal: {
+    name: 'terminal',
+    fileName: undefined,
+    description: 'the steps and the answer, for the terminal',
+    render: renderCapacityTerminal,
   },
 };
 
