@@ -19,6 +19,15 @@ export function capacityProblems(sc: Scenario): string[] {
   if (sc.attach && sc.capacity.atoms.length > 0)
     p.push('capacity.atoms: a scale sweep seeds and grows the dataset, which attach mode never does');
   const c = sc.capacity;
+  const largest = Math.max(0, ...c.atoms);
+  if (largest > sc.dataset.atoms)
+    p.push(
+      `capacity.atoms: the sweep ends at ${largest} atoms, above dataset.atoms (${sc.dataset.atoms}), where the rate search runs on the grown dataset; make the largest size dataset.atoms (--atoms sets both)`,
+    );
+  if (c.verifyGrowth && sc.engine !== 'sqlite')
+    p.push(
+      'capacity.verifyGrowth: a fresh seed beside the grown one needs a second store; only the embedded engine makes one (a file of its own)',
+    );
   if (!c.search && c.atoms.length === 0 && !c.ooda.enabled)
     p.push('capacity: nothing to do (search is false, no atoms to sweep, ooda.enabled is false)');
   return p;

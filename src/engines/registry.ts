@@ -16,6 +16,13 @@ export interface EngineContext {
   url: string | undefined;
   /** Unique per run: ingested atoms get content hashes no other run uses. */
   runNonce: string;
+  /**
+   * The dataset whose identity names embedded storage (default: the scenario's). A scale sweep passes its
+   * largest size, so every size lives in one file and grows in place.
+   */
+  storageDataset?: Scenario['dataset'];
+  /** Appended to the embedded file's name (`<key>-<tag>.sqlite`): a store of its own (sweep, fresh seed). */
+  storageTag?: string;
 }
 
 type Factory = (ctx: EngineContext) => Promise<Engine>;
@@ -25,7 +32,10 @@ export const EMBEDDED_DIR = '.atombench';
 
 function sqlitePath(ctx: EngineContext): string {
   const url = ctx.url;
-  if (!url) return join(EMBEDDED_DIR, `${datasetKey(ctx.scenario.dataset)}.sqlite`);
+  if (!url) {
+    const tag = ctx.storageTag ? `-${ctx.storageTag}` : '';
+    return join(EMBEDDED_DIR, `${datasetKey(ctx.storageDataset ?? ctx.scenario.dataset)}${tag}.sqlite`);
+  }
   if (url.startsWith('sqlite:') || url.startsWith('file:')) return url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (/^[a-z]+:\/\//i.test(url))
     throw new UserError(

@@ -40,8 +40,8 @@ export interface CapacityRunOptions {
   clock?: Clock;
   /** Use this engine (tests inject one with a fixed service time); else one from the registry. */
   engine?: Engine;
-  /** Engines for the scale sweep's sizes (tests); else from the registry. */
-  engineFor?: (sc: Scenario) => Promise<Engine>;
+  /** Engines for the scale sweep's sizes and fresh seeds (tests); else from the registry. */
+  engineFor?: (sc: Scenario, store: 'sweep' | 'fresh') => Promise<Engine>;
 }
 
 /** Everything a step needs from the session: the engine, its dataset, the fingerprint. */
@@ -90,6 +90,7 @@ export async function openSession(
   o: CapacityRunOptions,
   sc: Scenario,
   engine: Engine,
+  growsFrom?: readonly string[],
 ): Promise<CapacitySession> {
   const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
   const dataset: DatasetOutcome = sc.attach
@@ -105,6 +106,7 @@ export async function openSession(
           force: o.force,
           progress: o.progress,
           signal: o.signal,
+          ...(growsFrom ? { growsFrom } : {}),
         }),
       );
   if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;

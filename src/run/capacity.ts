@@ -6,7 +6,8 @@ import { searchConfig, stepScenario } from '../capacity/step-scenario.ts';
 import { checkName } from '../capacity/checks.ts';
 import { realClock } from '../load/clock.ts';
 import { CAPACITY_SCHEMA, type CapacityDocument, type CapacityStep } from '../model/capacity.ts';
-import { connectEngine } from './orchestrator.ts';
+import { connect, connectEngine, newEngine } from './orchestrator.ts';
+import { smallerKeys } from '../capacity/sweep.ts';
 import { measureStep, openSession, type CapacityRunOptions } from './capacity-step.ts';
 import { runOodaSide } from './capacity-ooda.ts';
 import { runSweep } from './capacity-sweep.ts';
@@ -39,10 +40,18 @@ export async function runCapacity(o: CapacityRunOptions): Promise<CapacityDocume
   // The sweep first: it grows the dataset to its largest size, where the rate search then runs.
   const sweep = cap.atoms.length > 0 ? await runSweep({ o, budget, status, makeEngine: o.engineFor }) : null;
 
-  const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
-  if (o.engine) await engine.connect();
+  // After a sweep, the search runs on the sweep's store, grown to the largest size.
+  const swept = cap.atoms.length > 0;
+  const injected = o.engine ?? (swept && o.engineFor ? await o.engineFor(sc, 'sweep') : undefined);
+  const engine =
+    injected ??
+    (swept
+      ? await newEngine(sc.engine, sc, o.url, { dataset: sc.dataset, tag: 'sweep' })
+      : await connectEngine(sc.engine, sc, o.url));
+  if (injected) await engine.connect();
+  else if (swept) await connect(engine, o.url);
   try {
-    const session = await openSession(o, sc, engine);
+    const session = await openSession(o, sc, engine, swept ? smallerKeys(sc, sc.dataset.atoms) : undefined);
     const search = cap.search
       ? await searchRate({
           config: searchConfig(sc),

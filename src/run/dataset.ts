@@ -16,12 +16,13 @@ export interface DatasetOutcome {
   indexDdl?: string;
 }
 
-export function schemaPlan(scenario: Scenario): SchemaPlan {
+export function schemaPlan(scenario: Scenario, growsFrom?: readonly string[]): SchemaPlan {
   return {
     names: resolveNames(scenario.names.preset, scenario.names.overrides),
     datasetKey: datasetKey(scenario.dataset),
     index: scenario.index,
     ooda: scenario.ooda.enabled,
+    ...(growsFrom?.length ? { growsFrom } : {}),
   };
 }
 
@@ -34,9 +35,17 @@ export function schemaPlan(scenario: Scenario): SchemaPlan {
 export async function ensureDataset(
   engine: Engine,
   scenario: Scenario,
-  opts: { reseed: boolean; force: boolean; progress: Progress; signal?: AbortSignal; rebuildIndex?: boolean },
+  opts: {
+    reseed: boolean;
+    force: boolean;
+    progress: Progress;
+    signal?: AbortSignal;
+    rebuildIndex?: boolean;
+    /** Keys of smaller prefixes of this dataset to grow from in place (the capacity scale sweep). */
+    growsFrom?: readonly string[];
+  },
 ): Promise<DatasetOutcome> {
-  const plan = schemaPlan(scenario);
+  const plan = schemaPlan(scenario, opts.growsFrom);
   const cfg = scenario.dataset;
   const state = await engine.prepare(plan, { allowDestructive: opts.reseed, force: opts.force });
   const out: DatasetOutcome = {

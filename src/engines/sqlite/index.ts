@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -155,7 +156,7 @@ export class SqliteEngine implements Engine {
     }
     // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
     const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    if (stored && stored !== plan.datasetKey) {
+    if (stored && stored !== plan.datasetKey && !plan.growsFrom?.includes(stored)) {
       if (!opts.allowDestructive)
         throw new UserError(
           `${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`,
@@ -245,6 +246,24 @@ export class SqliteEngine implements Engine {
       this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
       return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
     })();
+  }
+
+  /** SHA-256 over the stored rows 1..rows, one JSON array of every generated column per row, in AtomId order. */
+  async storedDigest(rows: number): Promise<string> {
+    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const hash = createHash('sha256').update(`atombench/stored-digest@1\n${rows}\n`);
+    let n = 0;
+    for (const r of this.conn.prepare(sql.storedRows).raw().iterate({ limit: rows })) {
+      hash.update(`${JSON.stringify(r)}\n`);
+      n++;
+    }
+    return `${hash.digest('hex')}${n === rows ? '' : `-only-${n}-rows`}`;
+  }
+
+  async indexBytes(): Promise<number | undefined> {
+    const names = this.requireNames();
+    if (!this.tableExists(`${names.embeddingsTable}_rtree_node`)) return undefined;
+    return (this.conn.prepare(seedSql(sqliteIdentifiers(names)).rtreeBytes).get() as { n: number }).n;
   }
 
   private requireNames(): ObjectNames {
