@@ -92,7 +92,6 @@ export async function openSession(
   engine: Engine,
   growsFrom?: readonly string[],
 ): Promise<CapacitySession> {
-  const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
   const dataset: DatasetOutcome = sc.attach
     ? {
         key: 'attached',
@@ -109,6 +108,8 @@ export async function openSession(
           ...(growsFrom ? { growsFrom } : {}),
         }),
       );
+  // After the dataset: the schema (and on PostGIS the extension) exists, so the fingerprint is complete.
+  const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
   if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
   if (o.signal.aborted) throw new UserError('interrupted before the first step; the seeded rows are kept');
   await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
