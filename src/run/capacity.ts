@@ -60,7 +60,7 @@ export async function runCapacity(o: CapacityRunOptions): Promise<CapacityDocume
           progress: {
             step: (req, verdict) =>
               status(
-                `${rateText(req.ratePerSec)} (${req.phase}${req.trial > 1 ? ` trial ${req.trial}` : ''})`,
+                `${rateText(req.ratePerSec)} (${req.phase === 'trial' ? `trial ${req.trial}` : req.phase})`,
                 verdict,
               ),
           },
