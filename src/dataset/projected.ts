@@ -16,8 +16,8 @@
  *   |v|^2 = 1 + 2 s c.n + s^2 |n|^2,  p = (P c + s h / sqrt(D)) / |v|.
  * The only approximation: chi2(k) for k > EXACT_CHI2_MAX_DF uses Wilson-Hilferty,
  * k (1 - 2/(9k) + z sqrt(2/(9k)))^3 (error far below sampling noise at those k); smaller k sums k
- * squared normals exactly. The realised directions are therefore implicit: projectedExplicit.ts builds
- * them with Gram-Schmidt and the tests check both agree statistically.
+ * squared normals exactly. The realised directions are therefore implicit: the tests build them with
+ * Gram-Schmidt (test/unit/dataset/projected-explicit.ts) and check both agree statistically.
  *
  * Because every atom is then uniform on the sphere S^(D-1), each coordinate has variance exactly 1/D:
  * sigma = scale / sqrt(D), whatever the clusters and spread (0.0224 for D = 1998).

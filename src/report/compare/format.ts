@@ -79,3 +79,16 @@ export function verdictLine(r: CompareResult): string {
   const c = r.counts;
   return `compare: ${r.verdict === 'fail' ? 'REGRESSED' : 'PASS'} — ${c.regressed} regressed, ${c.improved} improved, ${c.unchanged} no change, ${c.na} n/a\n`;
 }
+
+/** The columns of a metric comparison, in every rendering of compare (html and md add 'method'). */
+export const METRIC_HEADER = [
+  'operation',
+  'metric',
+  'baseline',
+  'candidate',
+  'change',
+  'interval',
+  'p',
+  'min effect',
+  'verdict',
+];

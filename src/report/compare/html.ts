@@ -1,4 +1,13 @@
-import { countsLine, fmtChange, fmtInterval, fmtMethod, fmtP, fmtValue, verdictTitle } from './format.ts';
+import {
+  countsLine,
+  fmtChange,
+  fmtInterval,
+  fmtMethod,
+  fmtP,
+  fmtValue,
+  METRIC_HEADER,
+  verdictTitle,
+} from './format.ts';
 import { COMPARE_SCHEMA, type CompareResult, type MetricComparison } from '../../compare/model.ts';
 import { figureHtml } from '../html/chart-spec.ts';
 import { compareCharts } from './html-charts.ts';
@@ -20,22 +29,9 @@ function verdictBadge(c: MetricComparison): Cell {
   return raw(`<span class="badge ${changeClass(c) ?? 'na'}">${esc(text)}</span>`);
 }
 
-const HEADER = [
-  'operation',
-  'metric',
-  'baseline',
-  'candidate',
-  'change',
-  'interval',
-  'p',
-  'min effect',
-  'verdict',
-  'method',
-];
-
 function metricsTable(rows: readonly MetricComparison[], nominal: number): string {
   return table(
-    HEADER,
+    [...METRIC_HEADER, 'method'],
     rows.map((c) => [
       c.op,
       c.metric,

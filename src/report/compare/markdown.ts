@@ -1,4 +1,13 @@
-import { countsLine, fmtChange, fmtInterval, fmtMethod, fmtP, fmtValue, verdictTitle } from './format.ts';
+import {
+  countsLine,
+  fmtChange,
+  fmtInterval,
+  fmtMethod,
+  fmtP,
+  fmtValue,
+  METRIC_HEADER,
+  verdictTitle,
+} from './format.ts';
 import type { CompareResult, MetricComparison } from '../../compare/model.ts';
 
 /**
@@ -11,17 +20,6 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-const HEADER = [
-  'operation',
-  'metric',
-  'baseline',
-  'candidate',
-  'change',
-  'interval',
-  'p',
-  'min effect',
-  'verdict',
-];
 const ALIGN = ['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---'];
 
 function verdictCell(c: MetricComparison): string {
@@ -47,7 +45,7 @@ function row(c: MetricComparison, nominal: number, withMethod: boolean): string 
 }
 
 function table(rows: readonly MetricComparison[], nominal: number, withMethod: boolean): string[] {
-  const head = withMethod ? [...HEADER, 'method'] : HEADER;
+  const head = withMethod ? [...METRIC_HEADER, 'method'] : METRIC_HEADER;
   const align = withMethod ? [...ALIGN, '---'] : ALIGN;
   return [
     `| ${head.join(' | ')} |`,

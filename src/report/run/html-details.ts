@@ -1,6 +1,14 @@
 import { fmtCount, fmtMeasured, fmtMs, fmtRate, fmtRatio, fmtSec } from '../format.ts';
 import type { LatencySummary, RunResult } from '../../model/result.ts';
-import { errorLines, OPERATION_HEADER, operationRows, PROBE_HEADER, probeRows } from './rows.ts';
+import {
+  errorLines,
+  OPERATION_HEADER,
+  operationRows,
+  PHASE_HEADER,
+  phaseRows,
+  PROBE_HEADER,
+  probeRows,
+} from './rows.ts';
 import { esc, facts, para, pre, raw, section, table } from '../html/markup.ts';
 
 /**
@@ -128,24 +136,9 @@ export function oodaSection(r: RunResult): string {
         },
       ),
     );
-  const phases = Object.entries(o.phaseDurationMs);
+  const phases = phaseRows(r);
   if (phases.length > 0) {
-    const ms = (s: LatencySummary, v: number): string => (s.count === 0 ? 'n/a' : fmtMs(v));
-    parts.push(
-      table(
-        ['phase', 'count', 'mean (ms)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'],
-        phases.map(([ph, s]) => [
-          ph,
-          fmtCount(s.count),
-          ms(s, s.mean),
-          ms(s, s.p50),
-          ms(s, s.p95),
-          ms(s, s.p99),
-          ms(s, s.max),
-        ]),
-        { numeric: [1, 2, 3, 4, 5, 6], caption: 'Phase durations.' },
-      ),
-    );
+    parts.push(table(PHASE_HEADER, phases, { numeric: [1, 2, 3, 4, 5, 6], caption: 'Phase durations.' }));
   }
   return section('ooda', 'OODA loop', parts.join('\n'));
 }

@@ -5,6 +5,8 @@ import {
   errorLines,
   OPERATION_HEADER,
   operationRows,
+  PHASE_HEADER,
+  phaseRows,
   PROBE_HEADER,
   probeRows,
   TARGET_HEADER,
@@ -130,26 +132,9 @@ function ooda(r: RunResult): string[] {
   const errs = Object.entries(o.errors);
   if (errs.length > 0)
     out.push(`- Refused by the server: ${errs.map(([k, n]) => `${k} ${fmtCount(n)}`).join(', ')}`);
-  const phases = Object.entries(o.phaseDurationMs);
-  if (phases.length > 0) {
-    const ms = (s: LatencySummary, v: number): string => (s.count === 0 ? 'n/a' : fmtMs(v));
-    const rows = phases.map(([ph, s]) => [
-      ph,
-      fmtCount(s.count),
-      ms(s, s.mean),
-      ms(s, s.p50),
-      ms(s, s.p95),
-      ms(s, s.p99),
-      ms(s, s.max),
-    ]);
-    out.push(
-      '',
-      ...table(
-        ['phase', 'count', 'mean (ms)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'],
-        rows,
-        [1, 2, 3, 4, 5, 6],
-      ),
-    );
+  const rows = phaseRows(r);
+  if (rows.length > 0) {
+    out.push('', ...table(PHASE_HEADER, rows, [1, 2, 3, 4, 5, 6]));
   }
   return out;
 }

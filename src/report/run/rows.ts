@@ -10,7 +10,7 @@ import {
   fmtThreshold,
   verdictLabel,
 } from '../format.ts';
-import type { OperationStats, RunResult } from '../../model/result.ts';
+import type { LatencySummary, OperationStats, RunResult } from '../../model/result.ts';
 
 /**
  * The cells of the tables that both the markdown and the terminal reporter print, built once so the two
@@ -114,4 +114,20 @@ export function probeRows(result: RunResult): string[][] {
     ],
     ...Object.entries(p.gauges).map(([k, v]) => [k, fmtCount(v)]),
   ];
+}
+
+export const PHASE_HEADER = ['phase', 'count', 'mean (ms)', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'max (ms)'];
+
+/** One row per OODA phase: executions and duration percentiles ("n/a" when a phase never ran). */
+export function phaseRows(result: RunResult): string[][] {
+  const ms = (s: LatencySummary, v: number): string => (s.count === 0 ? 'n/a' : fmtMs(v));
+  return Object.entries(result.ooda?.phaseDurationMs ?? {}).map(([ph, s]) => [
+    ph,
+    fmtCount(s.count),
+    ms(s, s.mean),
+    ms(s, s.p50),
+    ms(s, s.p95),
+    ms(s, s.p99),
+    ms(s, s.max),
+  ]);
 }
