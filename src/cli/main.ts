@@ -3,6 +3,7 @@ import { RuntimeFailure, UserError } from '../errors.ts';
 import { ScenarioError } from '../scenario/load.ts';
 import { capacityCommand } from './capacity.ts';
 import { compareCommand } from './compare.ts';
+import { mergeCommand } from './merge.ts';
 import { checkCommand } from './check.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
@@ -46,6 +47,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program.addCommand(seedCommand(setExit));
   program.addCommand(reportCommand(setExit));
   program.addCommand(compareCommand(setExit));
+  program.addCommand(mergeCommand(setExit));
   program.addCommand(tuneCommand(setExit));
   program.addCommand(checkCommand(setExit));
   program.addCommand(capacityCommand(setExit));

@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { gateResults } from '../compare/gate-runs.ts';
 import { verdictLine } from '../report/compare/format.ts';
 import { renderCompareMarkdown } from '../report/compare/markdown.ts';
 import { formatNames, reporterFor } from '../report/registry.ts';
 import { newRunId, writeDocument, writeReports } from '../report/write.ts';
+import { UserError } from '../errors.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
 import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
-import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
+import {
+  addCommonOptions,
+  DEFAULT_SCENARIO,
+  parseDurationSec,
+  resolveConfig,
+  type CommonFlags,
+} from './options.ts';
+import { addShardOptions, resolveShardRun, type ShardFlags } from './shard-options.ts';
 import { interruptibleOutput } from './signals.ts';
 import { VERSION } from './version.ts';
 
@@ -30,9 +39,15 @@ export function runCommand(setExit: (code: number) => void): Command {
       '--baseline <name|path>',
       'compare the result with this baseline after the run (exit 1 on a regression)',
     );
-  addGateOptions(addCommonOptions(cmd)).action(
-    async (file: string, flags: CommonFlags & GateFlags & BaselineFlags) => {
+  addShardOptions(addGateOptions(addCommonOptions(cmd))).action(
+    async (file: string, flags: CommonFlags & GateFlags & BaselineFlags & ShardFlags) => {
+      const sharding = resolveShardRun(flags, process.env, parseDurationSec);
       const cfg = await resolveConfig(file, flags);
+      const shard = sharding.shard;
+      if (shard && (flags.saveBaseline !== undefined || flags.baseline !== undefined))
+        throw new UserError(
+          '--shard: a shard is a slice of a run; merge the shards (atombench merge), then save or compare the merged result',
+        );
       const baselines = flags.baselinesDir ?? DEFAULT_BASELINES_DIR;
       if (flags.saveBaseline !== undefined) checkBaselineName('--save-baseline', flags.saveBaseline);
       // Read the baseline before the run: a typo should cost a second, not a whole run.
@@ -45,7 +60,7 @@ export function runCommand(setExit: (code: number) => void): Command {
         'interrupted: stopping the load, keeping what was measured',
       );
       try {
-        const runId = newRunId(new Date(), randomBytes(2).toString('hex'));
+        const runId = sharding.runId ?? newRunId(new Date(), randomBytes(2).toString('hex'));
         const result = await runBenchmark({
           scenario: cfg.scenario,
           targets: cfg.targets,
@@ -56,11 +71,25 @@ export function runCommand(setExit: (code: number) => void): Command {
           progress,
           reseed: !!flags.reseed,
           force: !!flags.force,
+          ...(shard ? { shard } : {}),
         });
-        const dir = await writeReports(result, cfg.scenario.report.out, cfg.scenario.report.formats);
+        const dir = await writeReports(
+          result,
+          cfg.scenario.report.out,
+          cfg.scenario.report.formats,
+          shard ? shardDir(shard.spec) : undefined,
+        );
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!flags.quiet)
           human.write(reporterFor('run', 'terminal').render(result, { color: !!human.isTTY }));
+        if (shard) {
+          // A shard's own targets see 1/N of the run: the run is judged once, by `atombench merge`.
+          human.write(
+            `shard ${shard.spec.index}/${shard.spec.count} of run ${result.runId} measured${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}; judge the run with: atombench merge ${dirname(dir)} --out ${join(dirname(dir), 'merged')}\n`,
+          );
+          setExit(result.interrupted ? 1 : 0);
+          return;
+        }
         human.write(
           `verdict: ${result.verdict.toUpperCase()}${result.interrupted ? ' (interrupted)' : ''} — reports in ${dir}\n`,
         );
@@ -86,4 +115,9 @@ export function runCommand(setExit: (code: number) => void): Command {
     },
   );
   return cmd;
+}
+
+/** Where a shard writes: <out>/<run id>/shard-I-of-N/, so the shards of one run sit side by side. */
+function shardDir(s: ShardSpec): string {
+  return `shard-${s.index}-of-${s.count}`;
 }

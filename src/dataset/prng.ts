@@ -39,6 +39,10 @@ export const STREAMS = {
   ingestPoints: 7,
   ingestRecords: 8,
   params: 9,
+  /** Open-loop gaps (Poisson): gap k of the single-run schedule, apart from every other draw. */
+  arrivals: 10,
+  /** Request k of a run: its operation and parameters (workload/request-stream.ts). */
+  requests: 11,
 } as const;
 
 /** lowbias32 (Wellons): a bijective 32-bit mixer. Returns an unsigned 32-bit integer. */

@@ -1,3 +1,4 @@
+import type { ShardSpec } from '../model/shard.ts';
 import { stageValueAt, type StageValue } from './stages.ts';
 
 /**
@@ -9,6 +10,11 @@ import { stageValueAt, type StageValue } from './stages.ts';
 export interface ArrivalSchedule {
   /** Intended time of the next arrival, ms since the start; Infinity when past `totalMs`. */
   next(): number;
+  /**
+   * Position in the single-run schedule (0, 1, 2, ...) of the arrival next() returned last: the
+   * request index the load asks the workload for, so a shard's request k is the unsharded run's.
+   */
+  readonly lastIndex: number;
 }
 
 export interface ArrivalOptions {
@@ -17,22 +23,48 @@ export interface ArrivalOptions {
   warmupMs: number;
   totalMs: number;
   stages: StageValue[];
+  /** Draw n is gap n (so a sequential source over a counter-based stream makes gap k reproducible). */
   rand: () => number;
 }
 
 export function arrivalSchedule(o: ArrivalOptions): ArrivalSchedule {
   let t = 0;
-  let first = true;
+  let index = -1;
   return {
     next() {
-      if (!first) {
+      if (index >= 0) {
         const rate = stageValueAt(t, o.warmupMs, o.ratePerSec, o.stages);
         const meanGapMs = 1000 / rate;
         // 1 - rand() is in (0, 1], so the log is finite.
         t += o.arrivals === 'poisson' ? -Math.log(1 - o.rand()) * meanGapMs : meanGapMs;
       }
-      first = false;
+      index++;
       return t < o.totalMs ? t : Infinity;
+    },
+    get lastIndex() {
+      return index;
+    },
+  };
+}
+
+/**
+ * Shard `index` of `count` of a schedule: the arrivals at positions k = index, index + count,
+ * index + 2 count, ... of the single-run schedule, at their single-run times. The whole schedule is
+ * still generated (a few float operations per arrival) so that every gap is the single-run gap: the
+ * shards' slices are disjoint and their union is the unsharded schedule, by construction. Each shard
+ * thus runs 1/count of the rate (exactly, for constant arrivals).
+ */
+export function shardSchedule(schedule: ArrivalSchedule, shard: ShardSpec | undefined): ArrivalSchedule {
+  if (!shard || shard.count === 1) return schedule;
+  return {
+    next() {
+      for (;;) {
+        const t = schedule.next();
+        if (t === Infinity || schedule.lastIndex % shard.count === shard.index) return t;
+      }
+    },
+    get lastIndex() {
+      return schedule.lastIndex;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { nsToUs } from './clock.ts';
-import { arrivalSchedule, type ArrivalSchedule } from './arrivals.ts';
+import { arrivalSchedule, shardSchedule, type ArrivalSchedule } from './arrivals.ts';
 import type { LoadContext, LoadModel, LoadOutcome } from './types.ts';
 
 /** Longest sleep between checks of the schedule; keeps the loop responsive to aborts. */
@@ -26,8 +26,8 @@ export async function runOpenLoop(
   let dropped = 0;
   let completed = 0;
 
-  const launch = (intendedNs: bigint): void => {
-    const req = ctx.next();
+  const launch = (intendedNs: bigint, index: number): void => {
+    const req = ctx.next(index);
     inFlight++;
     issued++;
     if (inFlight > maxSeen) maxSeen = inFlight;
@@ -59,7 +59,7 @@ export async function runOpenLoop(
         dropped++;
         sink.recordDropped(1);
       } else {
-        launch(startNs + BigInt(Math.round(nextMs * 1e6)));
+        launch(startNs + BigInt(Math.round(nextMs * 1e6)), schedule.lastIndex);
       }
       nextMs = schedule.next();
     }
@@ -83,7 +83,7 @@ export const openLoop: LoadModel<'open'> = {
       durationSec: s.durationSec,
       value: s.ratePerSec ?? load.ratePerSec,
     }));
-    const schedule = arrivalSchedule({
+    const full = arrivalSchedule({
       ratePerSec: load.ratePerSec,
       arrivals: load.arrivals,
       warmupMs,
@@ -91,6 +91,6 @@ export const openLoop: LoadModel<'open'> = {
       stages,
       rand,
     });
-    return runOpenLoop(ctx, schedule, load.maxInFlight);
+    return runOpenLoop(ctx, shardSchedule(full, ctx.shard), load.maxInFlight);
   },
 };

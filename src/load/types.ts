@@ -1,5 +1,6 @@
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
 import type { Clock } from '../model/clock.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import type { LoadSpec } from '../scenario/schema.ts';
 
 /** Where a load model reports what happened; the interval recorder implements it. */
@@ -11,8 +12,12 @@ export interface LoadSink {
 }
 
 export interface LoadContext {
-  /** The next request of the workload mix. */
-  next(): OperationRequest;
+  /**
+   * The next request of the workload mix. The open loop passes the arrival's position in the
+   * single-run schedule (ArrivalSchedule.lastIndex) so a dropped arrival skips its request; without
+   * it the caller numbers the requests itself.
+   */
+  next(index?: number): OperationRequest;
   /** Run one request on the engine (errors reject). */
   execute(req: OperationRequest): Promise<OperationResult>;
   /** Classify a rejection for the error counts. */
@@ -22,6 +27,8 @@ export interface LoadContext {
   signal: AbortSignal;
   /** Length of the whole load (warm-up + measured), ms. */
   totalMs: number;
+  /** Set when this process is one shard of a run: the open loop keeps its slice of the schedule. */
+  shard?: ShardSpec;
 }
 
 /** What a load model reports once it stops. */

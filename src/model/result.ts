@@ -1,4 +1,5 @@
 import type { EngineFingerprint } from './engine.ts';
+import type { MergedInfo, ShardInfo } from './shard.ts';
 
 /** result.json, schema id `atombench/result@1`. Everything a reporter renders comes from here alone. */
 export const RESULT_SCHEMA = 'atombench/result@1';
@@ -139,6 +140,8 @@ export interface RunResult {
     concurrency?: number;
     dropped?: number;
     scheduleLagMs?: LatencySummary;
+    /** Encoded HDR histogram of the schedule lag in microseconds (so shards merge it exactly). */
+    scheduleLagHistogram?: string;
   };
   operations: OperationStats[];
   /** All operations merged (lossless histogram merge). */
@@ -155,6 +158,10 @@ export interface RunResult {
   fingerprint?: RunFingerprint;
   /** `run --trials N` (N > 1): every measured phase on its own; the fields above are all trials merged. */
   trials?: TrialResult[];
+  /** `run --shard I/N`: this result is one shard of a run; `atombench merge` adds the shards up. */
+  shard?: ShardInfo;
+  /** Written by `atombench merge`: the result is the shards of one run merged (`merged from N shards`). */
+  merged?: MergedInfo;
 }
 
 /** One operation in one trial: the numbers compare reads per trial. */

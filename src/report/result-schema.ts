@@ -116,6 +116,40 @@ const trial = z.looseObject({
   interrupted: z.boolean().optional(),
 });
 
+const shard = z.looseObject({
+  index: num,
+  count: num,
+  start: z.union([
+    z.looseObject({ kind: z.literal('at'), at: str }),
+    z.looseObject({ kind: z.literal('barrier'), timeoutSec: num }),
+    z.looseObject({ kind: z.literal('none') }),
+  ]),
+  clockOffsetMs: num.optional(),
+  clockRttMs: num.optional(),
+  clockNa: str.optional(),
+  issued: num,
+});
+
+const merged = z.looseObject({
+  shards: num,
+  label: str,
+  clockSkewMs: num.optional(),
+  perShard: z.array(
+    z.looseObject({
+      index: num,
+      startedAt: str,
+      finishedAt: str,
+      count: num,
+      errors: num,
+      issued: num,
+      clockOffsetMs: num.optional(),
+      clientBottleneck: z.boolean(),
+      clientReasons: z.array(str),
+      series: z.array(z.looseObject({ tSec: num, ops: num })),
+    }),
+  ),
+});
+
 export const resultSchema = z.looseObject({
   schema: z.literal(RESULT_SCHEMA),
   runId: str,
@@ -146,6 +180,7 @@ export const resultSchema = z.looseObject({
     concurrency: num.optional(),
     dropped: num.optional(),
     scheduleLagMs: latency.optional(),
+    scheduleLagHistogram: str.optional(),
   }),
   operations: z.array(operation),
   total: operation,
@@ -179,4 +214,6 @@ export const resultSchema = z.looseObject({
     })
     .optional(),
   trials: z.array(trial).optional(),
+  shard: shard.optional(),
+  merged: merged.optional(),
 });

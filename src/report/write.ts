@@ -30,16 +30,18 @@ export async function writeDocument<K extends DocumentKind>(
 
 /**
  * Write the run's reports into <outRoot>/<runId>/ and point <outRoot>/latest at it. result.json is
- * always written (every other format renders from it alone).
+ * always written (every other format renders from it alone). A shard writes into
+ * <outRoot>/<runId>/<sub>/ and leaves latest alone (its shards would race to move it).
  */
 export async function writeReports(
   result: RunResult,
   outRoot: string,
   formats: readonly string[],
+  sub?: string,
 ): Promise<string> {
-  const dir = join(outRoot, result.runId);
+  const dir = sub ? join(outRoot, result.runId, sub) : join(outRoot, result.runId);
   await writeDocument('run', result, dir, [...new Set(['json', ...formats])]);
-  await pointLatest(outRoot, result.runId);
+  if (!sub) await pointLatest(outRoot, result.runId);
   return dir;
 }
 

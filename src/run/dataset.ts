@@ -1,8 +1,11 @@
 import type { Engine, SchemaPlan } from '../engines/types.ts';
+import { RuntimeFailure } from '../errors.ts';
+import type { Clock } from '../model/clock.ts';
 import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dataset/stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
+import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shard-start.ts';
 
 export interface DatasetOutcome {
   key: string;
@@ -88,4 +91,32 @@ export async function ensureDataset(
     out.indexDdl = built.ddl;
   }
   return out;
+}
+
+/**
+ * A shard above 0 (`run --shard I/N`, I > 0): it never seeds. It waits for shard 0's `dataset` row,
+ * then reads the stored state (prepare finds everything in place) and refuses to run on anything but
+ * the complete dataset with its index. The checksum is the one shard 0 announced.
+ */
+export async function followDataset(
+  engine: Engine,
+  scenario: Scenario,
+  shard: ShardRun,
+  o: { runId: string; clock: Clock; signal: AbortSignal; force: boolean },
+): Promise<DatasetOutcome> {
+  const checksum = await waitForDataset(
+    engine.coordination!,
+    o.runId,
+    datasetDeadlineMs(shard, o.clock.wallMs()),
+    o.clock,
+    o.signal,
+  );
+  const plan = schemaPlan(scenario);
+  const state = await engine.prepare(plan, { allowDestructive: false, force: o.force });
+  const atoms = scenario.dataset.atoms;
+  if (state.datasetKey !== plan.datasetKey || state.seededRows < atoms || !state.indexBuilt)
+    throw new RuntimeFailure(
+      `shard ${shard.spec.index}: shard 0 announced its dataset but the database holds ${state.seededRows} of ${atoms} rows of ${state.datasetKey ?? 'no dataset'}${state.indexBuilt ? '' : ' without its index'} (expected ${plan.datasetKey})`,
+    );
+  return { key: plan.datasetKey, checksum, rowsInserted: 0, resumedFrom: state.seededRows };
 }

@@ -1,17 +1,19 @@
 import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
 import { errorClassOf } from '../errors.ts';
 import { createQuerySource, drawParam } from '../dataset/queries.ts';
-import { createRandom } from '../dataset/prng.ts';
+import { createRandom, STREAMS } from '../dataset/prng.ts';
 import { startLoad } from '../load/registry.ts';
+import { globalRequestIndex, shardLoad } from '../load/shard.ts';
 import type { LoadContext, LoadOutcome } from '../load/types.ts';
 import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
 import { IntervalRecorder } from '../metrics/interval.ts';
 import type { Clock } from '../model/clock.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import { OodaDriver } from '../ooda/driver.ts';
 import { ProbePoller, RequestSampler } from '../probes/poller.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { WorkloadMix } from '../workload/mix.ts';
 import { executeOperation } from '../workload/registry.ts';
+import { createRequestStream } from '../workload/request-stream.ts';
 import type { Progress } from './progress.ts';
 
 export interface MeasureOptions {
@@ -27,6 +29,11 @@ export interface MeasureOptions {
    * explicit flag: the deployment's own activation procedures consume them), or `off`.
    */
   oodaTraffic: 'full' | 'triggers' | 'off';
+  /**
+   * This process is one shard of a run: it issues its slice of the single-run request stream and
+   * runs its share of the load; only shard 0 polls the probes and sends OODA traffic.
+   */
+  shard?: ShardSpec;
 }
 
 export interface Measurement {
@@ -44,18 +51,17 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const { engine, scenario: sc, clock } = o;
   const warmupMs = sc.warmupSec * 1000;
   const totalMs = warmupMs + sc.durationSec * 1000;
+  // Separate counter-based streams: OODA draws, arrival gaps and requests never shift one another,
+  // so request k and arrival k are the same in every run and every shard of the same seed.
   const rand = createRandom(o.runSeed);
+  const arrivalRand = createRandom(o.runSeed, STREAMS.arrivals);
   const points = createQuerySource(sc.dataset, sc.workload.queryJitter, o.runSeed);
-  let ingestNext = 0;
-  const mix = new WorkloadMix(
-    sc.workload.mix,
-    {
-      nextPoint: () => points.next(),
-      draw: (d) => drawParam(d, rand),
-      nextIngestIndex: (n) => ((ingestNext += n), ingestNext - n),
-    },
-    rand,
-  );
+  const requests = createRequestStream(sc.workload.mix, points, o.runSeed);
+  const shard = o.shard && o.shard.count > 1 ? o.shard : undefined;
+  const lead = !o.shard || o.shard.index === 0;
+  let sent = 0;
+  const nextRequest = (index?: number): OperationRequest =>
+    requests.at(index ?? globalRequestIndex(sent++, shard));
   const sampler = new RequestSampler();
   const delayMs = sc.workload.injectDelayMs;
   const execute = async (req: OperationRequest): Promise<OperationResult> => {
@@ -79,7 +85,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const monitor = new ClientMonitor();
 
   let ooda: OodaDriver | undefined;
-  if (sc.ooda.enabled && o.oodaTraffic !== 'off') {
+  if (sc.ooda.enabled && o.oodaTraffic !== 'off' && lead) {
     ooda = new OodaDriver(await engine.queues(), {
       triggerEveryMs: sc.ooda.triggerEverySec * 1000,
       drawWorkMs: () => drawParam(sc.ooda.phaseWorkMs, rand),
@@ -94,15 +100,16 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   }
 
   const ctx: LoadContext = {
-    next: () => mix.next(),
+    next: nextRequest,
     execute,
     classify: errorClassOf,
     sink: recorder,
     clock,
     signal: o.signal,
     totalMs,
+    ...(shard ? { shard } : {}),
   };
-  const loadDone = startLoad(ctx, sc.load, warmupMs, rand);
+  const loadDone = startLoad(ctx, shardLoad(sc.load, shard), warmupMs, arrivalRand);
 
   // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
   const interval = sc.probes.intervalMs;
@@ -118,14 +125,14 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     if (wait > 0) await Promise.race([clock.sleep(wait), load]);
     if (finished) break;
     const measuring = at > warmupMs;
-    await poller.poll(measuring);
+    if (lead) await poller.poll(measuring);
     recordDepth(recorder, poller);
     const point = recorder.tick();
     errorsTotal += point.errors;
     o.progress.status(point, { elapsedSec: at / 1000, totalSec: totalMs / 1000, errorsTotal });
   }
   const outcome = await load;
-  await poller.poll(true);
+  if (lead) await poller.poll(true);
   recordDepth(recorder, poller);
   recorder.tick();
   await ooda?.stop(2000);

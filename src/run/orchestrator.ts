@@ -4,17 +4,26 @@ import type { Engine } from '../engines/types.ts';
 import { RuntimeFailure, UserError } from '../errors.ts';
 import { realClock } from '../load/clock.ts';
 import { loadPoolSize } from '../load/registry.ts';
+import { shardLoad, shardLoadProblems } from '../load/shard.ts';
 import type { Clock } from '../model/clock.ts';
 import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
-import { ensureDataset, type DatasetOutcome } from './dataset.ts';
+import { ensureDataset, followDataset, type DatasetOutcome } from './dataset.ts';
 import { measure, type Measurement } from './measure.ts';
 import { clientMachine, runFingerprint } from './fingerprint.ts';
 import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
+import {
+  DATASET_KEY,
+  measureClockOffset,
+  shardInfo,
+  waitForStart,
+  type ClockOffset,
+  type ShardRun,
+} from './shard-start.ts';
 
 export interface RunOptions {
   scenario: Scenario;
@@ -31,6 +40,8 @@ export interface RunOptions {
   runSeed?: number;
   /** Use this engine instead of creating one from the registry (tests inject a stalling engine). */
   engine?: Engine;
+  /** This process is one shard of a run (`run --shard I/N`); runId is then the run's, shared by all shards. */
+  shard?: ShardRun;
 }
 
 /** Connect, turning driver errors into a RuntimeFailure whose message carries no secret. */
@@ -106,9 +117,14 @@ export async function guard<T>(url: string | undefined, what: string, fn: () => 
  */
 export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   const sc = o.scenario;
+  const shard = o.shard;
+  const clock = o.clock ?? realClock;
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
   if (o.engine) await engine.connect();
   try {
+    if (shard) checkShardable(engine, sc, shard);
+    const coord = engine.coordination;
+    const lead = !shard || shard.spec.index === 0;
     const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
     let dataset: DatasetOutcome;
     if (sc.attach) {
@@ -118,7 +134,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         rowsInserted: 0,
         resumedFrom: 0,
       };
-    } else {
+    } else if (lead) {
       dataset = await guard(o.url, 'dataset', () =>
         ensureDataset(engine, sc, {
           reseed: o.reseed,
@@ -128,9 +144,37 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         }),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
+      // Only shard 0 seeds: the other shards wait for this row before they touch the data.
+      if (shard && coord)
+        await guard(o.url, 'announcing the dataset', () =>
+          coord.announce(o.runId, DATASET_KEY, 0, dataset.checksum),
+        );
+    } else {
+      o.progress.info(`shard ${shard!.spec.index}: waiting for shard 0's dataset`);
+      dataset = await guard(o.url, 'waiting for the dataset', () =>
+        followDataset(engine, sc, shard!, { runId: o.runId, clock, signal: o.signal, force: o.force }),
+      );
     }
     if (o.signal.aborted) throw new UserError('interrupted before the run started; the seeded rows are kept');
-    await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
+    const load = shardLoad(sc.load, shard?.spec);
+    await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(load)));
+    let offset: ClockOffset | string = 'the engine cannot read the server clock';
+    if (shard && coord)
+      offset = await guard(o.url, 'reading the server clock', () => measureClockOffset(coord, clock));
+    if (shard) {
+      const at = await guard(o.url, 'waiting for the start', () =>
+        waitForStart(shard, {
+          coord,
+          runId: o.runId,
+          clock,
+          signal: o.signal,
+          ...(typeof offset === 'string' ? {} : { offset }),
+        }),
+      );
+      o.progress.info(
+        `shard ${shard.spec.index}/${shard.spec.count} of run ${o.runId}: starting at ${new Date(at).toISOString()}`,
+      );
+    }
     o.progress.info(
       `running ${sc.name}: ${sc.load.model} loop, ${sc.warmupSec}s warm-up + ${sc.durationSec}s on ${engine.name}`,
     );
@@ -139,17 +183,19 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         measure({
           engine,
           scenario: sc,
-          clock: o.clock ?? realClock,
+          clock,
           signal: o.signal,
           progress: o.progress,
           runSeed: o.runSeed ?? sc.dataset.seed,
           // Attached to a deployment, atombench never consumes its queues (that would steal real work);
           // it sends triggers only when told to.
           oodaTraffic: !sc.attach ? 'full' : sc.ooda.sendInAttachMode ? 'triggers' : 'off',
+          ...(shard ? { shard: shard.spec } : {}),
         }),
       );
     const cleanup = async () => {
-      if (!sc.attach) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
+      // Shard 0 removes the rows the run ingested (rows of a shard still finishing are removed by the next run).
+      if (!sc.attach && lead) await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
     };
     const build = (m: Measurement, interrupted: boolean) =>
       buildResult({
@@ -161,6 +207,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         m,
         targets: o.targets,
         interrupted,
+        ...(shard ? { shard: shardInfo(shard, m.load.issued, offset) } : {}),
       });
     let result: RunResult;
     const trials = sc.gate?.trials ?? 1; // scenarios built in code before the gate section existed have none
@@ -193,4 +240,20 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   } finally {
     await engine.close().catch(() => {});
   }
+}
+
+/** Refusals before anything is written: what a shard of this scenario on this engine cannot do. */
+function checkShardable(engine: Engine, sc: Scenario, shard: ShardRun): void {
+  const problems = shardLoadProblems(sc.load, shard.spec).map((p) => `${p.path}: ${p.message}`);
+  if ((sc.gate?.trials ?? 1) > 1)
+    problems.push('--trials: a sharded run has one trial (merge the shards, then compare merged runs)');
+  if (shard.start.kind === 'barrier' && sc.attach)
+    problems.push('--barrier writes a row on the database; attach mode never writes (use --start-at)');
+  const needsRows = shard.start.kind === 'barrier' || (shard.spec.index > 0 && !sc.attach);
+  if (needsRows && !engine.coordination)
+    problems.push(
+      `engine ${engine.name} cannot coordinate shards (no shared table): ${shard.start.kind === 'barrier' ? '--barrier' : `shard ${shard.spec.index} cannot wait for shard 0's dataset`}`,
+    );
+  if (problems.length)
+    throw new UserError(`--shard ${shard.spec.index}/${shard.spec.count}: ${problems.join('; ')}`);
 }

@@ -1,8 +1,9 @@
 import type { EngineFingerprint } from '../model/engine.ts';
-import { summarize, countOf } from '../metrics/histogram.ts';
+import { summarize, countOf, encodeHistogram } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
 import { evaluateClientHealth } from '../load/self-check.ts';
-import { RESULT_SCHEMA, type OperationStats, type RunResult } from '../model/result.ts';
+import { RESULT_SCHEMA, type OperationStats, type ProbeSummary, type RunResult } from '../model/result.ts';
+import type { ShardInfo } from '../model/shard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
@@ -19,6 +20,8 @@ export interface ResultInput {
   m: Measurement;
   targets: TargetSpec[];
   interrupted: boolean;
+  /** Set when the run is one shard (`run --shard`). */
+  shard?: ShardInfo;
 }
 
 /** Assemble result.json from what was measured. Pure: every number comes from the measurement. */
@@ -26,7 +29,7 @@ export function buildResult(i: ResultInput): RunResult {
   const { scenario: sc, m } = i;
   const totals = m.recorder.totals();
   const sec = totals.measuredSec;
-  const probes = m.poller.summary();
+  const probes = i.shard && i.shard.index > 0 ? probesOnShardZero() : m.poller.summary();
   const operations: OperationStats[] = [...totals.operations].map(([op, t]) => {
     const stats = toOperationStats(op, t, sec);
     if (stats.primaryFilterEfficiency !== undefined) stats.primaryFilterSource = 'per-query';
@@ -71,6 +74,7 @@ export function buildResult(i: ResultInput): RunResult {
             achievedRatePerSec: issuedPerSec,
             dropped: totals.dropped,
             scheduleLagMs: lag,
+            ...(lag ? { scheduleLagHistogram: encodeHistogram(totals.scheduleLag) } : {}),
           }
         : { concurrency: load.concurrency }),
     },
@@ -81,9 +85,24 @@ export function buildResult(i: ResultInput): RunResult {
     timeseries: m.recorder.timeseries(),
     client,
     ...(i.interrupted ? { interrupted: true } : {}),
+    ...(i.shard ? { shard: i.shard } : {}),
   };
   const evaluation = evaluateTargets(measured, i.targets);
   return { ...measured, targets: evaluation.targets, verdict: evaluation.verdict };
+}
+
+/** A shard above 0 runs no probes: shard 0 measures the server for the whole run (merge takes its). */
+function probesOnShardZero(): ProbeSummary {
+  const na = { na: 'probes run on shard 0 only' };
+  return {
+    seekRatio: na,
+    seekSamples: 0,
+    cacheHitRatio: na,
+    queueDepthMax: na,
+    serverQueryStats: na,
+    gauges: {},
+    primaryFilter: {},
+  };
 }
 
 function describeDistribution(sc: Scenario): string {

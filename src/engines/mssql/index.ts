@@ -26,8 +26,10 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
+import { mssqlCoordination } from './coordination.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { MssqlQueueDriver } from './broker/queue-driver.ts';
 import { updateMetaQuery } from './sql/catalog.ts';
@@ -85,6 +87,10 @@ export class MssqlEngine implements Engine {
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
   readonly tuning: IndexTuning;
+  readonly coordination: ShardCoordination = mssqlCoordination(
+    { admin: () => this.pools.admin, probe: () => this.pools.probe },
+    () => this.names.schema,
+  );
 
   constructor(private readonly o: MssqlEngineOptions) {
     this.target = parseMssqlUrl(o.url);

@@ -21,6 +21,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -31,7 +32,7 @@ import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queue-driver.ts';
 import { indexDdlFor } from './index-options.ts';
-import { buildIndex, markSeeded, prepareSchema, resetIngested } from './schema.ts';
+import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
 import { postgisTuning } from './tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
@@ -93,6 +94,7 @@ export class PostgisEngine implements Engine {
   private flushSupported = false;
 
   readonly tuning: IndexTuning;
+  readonly coordination: ShardCoordination = postgisCoordination((fn) => this.q(fn));
 
   constructor(private readonly opts: PostgisEngineOptions) {
     this.names = opts.names;

@@ -27,6 +27,7 @@ import type {
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
+import { sqliteCoordination } from './coordination.ts';
 import {
   seedAtomParams,
   seedEmbeddingParams,
@@ -97,6 +98,8 @@ export class SqliteEngine implements Engine {
   private pool: SqliteWorkerPool | undefined;
   private probePool: SqliteWorkerPool | undefined;
   private queueDriver: SqliteQueueDriver | undefined;
+  /** Shards on one machine, one database file (coordination.ts). */
+  readonly coordination = sqliteCoordination(() => this.conn);
 
   constructor(private readonly opts: SqliteEngineOptions) {}
 

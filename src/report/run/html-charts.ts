@@ -15,6 +15,7 @@ import {
   timeColumns,
   type TimeColumns,
 } from './html-data.ts';
+import { perShardThroughput } from './shards.ts';
 
 /**
  * The run report's charts as specs (pure). Each function returns a spec, or undefined when the result has
@@ -85,19 +86,23 @@ export function latencyDistribution(result: RunResult): ChartSpec {
   };
 }
 
-export function throughputOverTime(c: TimeColumns): ChartSpec {
+export function throughputOverTime(c: TimeColumns, result?: RunResult): ChartSpec {
+  const shards = result ? perShardThroughput(result, c) : { series: [], data: [] };
   return {
     id: 'throughput-time',
     title: 'Throughput and errors over time',
-    note: 'Completed operations (successes and failures) per second; errors per second on the right axis.',
+    note:
+      'Completed operations (successes and failures) per second; errors per second on the right axis.' +
+      (shards.series.length > 0 ? ' One line per shard: the merged run is their sum.' : ''),
     x: TIME_X,
     y: { label: 'ops/s', kind: 'rate', fromZero: true },
     y2: { label: 'errors/s', kind: 'rate', fromZero: true },
     series: [
       { label: 'ops/s', color: 'c0' },
       { label: 'errors/s', color: 'error', axis: 'y2', style: 'bars' },
+      ...shards.series,
     ],
-    data: [c.tSec, c.opsPerSec, c.errorsPerSec],
+    data: [c.tSec, c.opsPerSec, c.errorsPerSec, ...shards.data],
     shade: warmupShade(c),
   };
 }
@@ -170,7 +175,7 @@ export function runCharts(result: RunResult): RunCharts {
   const byOp = c.tSec.length > 0 ? latencyByOpOverTime(result, c) : undefined;
   if (byOp) charts.push(byOp);
   charts.push(latencyDistribution(result));
-  if (c.tSec.length > 0) charts.push(throughputOverTime(c));
+  if (c.tSec.length > 0) charts.push(throughputOverTime(c, result));
 
   const q = queueDepthOverTime(c, result);
   if (q) charts.push(q);

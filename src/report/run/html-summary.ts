@@ -1,6 +1,7 @@
 import { errorCount } from '../../metrics/operation-stats.ts';
 import { fmtCount, fmtMs, fmtRate, fmtRatio, fmtSec, verdictLabel } from '../format.ts';
 import type { Measured, RunResult, TargetResult } from '../../model/result.ts';
+import { shardNote } from './shards.ts';
 import { clientWarning, TARGET_HEADER, targetRows, verdictCounts } from './rows.ts';
 import { badge, esc, raw, section, table, verdictClass, type Html } from '../html/markup.ts';
 
@@ -35,6 +36,8 @@ export function header(r: RunResult): string {
     out.push(
       '<div class="band warn" role="alert"><strong>Interrupted.</strong> The run was stopped early; the numbers cover only what ran.</div>',
     );
+  const shards = shardNote(r);
+  if (shards) out.push(`<div class="band"><strong>Shards.</strong> ${esc(shards)}</div>`);
   return out.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { fmtCount, fmtMeasured, fmtMs, fmtRatio, fmtRate, fmtSec, verdictLabel } from '../format.ts';
 import type { LatencySummary, RunResult } from '../../model/result.ts';
+import { shardNote } from './shards.ts';
 import {
   clientWarning,
   errorLines,
@@ -54,6 +55,8 @@ function header(r: RunResult): string[] {
   if (warning) out.push('', `> **Warning:** ${warning}`);
   if (r.interrupted)
     out.push('', '> **Interrupted:** the run was stopped early; the numbers cover only what ran.');
+  const shards = shardNote(r);
+  if (shards) out.push('', `> **Shards:** ${shards}`);
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { fmtCount, fmtSec, verdictLabel } from '../format.ts';
 import type { RunResult } from '../../model/result.ts';
+import { shardNote } from './shards.ts';
 import {
   clientWarning,
   errorLines,
@@ -71,6 +72,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   const warning = clientWarning(result);
   if (warning) out.push(paint(`WARNING: ${warning}`, 'yellow'));
   if (result.interrupted) out.push(paint('INTERRUPTED: the numbers cover only what ran.', 'yellow'));
+  const shards = shardNote(result);
+  if (shards) out.push(shards);
 
   if (result.targets.length > 0) {
     // Threshold is already in the expression; the terminal keeps the table narrow.
