@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { capacityProblems, parseAtomsList } from '../capacity/step-scenario.ts';
 import { formatNames, parseFormats, reporterFor } from '../report/registry.ts';
 import { newRunId, writeDocument, writeReportFolder } from '../report/write.ts';
-import { runCapacity } from '../run/capacity.ts';
+import { runCapacity } from '../run/capacity/capacity.ts';
 import { ScenarioError, type ScenarioProblem } from '../scenario/load.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 import { interruptibleOutput } from './signals.ts';

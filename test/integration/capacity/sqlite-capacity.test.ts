@@ -1,6 +1,6 @@
 import { SqliteEngine } from '../../../src/engines/sqlite/index.ts';
 import type { CapacityDocument } from '../../../src/model/capacity.ts';
-import { runCapacity } from '../../../src/run/capacity.ts';
+import { runCapacity } from '../../../src/run/capacity/capacity.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { validateScenario } from '../../../src/scenario/load.ts';
 import { resolveTargets } from '../../../src/targets/runbook.ts';

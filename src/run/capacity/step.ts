@@ -1,17 +1,17 @@
-import type { Engine } from '../engines/types.ts';
-import { UserError } from '../errors.ts';
-import { realClock } from '../load/clock.ts';
-import { loadPoolSize } from '../load/registry.ts';
-import type { Clock } from '../model/clock.ts';
-import type { EngineFingerprint } from '../model/engine.ts';
-import type { RunResult } from '../model/result.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { TargetSpec } from '../targets/runbook.ts';
-import { ensureDataset, type DatasetOutcome } from './dataset.ts';
-import { measure } from './measure.ts';
-import { guard } from './orchestrator.ts';
-import { silentProgress, type Progress } from './progress.ts';
-import { buildResult } from './result.ts';
+import type { Engine } from '../../engines/types.ts';
+import { UserError } from '../../errors.ts';
+import { realClock } from '../../load/clock.ts';
+import { loadPoolSize } from '../../load/registry.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { EngineFingerprint } from '../../model/engine.ts';
+import type { RunResult } from '../../model/result.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { TargetSpec } from '../../targets/runbook.ts';
+import { ensureDataset, type DatasetOutcome } from '../dataset.ts';
+import { measure } from '../measure.ts';
+import { guard } from '../orchestrator.ts';
+import { silentProgress, type Progress } from '../progress.ts';
+import { buildResult } from '../result.ts';
 
 /**
  * One capacity step as a short run of its own (warm-up, HDR histograms, targets) on the session's engine

@@ -1,24 +1,24 @@
-import { Budget } from '../capacity/budget.ts';
-import { judgeStep } from '../capacity/checks.ts';
-import { searchRate, type StepRequest } from '../capacity/search.ts';
-import { rateText } from '../capacity/summary.ts';
-import { searchConfig, stepScenario } from '../capacity/step-scenario.ts';
-import { checkName } from '../capacity/checks.ts';
-import { realClock } from '../load/clock.ts';
-import { CAPACITY_SCHEMA, type CapacityDocument, type CapacityStep } from '../model/capacity.ts';
-import { connect, connectEngine, newEngine } from './orchestrator.ts';
-import { smallerKeys } from '../capacity/sweep.ts';
-import { measureStep, openSession, type CapacityRunOptions } from './capacity-step.ts';
-import { runOodaSide } from './capacity-ooda.ts';
-import { runSweep } from './capacity-sweep.ts';
+import { Budget } from '../../capacity/budget.ts';
+import { judgeStep } from '../../capacity/checks.ts';
+import { searchRate, type StepRequest } from '../../capacity/search.ts';
+import { rateText } from '../../capacity/summary.ts';
+import { searchConfig, stepScenario } from '../../capacity/step-scenario.ts';
+import { checkName } from '../../capacity/checks.ts';
+import { realClock } from '../../load/clock.ts';
+import { CAPACITY_SCHEMA, type CapacityDocument, type CapacityStep } from '../../model/capacity.ts';
+import { connect, connectEngine, newEngine } from '../orchestrator.ts';
+import { smallerKeys } from '../../capacity/sweep.ts';
+import { measureStep, openSession, type CapacityRunOptions } from './step.ts';
+import { runOodaSide } from './ooda.ts';
+import { runSweep } from './sweep.ts';
 
 /**
- * `atombench capacity`: the steps planned in src/capacity/ run here (capacity-step.ts runs one): the scale
+ * `atombench capacity`: the steps planned in src/capacity/ run here (step.ts runs one): the scale
  * sweep, then the rate search on one connected engine and stored dataset, then the OODA side, all within
  * one budget of steps and minutes.
  */
 
-export type { CapacityRunOptions, CapacityProgress } from './capacity-step.ts';
+export type { CapacityRunOptions, CapacityProgress } from './step.ts';
 
 const mmss = (ms: number) => {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -1,9 +1,9 @@
-import type { Budget } from '../capacity/budget.ts';
-import { nextTriggerRate, oodaCurve, oodaPoint } from '../capacity/ooda.ts';
-import { stepScenario } from '../capacity/step-scenario.ts';
-import type { OodaCurve, OodaPoint } from '../model/capacity.ts';
-import type { CapacityRunOptions, CapacitySession } from './capacity-step.ts';
-import { measureStep } from './capacity-step.ts';
+import type { Budget } from '../../capacity/budget.ts';
+import { nextTriggerRate, oodaCurve, oodaPoint } from '../../capacity/ooda.ts';
+import { stepScenario } from '../../capacity/step-scenario.ts';
+import type { OodaCurve, OodaPoint } from '../../model/capacity.ts';
+import type { CapacityRunOptions, CapacitySession } from './step.ts';
+import { measureStep } from './step.ts';
 
 /** The OODA side: one step per offered trigger rate, the spatial load held at a fixed rate meanwhile. */
 export async function runOodaSide(a: {

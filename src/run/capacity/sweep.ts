@@ -1,11 +1,11 @@
-import type { Budget } from '../capacity/budget.ts';
-import { scaleSweep, sizeScenario, smallerKeys, sweepPoint } from '../capacity/sweep.ts';
-import type { Engine } from '../engines/types.ts';
-import type { ScaleSweep, SweepPoint } from '../model/capacity.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { measureStep, openSession, type CapacityRunOptions } from './capacity-step.ts';
-import { ensureDataset } from './dataset.ts';
-import { connect, guard, newEngine } from './orchestrator.ts';
+import type { Budget } from '../../capacity/budget.ts';
+import { scaleSweep, sizeScenario, smallerKeys, sweepPoint } from '../../capacity/sweep.ts';
+import type { Engine } from '../../engines/types.ts';
+import type { ScaleSweep, SweepPoint } from '../../model/capacity.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { measureStep, openSession, type CapacityRunOptions } from './step.ts';
+import { ensureDataset } from '../dataset.ts';
+import { connect, guard, newEngine } from '../orchestrator.ts';
 
 export interface SweepArgs {
   o: CapacityRunOptions;
