@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { Interrupted, RuntimeFailure, UserError } from '../errors.ts';
 import { ScenarioError } from '../scenario/load.ts';
+import { capacityCommand } from './capacity.ts';
 import { compareCommand } from './compare.ts';
 import { mergeCommand } from './merge.ts';
 import { checkCommand } from './check.ts';
@@ -59,6 +60,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program.addCommand(mergeCommand(setExit));
   program.addCommand(tuneCommand(setExit));
   program.addCommand(checkCommand(setExit));
+  program.addCommand(capacityCommand(setExit));
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -186,9 +186,17 @@ export interface ResolvedConfig {
  * Everything is parsed and validated before anything runs: scenario file, flags and targets; every
  * problem is reported at once (exit 2), each named by its flag or its field path.
  */
-export async function resolveConfig(file: string, f: CommonFlags): Promise<ResolvedConfig> {
+export async function resolveConfig(
+  file: string,
+  f: CommonFlags,
+  extra?: ReturnType<typeof flagOverrides>,
+): Promise<ResolvedConfig> {
   const raw = await readScenarioFile(file);
-  const { overrides, flagOf, problems } = flagOverrides(f);
+  const common = flagOverrides(f);
+  // A command's own flags (e.g. capacity's --max-steps), collected the same way.
+  const overrides = { ...common.overrides, ...extra?.overrides };
+  const flagOf = { ...common.flagOf, ...extra?.flagOf };
+  const problems = [...common.problems, ...(extra?.problems ?? [])];
   const rawObj = raw as { load?: { model?: string } };
   // --rate / --concurrency only make sense for their load model: say so rather than ignore them.
   const model = rawObj?.load?.model ?? 'closed';

@@ -12,6 +12,13 @@ export interface EngineContext {
   url: string | undefined;
   /** Unique per run: ingested atoms get content hashes no other run uses. */
   runNonce: string;
+  /**
+   * The dataset whose identity names embedded storage (default: the scenario's). A scale sweep passes its
+   * largest size, so every size lives in one file and grows in place.
+   */
+  storageDataset?: Scenario['dataset'];
+  /** Appended to the embedded file's name (`<key>-<tag>.sqlite`): a store of its own (sweep, fresh seed). */
+  storageTag?: string;
 }
 
 type Factory = (ctx: EngineContext) => Promise<Engine>;
@@ -21,7 +28,10 @@ export const EMBEDDED_DIR = '.atombench';
 
 function sqlitePath(ctx: EngineContext): string {
   const url = ctx.url;
-  if (!url) return join(EMBEDDED_DIR, `${datasetKey(ctx.scenario.dataset)}.sqlite`);
+  if (!url) {
+    const tag = ctx.storageTag ? `-${ctx.storageTag}` : '';
+    return join(EMBEDDED_DIR, `${datasetKey(ctx.storageDataset ?? ctx.scenario.dataset)}${tag}.sqlite`);
+  }
   if (url.startsWith('sqlite:') || url.startsWith('file:')) return url.replace(/^(sqlite|file):(\/\/)?/, '');
   if (/^[a-z]+:\/\//i.test(url))
     throw new UserError(
@@ -37,12 +47,13 @@ function sqlitePath(ctx: EngineContext): string {
  */
 export const ENGINES: Record<EngineName, Factory> = {
   sqlite: async (ctx) => {
-    const { SqliteEngine } = await import('./sqlite/index.ts');
+    const { SqliteEngine, sqliteEnvOptions } = await import('./sqlite/index.ts');
     return new SqliteEngine({
       path: sqlitePath(ctx),
       dataset: ctx.scenario.dataset,
       runNonce: ctx.runNonce,
       names: resolveNames(ctx.scenario.names.preset, ctx.scenario.names.overrides),
+      ...sqliteEnvOptions(process.env),
     });
   },
   postgis: async (ctx) => {

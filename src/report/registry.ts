@@ -1,7 +1,11 @@
 import type { CompareResult } from '../compare/model.ts';
 import { UserError } from '../errors.ts';
+import type { CapacityDocument } from '../model/capacity.ts';
 import type { RunResult } from '../model/result.ts';
 import type { TuneJson } from '../tune/document.ts';
+import { renderCapacityHtml } from './capacity/html.ts';
+import { renderCapacityMarkdown } from './capacity/markdown.ts';
+import { renderCapacityTerminal } from './capacity/terminal.ts';
 import { renderCompareHtml } from './compare/html.ts';
 import { renderCompareJunit } from './compare/junit.ts';
 import { renderCompareMarkdown } from './compare/markdown.ts';
@@ -39,10 +43,39 @@ export interface Documents {
   run: RunResult;
   compare: CompareResult;
   tune: TuneJson;
+  capacity: CapacityDocument;
 }
 export type DocumentKind = keyof Documents;
 
 const json = (doc: unknown): string => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** Added to REPORTERS below (kept apart so the table above stays one kind per block). */
+const CAPACITY_REPORTERS: Readonly<Record<string, Reporter<CapacityDocument>>> = {
+  json: {
+    name: 'json',
+    fileName: 'capacity.json',
+    description: 'the knee, the scale sweep and the OODA side, every step linked (atombench/capacity@1)',
+    render: json,
+  },
+  md: {
+    name: 'md',
+    fileName: 'capacity.md',
+    description: 'Markdown: the knee, the steps, the sweep with its fits, the OODA side',
+    render: renderCapacityMarkdown,
+  },
+  html: {
+    name: 'html',
+    fileName: 'capacity.html',
+    description: 'self-contained page with the capacity curves (opens offline)',
+    render: renderCapacityHtml,
+  },
+  terminal: {
+    name: 'terminal',
+    fileName: undefined,
+    description: 'the steps and the answer, for the terminal',
+    render: renderCapacityTerminal,
+  },
+};
 
 /**
  * File names differ between kinds (summary.md vs compare.md), so `run --baseline` can write a run's
@@ -133,6 +166,7 @@ export const REPORTERS: { readonly [K in DocumentKind]: Readonly<Record<string, 
       render: (t) => renderTuneHtml(t),
     },
   },
+  capacity: CAPACITY_REPORTERS,
 };
 
 /** The formats `report` writes for a document when --format is not given. */
@@ -140,6 +174,7 @@ export const DEFAULT_FORMATS: { readonly [K in DocumentKind]: readonly string[] 
   run: ['md', 'junit', 'csv', 'html'],
   compare: ['md', 'junit', 'html'],
   tune: ['md', 'html'],
+  capacity: ['md', 'html'],
 };
 
 export function formatNames(kind: DocumentKind): string[] {

@@ -45,6 +45,23 @@ export async function writeReports(
   return dir;
 }
 
+/**
+ * Write a document's reports into <outRoot>/<id>/ and point <outRoot>/latest at it (`capacity` keeps its
+ * steps' result.json files in the same folder, under steps/).
+ */
+export async function writeReportFolder<K extends DocumentKind>(
+  kind: K,
+  doc: Documents[K],
+  outRoot: string,
+  id: string,
+  formats: readonly string[],
+): Promise<string> {
+  const dir = join(outRoot, id);
+  await writeDocument(kind, doc, dir, [...new Set(['json', ...formats])]);
+  await pointLatest(outRoot, id);
+  return dir;
+}
+
 /** reports/latest -> the newest run (a copy where symlinks are not allowed). */
 async function pointLatest(outRoot: string, runId: string): Promise<void> {
   const latest = join(outRoot, 'latest');

@@ -35,16 +35,19 @@ export interface DatasetOptions {
   verify?: VerifyMode;
   /** Create the Neo4j sync queue, and make ingest enqueue on it. */
   neo4jSync?: boolean;
+  /** Keys of smaller prefixes of this dataset to grow from in place (the capacity scale sweep). */
+  growsFrom?: readonly string[];
   /** Replace the stored dataset even though it is the plan's (set after verification failed, with --reseed). */
   replaceDataset?: boolean;
 }
 
-export function schemaPlan(scenario: Scenario): SchemaPlan {
+export function schemaPlan(scenario: Scenario, growsFrom?: readonly string[]): SchemaPlan {
   return {
     names: resolveNames(scenario.names.preset, scenario.names.overrides),
     datasetKey: datasetKey(scenario.dataset),
     index: scenario.index,
     ooda: scenario.ooda.enabled,
+    ...(growsFrom?.length ? { growsFrom } : {}),
   };
 }
 
@@ -80,7 +83,7 @@ async function loadDataset(
   scenario: Scenario,
   opts: DatasetOptions,
 ): Promise<DatasetOutcome> {
-  const plan = { ...schemaPlan(scenario), neo4jSync: opts.neo4jSync === true };
+  const plan = { ...schemaPlan(scenario, opts.growsFrom), neo4jSync: opts.neo4jSync === true };
   const cfg = scenario.dataset;
   const state = await engine.prepare(plan, {
     allowDestructive: opts.reseed,

@@ -64,8 +64,19 @@ export async function connectEngine(
 }
 
 /** The engine, not connected yet (its capabilities can be read; a bad URL is a UserError here). */
-export function newEngine(name: string, scenario: Scenario, url: string | undefined): Promise<Engine> {
-  return createEngine(name, { scenario, url, runNonce: randomBytes(6).toString('hex') });
+export function newEngine(
+  name: string,
+  scenario: Scenario,
+  url: string | undefined,
+  storage?: { dataset?: Scenario['dataset']; tag?: string },
+): Promise<Engine> {
+  return createEngine(name, {
+    scenario,
+    url,
+    runNonce: randomBytes(6).toString('hex'),
+    ...(storage?.dataset ? { storageDataset: storage.dataset } : {}),
+    ...(storage?.tag ? { storageTag: storage.tag } : {}),
+  });
 }
 
 /** Connect, with connection errors as RuntimeFailure (exit 3) and secrets scrubbed. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NAME_PRESETS } from './names.ts';
 import { GATE_DEFAULTS, parseMinEffect } from './gate.ts';
+import { capacitySchema } from './capacity.ts';
 import { datasetSchema, paramDist } from '../dataset/schema.ts';
 import { GRID_DENSITIES, SPATIAL_INDEX_SCHEMES } from '../model/index-config.ts';
 import type { OperationName } from '../model/operations.ts';
@@ -306,6 +307,8 @@ export const scenarioSchema = z
     targets: z.record(z.string(), z.string().nullable()).default({}),
     report: reportSchema.default(() => reportSchema.parse({})),
     gate: gateSchema.default(() => gateSchema.parse({})),
+    /** `atombench capacity`: rate search, scale sweep, OODA side (src/scenario/capacity.ts). */
+    capacity: capacitySchema.default(() => capacitySchema.parse({})),
   })
   .strict();
 

@@ -120,7 +120,10 @@ export async function prepareSchema(
     // seed must never resume on top of another dataset's rows.
     const partial = !meta.datasetKey && meta.seedingKey !== undefined && (await hasSeededRows(c, names));
     const storedKey = meta.datasetKey ?? (partial ? meta.seedingKey : undefined);
-    if (storedKey && (storedKey !== plan.datasetKey || opts.replaceDataset)) {
+    if (
+      storedKey &&
+      (opts.replaceDataset || (storedKey !== plan.datasetKey && !plan.growsFrom?.includes(storedKey)))
+    ) {
       if (!opts.allowDestructive)
         throw new UserError(`${where} holds another dataset (${storedKey}); pass --reseed to replace it`);
       opts.notify?.(`replacing the stored dataset ${storedKey}`);

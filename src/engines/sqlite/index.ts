@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -78,6 +79,23 @@ export interface SqliteEngineOptions {
   runNonce: string;
   /** The name mapping `check` reads with (prepare() gets it from the schema plan). */
   names?: ObjectNames;
+  /**
+   * Test hook: every operation holds its worker thread for at least this long (the query, then a sleep),
+   * so the engine's capacity is known exactly: workers / service time. Set through
+   * ATOMBENCH_TEST_SERVICE_TIME_MS; it shows in the fingerprint's settings, so such a run never compares
+   * equal to a real one.
+   */
+  serviceTimeMs?: number;
+}
+
+/** The test hook's environment variable, read by the registry (sqliteEnvOptions). */
+export function sqliteEnvOptions(env: NodeJS.ProcessEnv): Pick<SqliteEngineOptions, 'serviceTimeMs'> {
+  const v = env.ATOMBENCH_TEST_SERVICE_TIME_MS;
+  if (v === undefined || v === '') return {};
+  const ms = Number(v);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 10_000)
+    throw new UserError(`ATOMBENCH_TEST_SERVICE_TIME_MS: expected milliseconds in (0, 10000]; got "${v}"`);
+  return { serviceTimeMs: ms };
 }
 
 /** The embedded engine: better-sqlite3 in worker threads, an R*Tree spatial index, queue tables. */
@@ -131,7 +149,11 @@ export class SqliteEngine implements Engine {
     return {
       engine: 'sqlite',
       serverVersion: `SQLite ${version} (better-sqlite3)`,
-      settings: { ...SQLITE_PRAGMAS, page_size: String(this.conn.pragma('page_size', { simple: true })) },
+      settings: {
+        ...SQLITE_PRAGMAS,
+        page_size: String(this.conn.pragma('page_size', { simple: true })),
+        ...(this.opts.serviceTimeMs ? { test_service_time_ms: String(this.opts.serviceTimeMs) } : {}),
+      },
       indexDdl: rtreeDdl(this.names?.embeddingsTable ?? 'AtomEmbeddings'),
     };
   }
@@ -174,7 +196,9 @@ export class SqliteEngine implements Engine {
     );
     // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
     const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    const replace = !!stored && (stored !== plan.datasetKey || !!opts.replaceDataset);
+    const replace =
+      !!stored &&
+      (!!opts.replaceDataset || (stored !== plan.datasetKey && !plan.growsFrom?.includes(stored)));
     if (replace && !opts.allowDestructive)
       throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
     this.conn.pragma(`journal_mode = ${SQLITE_PRAGMAS.journal_mode}`);
@@ -287,6 +311,24 @@ export class SqliteEngine implements Engine {
     return storedRowHashes(this.conn, this.requireNames(), req);
   }
 
+  /** SHA-256 over the stored rows 1..rows, one JSON array of every generated column per row, in AtomId order. */
+  async storedDigest(rows: number): Promise<string> {
+    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
+    const hash = createHash('sha256').update(`atombench/stored-digest@1\n${rows}\n`);
+    let n = 0;
+    for (const r of this.conn.prepare(sql.storedRows).raw().iterate({ limit: rows })) {
+      hash.update(`${JSON.stringify(r)}\n`);
+      n++;
+    }
+    return `${hash.digest('hex')}${n === rows ? '' : `-only-${n}-rows`}`;
+  }
+
+  async indexBytes(): Promise<number | undefined> {
+    const names = this.requireNames();
+    if (!this.tableExists(`${names.embeddingsTable}_rtree_node`)) return undefined;
+    return (this.conn.prepare(seedSql(sqliteIdentifiers(names)).rtreeBytes).get() as { n: number }).n;
+  }
+
   private requireNames(): ObjectNames {
     if (!this.names) throw new Error('sqlite engine: prepare() first');
     return this.names;
@@ -300,6 +342,7 @@ export class SqliteEngine implements Engine {
       runNonce: this.opts.runNonce,
       withQueues,
       syncQueue: this.syncTable,
+      serviceTimeMs: withQueues ? undefined : this.opts.serviceTimeMs,
     };
   }
 

@@ -19,6 +19,8 @@ export interface SqliteWorkerData {
   withQueues: boolean;
   /** The Neo4j sync queue table when ingest enqueues sync requests (SchemaPlan.neo4jSync). */
   syncQueue?: string;
+  /** Test hook: every `run` takes at least this long on its worker (see SqliteEngineOptions). */
+  serviceTimeMs?: number;
 }
 
 const data = workerData as SqliteWorkerData;
@@ -39,10 +41,23 @@ const sync = () => {
   return (syncCache ??= new SqliteSyncOps(db, data.syncQueue));
 };
 
+const serviceTimeMs = data.serviceTimeMs ?? 0;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Hold the worker (and its connection) until `serviceTimeMs` have passed since `t0`: a fixed service time. */
+function padServiceTime(t0: number): void {
+  const left = serviceTimeMs - (performance.now() - t0);
+  if (left > 0) Atomics.wait(pause, 0, 0, left);
+}
+
 function handle(msg: WorkerRequest): unknown {
   switch (msg.kind) {
-    case 'run':
-      return ops().run(msg.req);
+    case 'run': {
+      const t0 = performance.now();
+      const result = ops().run(msg.req);
+      if (serviceTimeMs > 0) padServiceTime(t0);
+      return result;
+    }
     case 'walkStep':
       return ops().walkStep(msg.step) ?? null;
     case 'explain':

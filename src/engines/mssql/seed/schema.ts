@@ -255,7 +255,7 @@ export async function prepareSchema(
 
   let meta = await readMeta(pool, names.schema);
   const held = meta.DatasetKey ?? (Number(meta.SeededRows) > 0 ? meta.PendingDatasetKey : null);
-  if (held && held !== plan.datasetKey) {
+  if (held && held !== plan.datasetKey && !plan.growsFrom?.includes(held)) {
     if (!opts.allowDestructive)
       throw new UserError(
         `the database holds another dataset (${held}); pass --reseed to drop atombench's tables and seed ${plan.datasetKey}`,

@@ -1,0 +1,263 @@
+import { SqliteEngine } from '../../../src/engines/sqlite/index.ts';
+import type { CapacityDocument } from '../../../src/model/capacity.ts';
+import { runCapacity } from '../../../src/run/capacity/capacity.ts';
+import { silentProgress } from '../../../src/run/progress.ts';
+import { validateScenario } from '../../../src/scenario/load.ts';
+import { resolveTargets } from '../../../src/targets/runbook.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The capacity command on the embedded engine, in one file so its three heavy runs never compete with each
+ * other for the CPU (vitest runs files in parallel, the tests of a file one after the other): a machine
+ * busy seeding 300k rows stalls the client enough to fail the known-capacity search's first step.
+ */
+
+/**
+ * The acceptance test of the rate search: the embedded engine with its fixed-service-time test hook, so
+ * capacity is known exactly: 4 workers / 100 ms = 40 arrivals/s. Above it the queue grows for the whole
+ * step and p95 passes its 250 ms limit; below it every request takes 100 ms. The search must find the knee
+ * within +-10 % of 40/s, with an interval, and say which target breaks first.
+ *
+ * capacity.clientBound is `judge`: this machine is shared (load averages above 10 on 2 cores), so the
+ * client's self-check flags steps whose schedule lag its neighbours caused; the long service time keeps
+ * that noise (tens of ms) small against the knee's signal (hundreds of ms). The stop-at-the-client path is
+ * unit-tested (test/unit/capacity/search.test.ts).
+ */
+
+const WORKERS = 4;
+const SERVICE_MS = 100;
+const CAPACITY = (WORKERS * 1000) / SERVICE_MS;
+
+const knownDir = mkdtempSync(join(tmpdir(), 'atombench-capacity-'));
+afterAll(() => rmSync(knownDir, { recursive: true, force: true }));
+
+function scenario() {
+  const { scenario: sc, problems } = validateScenario({
+    name: 'known-capacity',
+    dataset: { atoms: 2000, seed: 5, batchSize: 1000 },
+    workload: { mix: [{ op: 'spatial.knn', k: 5 }] },
+    load: { model: 'open', ratePerSec: 25, maxInFlight: 32, connections: WORKERS },
+    warmupSec: 1,
+    durationSec: 4,
+    ooda: { enabled: false },
+    probes: { intervalMs: 500 },
+    targets: { 'latency.spatial': 'p95 < 250ms' },
+    capacity: { growth: 1.5, trials: 3, maxMinutes: 4, clientBound: 'judge' },
+  });
+  if (!sc) throw new Error(JSON.stringify(problems));
+  return sc;
+}
+
+async function search(id: string): Promise<{ doc: CapacityDocument; lines: string[] }> {
+  const sc = scenario();
+  const targets = resolveTargets(sc.targets, { datasetAtoms: sc.dataset.atoms }).specs;
+  const lines: string[] = [];
+  const saved: string[] = [];
+  const doc = await runCapacity({
+    scenario: sc,
+    targets,
+    url: undefined,
+    id,
+    version: 'test',
+    signal: new AbortController().signal,
+    progress: silentProgress,
+    capacityProgress: { line: (t) => lines.push(t) },
+    reseed: false,
+    force: false,
+    saveStep: async (r, name) => (saved.push(r.runId), `steps/${name}/result.json`),
+    engine: new SqliteEngine({
+      path: join(knownDir, 'known.sqlite'),
+      dataset: sc.dataset,
+      runNonce: id,
+      serviceTimeMs: SERVICE_MS,
+    }),
+  });
+  expect(saved).toHaveLength(doc.search!.steps.length);
+  return { doc, lines };
+}
+
+describe('capacity on an engine of known capacity (4 workers x 100 ms = 40/s)', () => {
+  it(
+    'finds the knee within 10 %, with an interval and the first target to break',
+    { timeout: 240_000 },
+    async () => {
+      const { doc, lines } = await search('known-1');
+      const s = doc.search!;
+      expect(s.outcome).toBe('knee');
+      const k = s.knee!;
+      expect(k.ratePerSec).toBeGreaterThan(CAPACITY * 0.9);
+      expect(k.ratePerSec).toBeLessThan(CAPACITY * 1.1);
+      expect(k.interval[0]).toBeLessThanOrEqual(k.ratePerSec);
+      expect(k.interval[1]).toBeGreaterThanOrEqual(k.ratePerSec);
+      expect(k.interval[0]).toBeGreaterThan(CAPACITY * 0.8);
+      expect(k.interval[1]).toBeLessThan(CAPACITY * 1.2);
+      expect(k.trialEstimates).toHaveLength(3);
+      expect(k.firstToBreak?.check).toBe('latency.spatial p95');
+      // The search stepped up geometrically from 25/s, then bisected, then repeated the bracket.
+      expect(s.steps.slice(0, 2).map((st) => st.offeredRatePerSec)).toEqual([25, 37.5]);
+      expect(s.steps.filter((st) => st.phase === 'trial')).toHaveLength(4);
+      // Below the knee a request is its service time, never less.
+      const first = s.steps[0]!;
+      expect(first.verdict).toBe('good');
+      expect(first.totalLatencyMs.p50).toBeGreaterThanOrEqual(SERVICE_MS * 0.98);
+      // Progress: the step, its rate, the budget, the running verdict.
+      expect(lines[0]).toMatch(
+        /^step 1\/30 · 25\.0\/s \(step-up\) · 0:\d\d elapsed, \d:\d\d left · no step yet$/,
+      );
+      expect(lines.some((l) => /· knee between [\d.]+\/s and [\d.]+\/s$/.test(l))).toBe(true);
+      expect(doc.engine.settings.test_service_time_ms).toBe('100');
+      expect(doc.budget.stepsRun).toBe(s.steps.length);
+    },
+  );
+});
+
+/**
+ * The scale sweep on the embedded engine: one dataset grown in place 10k -> 100k -> 300k, one short
+ * fixed-rate run per size, and (capacity.verifyGrowth) a fresh seed of each grown size in a file of its
+ * own: the digests the database computes from the stored rows must be equal.
+ */
+
+const sweepDir = mkdtempSync(join(tmpdir(), 'atombench-sweep-'));
+afterAll(() => rmSync(sweepDir, { recursive: true, force: true }));
+
+describe('scale sweep on SQLite 10k -> 100k -> 300k', () => {
+  it(
+    'grows one dataset in place, equal to fresh seeds, and fits the growth',
+    { timeout: 400_000 },
+    async () => {
+      const { scenario: sc, problems } = validateScenario({
+        name: 'sweep',
+        dataset: {
+          atoms: 300_000,
+          seed: 9,
+          batchSize: 10_000,
+          distribution: { kind: 'projected', clusters: 8, dimensions: 64 },
+        },
+        workload: {
+          mix: [
+            { op: 'spatial.knn', k: 10 },
+            { op: 'spatial.pool', radius: 0.02, pool: 100 },
+          ],
+        },
+        load: { model: 'open', ratePerSec: 40, maxInFlight: 32, connections: 2 },
+        warmupSec: 0.5,
+        durationSec: 2,
+        ooda: { enabled: false },
+        probes: { intervalMs: 500 },
+        capacity: { search: false, atoms: [10_000, 100_000, 300_000], verifyGrowth: true, maxMinutes: 6 },
+      });
+      if (!sc) throw new Error(JSON.stringify(problems));
+      const lines: string[] = [];
+      const stores: string[] = [];
+      const doc = await runCapacity({
+        scenario: sc,
+        targets: resolveTargets(sc.targets, { datasetAtoms: sc.dataset.atoms }).specs,
+        url: undefined,
+        id: 'sweep',
+        version: 'test',
+        signal: new AbortController().signal,
+        progress: silentProgress,
+        capacityProgress: { line: (t) => lines.push(t) },
+        reseed: false,
+        force: false,
+        saveStep: async (_r, name) => `steps/${name}/result.json`,
+        engineFor: async (s, store) => {
+          const path = join(sweepDir, store === 'sweep' ? 'sweep.sqlite' : `fresh-${s.dataset.atoms}.sqlite`);
+          stores.push(`${store}:${s.dataset.atoms}`);
+          return new SqliteEngine({ path, dataset: s.dataset, runNonce: `${store}-${s.dataset.atoms}` });
+        },
+      });
+      const sw = doc.sweep!;
+      expect(sw.points.map((p) => [p.atoms, p.grownFrom])).toEqual([
+        [10_000, 0],
+        [100_000, 10_000],
+        [300_000, 100_000],
+      ]);
+      // Grown, never reseeded: the 300k seed inserted only the 200k new rows.
+      expect(lines.some((l) => /300,000 atoms \(grown from 100,000\)/.test(l))).toBe(true);
+      for (const p of sw.points.slice(1)) {
+        expect(p.storedDigest).toMatch(/^[0-9a-f]{64}$/);
+        expect(p.freshDigest).toBe(p.storedDigest);
+      }
+      expect(sw.growthExact).toBe(true);
+      // Different sizes hold different data.
+      expect(new Set(sw.points.map((p) => p.storedDigest)).size).toBe(3);
+      // Then the session the document's fingerprint comes from, on the same grown store.
+      expect(stores).toEqual([
+        'sweep:10000',
+        'sweep:100000',
+        'fresh:100000',
+        'sweep:300000',
+        'fresh:300000',
+        'sweep:300000',
+      ]);
+      expect(doc.dataset.checksum).toBe(sw.points[2]!.checksum);
+      for (const p of sw.points) {
+        expect(p.latencyMs['spatial.knn']!.count).toBeGreaterThan(10);
+        expect(p.indexBytes).toBeGreaterThan(0);
+        expect(p.seekRatio).toBe(1);
+      }
+      // The R*Tree grows with the rows.
+      expect(sw.points[2]!.indexBytes!).toBeGreaterThan(sw.points[1]!.indexBytes! * 2);
+      const knn = sw.fits.find((f) => f.op === 'spatial.knn' && f.stat === 'p95')!;
+      expect(knn.points).toBe(3);
+      expect(knn.r2).not.toBeNull();
+      expect(knn.predictions.map((p) => [p.atoms, p.extrapolated])).toEqual([
+        [3_000_000, true],
+        [10_000_000, true],
+      ]);
+      expect(doc.search).toBeNull();
+    },
+  );
+});
+
+/**
+ * The OODA side on the embedded engine: one consumer per phase doing 20 ms of work serves about 50
+ * loops/s, so stepping triggers 4 -> 12 -> 36 -> 108/s must see the server-sampled queue depth pass 10.
+ */
+
+const oodaDir = mkdtempSync(join(tmpdir(), 'atombench-ooda-side-'));
+afterAll(() => rmSync(oodaDir, { recursive: true, force: true }));
+
+describe('capacity OODA side on SQLite', () => {
+  it('finds the trigger rate at which queue depth passes 10', { timeout: 120_000 }, async () => {
+    const { scenario: sc, problems } = validateScenario({
+      name: 'ooda-side',
+      dataset: { atoms: 2000, seed: 5, batchSize: 1000 },
+      workload: { mix: [{ op: 'spatial.knn', k: 5 }] },
+      load: { model: 'open', ratePerSec: 20, maxInFlight: 32, connections: 2 },
+      warmupSec: 0.5,
+      durationSec: 2,
+      ooda: { enabled: true, phaseWorkMs: 20 },
+      probes: { intervalMs: 250 },
+      capacity: { search: false, maxMinutes: 2, ooda: { enabled: true, startTriggersPerSec: 4, growth: 3 } },
+    });
+    if (!sc) throw new Error(JSON.stringify(problems));
+    const doc = await runCapacity({
+      scenario: sc,
+      targets: resolveTargets(sc.targets, { datasetAtoms: sc.dataset.atoms }).specs,
+      url: undefined,
+      id: 'ooda',
+      version: 'test',
+      signal: new AbortController().signal,
+      progress: silentProgress,
+      capacityProgress: { line: () => {} },
+      reseed: false,
+      force: false,
+      saveStep: async (_r, name) => `steps/${name}/result.json`,
+      engine: new SqliteEngine({ path: join(oodaDir, 'o.sqlite'), dataset: sc.dataset, runNonce: 'o' }),
+    });
+    const o = doc.ooda!;
+    const pts = o.points;
+    expect(pts.map((p) => p.triggersPerSec)).toEqual([4, 12, 36, 108].slice(0, pts.length));
+    expect(pts.at(-1)!.maxQueueDepth!).toBeGreaterThanOrEqual(10);
+    for (const p of pts.slice(0, -1)) expect(p.maxQueueDepth!).toBeLessThan(10);
+    expect(o.limitTriggersPerSec!).toBeGreaterThanOrEqual(pts.length > 1 ? pts.at(-2)!.triggersPerSec : 4);
+    expect(o.limitTriggersPerSec!).toBeLessThanOrEqual(pts.at(-1)!.triggersPerSec);
+    expect(pts[0]!.loopsCompleted).toBeGreaterThan(0);
+    expect(pts[0]!.phaseDurationAvgMs!).toBeGreaterThanOrEqual(19);
+  });
+});
