@@ -6,7 +6,8 @@
  *   Slow Spatial Queries            "Queries taking >100ms on <1M atoms"
  *   Worker Service Not Processing   "No new atoms created for >15 minutes"
  */
-import type { HealthFinding } from '../model/health.ts';
+import type { HealthFinding, HealthRow } from '../model/health.ts';
+import type { ObjectNames } from '../scenario/names.ts';
 
 export const SLOW_SPATIAL_MS = 100;
 export const SLOW_SPATIAL_MAX_ATOMS = 1_000_000;
@@ -94,4 +95,49 @@ export function rowsText(rows: readonly Record<string, unknown>[]): string {
         .join(', '),
     )
     .join('; ');
+}
+
+/**
+ * The runbook's Quick Health Check rows an engine without Service Broker can answer from counts (the
+ * SQLite and PostGIS checks): OODA rows in the last hour, the spatial index, atoms in the last 15
+ * minutes, and Service Broker as n/a with the engine's reason. undefined count = the table is missing.
+ */
+export function quickCheckRows(o: {
+  names: Pick<ObjectNames, 'metricsTable' | 'atomsTable'>;
+  oodaLastHour: number | undefined;
+  spatialIndexes: number;
+  /** What the index row says when the index exists / when it is missing. */
+  indexDetail: { present: string; missing: string };
+  atomsLast15Min: number | undefined;
+  noBroker: string;
+}): HealthRow[] {
+  const section = 'Quick Health Check' as const;
+  const { oodaLastHour: ooda, atomsLast15Min: workers, spatialIndexes: ix } = o;
+  return [
+    {
+      section,
+      component: 'OODA Loop',
+      status: ooda === undefined ? 'N/A' : ooda > 0 ? 'Healthy' : 'FAILED',
+      detail:
+        ooda === undefined
+          ? `no ${o.names.metricsTable} table`
+          : `${ooda} OODALoopMetrics rows in the last hour`,
+    },
+    {
+      section,
+      component: 'Spatial Indexes',
+      status: ix > 0 ? 'Healthy' : 'WARNING',
+      detail: ix > 0 ? o.indexDetail.present : o.indexDetail.missing,
+    },
+    {
+      section,
+      component: 'Workers',
+      status: workers === undefined ? 'N/A' : workers > 0 ? 'Healthy' : 'WARNING',
+      detail:
+        workers === undefined
+          ? `no ${o.names.atomsTable} table`
+          : `${workers} atoms created in the last 15 minutes`,
+    },
+    { section, component: 'Service Broker', status: 'N/A', detail: o.noBroker },
+  ];
 }

@@ -8,11 +8,9 @@ import type pg from 'pg';
 import { RuntimeFailure } from '../../errors.ts';
 import type { HealthReport, HealthRow } from '../../model/health.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
-import { commonIssueFinding, detectCommonIssues, rowsText } from '../common-issues.ts';
+import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../common-issues.ts';
 import { displayUrl, openClient } from './connection.ts';
 import { quoteDouble as q } from '../sql-template.ts';
-
-const QUICK = 'Quick Health Check' as const;
 
 /** The SQL of each check and diagnosis (pure, for tests). */
 export function postgisHealthSql(names: ObjectNames) {
@@ -55,42 +53,19 @@ export async function runPostgisHealthCheck(url: string, names: ObjectNames): Pr
         return undefined;
       }
     };
-    const rows: HealthRow[] = [];
     const ooda = await count(sql.oodaLastHour);
-    rows.push({
-      section: QUICK,
-      component: 'OODA Loop',
-      status: ooda === undefined ? 'N/A' : ooda > 0 ? 'Healthy' : 'FAILED',
-      detail:
-        ooda === undefined
-          ? `no ${names.metricsTable} table`
-          : `${ooda} OODALoopMetrics rows in the last hour`,
-    });
     const ix = (await count(sql.spatialIndex)) ?? 0;
-    rows.push({
-      section: QUICK,
-      component: 'Spatial Indexes',
-      status: ix > 0 ? 'Healthy' : 'WARNING',
-      detail:
-        ix > 0
-          ? `${names.spatialIndex} exists (one GiST index, not >= 10)`
-          : `no index ${names.spatialIndex}`,
-    });
     const workers = await count(sql.atomsLast15Min);
-    rows.push({
-      section: QUICK,
-      component: 'Workers',
-      status: workers === undefined ? 'N/A' : workers > 0 ? 'Healthy' : 'WARNING',
-      detail:
-        workers === undefined
-          ? `no ${names.atomsTable} table`
-          : `${workers} atoms created in the last 15 minutes`,
-    });
-    rows.push({
-      section: QUICK,
-      component: 'Service Broker',
-      status: 'N/A',
-      detail: 'PostgreSQL has no Service Broker (SKIP LOCKED queue tables)',
+    const rows: HealthRow[] = quickCheckRows({
+      names,
+      oodaLastHour: ooda,
+      spatialIndexes: ix,
+      indexDetail: {
+        present: `${names.spatialIndex} exists (one GiST index, not >= 10)`,
+        missing: `no index ${names.spatialIndex}`,
+      },
+      atomsLast15Min: workers,
+      noBroker: 'PostgreSQL has no Service Broker (SKIP LOCKED queue tables)',
     });
 
     let spatialMs: number | undefined;

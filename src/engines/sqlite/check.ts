@@ -9,10 +9,8 @@ import { RuntimeFailure } from '../../errors.ts';
 import type { HealthReport, HealthRow } from '../../model/health.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble as q } from '../sql-template.ts';
-import { commonIssueFinding, detectCommonIssues, rowsText } from '../common-issues.ts';
+import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../common-issues.ts';
 import { openSqlite } from './connection.ts';
-
-const QUICK = 'Quick Health Check' as const;
 
 /** The SQL of each check and diagnosis (pure, for tests). */
 export function sqliteHealthSql(names: ObjectNames) {
@@ -45,39 +43,19 @@ export function runSqliteHealthCheck(path: string, names: ObjectNames): HealthRe
         return undefined;
       }
     };
-    const rows: HealthRow[] = [];
     const ooda = count(sql.oodaLastHour);
-    rows.push({
-      section: QUICK,
-      component: 'OODA Loop',
-      status: ooda === undefined ? 'N/A' : ooda > 0 ? 'Healthy' : 'FAILED',
-      detail:
-        ooda === undefined
-          ? `no ${names.metricsTable} table`
-          : `${ooda} OODALoopMetrics rows in the last hour`,
-    });
     const rtree = count(sql.spatialIndex) ?? 0;
-    rows.push({
-      section: QUICK,
-      component: 'Spatial Indexes',
-      status: rtree > 0 ? 'Healthy' : 'WARNING',
-      detail: rtree > 0 ? 'the R*Tree exists (SQLite has one spatial index, not >= 10)' : 'no R*Tree',
-    });
     const workers = count(sql.atomsLast15Min);
-    rows.push({
-      section: QUICK,
-      component: 'Workers',
-      status: workers === undefined ? 'N/A' : workers > 0 ? 'Healthy' : 'WARNING',
-      detail:
-        workers === undefined
-          ? `no ${names.atomsTable} table`
-          : `${workers} atoms created in the last 15 minutes`,
-    });
-    rows.push({
-      section: QUICK,
-      component: 'Service Broker',
-      status: 'N/A',
-      detail: 'SQLite has no Service Broker (queue tables)',
+    const rows: HealthRow[] = quickCheckRows({
+      names,
+      oodaLastHour: ooda,
+      spatialIndexes: rtree,
+      indexDetail: {
+        present: 'the R*Tree exists (SQLite has one spatial index, not >= 10)',
+        missing: 'no R*Tree',
+      },
+      atomsLast15Min: workers,
+      noBroker: 'SQLite has no Service Broker (queue tables)',
     });
 
     // Slow spatial queries: the runbook's diagnosis query timed here (median of 5), on < 1M atoms.
