@@ -9,7 +9,7 @@ export interface StepHealth {
   offeredRatePerSec: number;
   achievedRatePerSec: number;
   dropped: number;
-  /** dropped / arrivals the schedule offered (warm-up included, as `dropped` is counted). */
+  /** result.load.dropRatio (run/result.ts: dropped / arrivals due); the old estimate where a result lacks it. */
   dropRatio: number;
   /** The client could not drive the schedule faithfully: the step measured the client. */
   clientBound: boolean;
@@ -25,7 +25,7 @@ export function stepHealth(r: RunResult): StepHealth {
     offeredRatePerSec: offered,
     achievedRatePerSec: r.load.achievedRatePerSec ?? 0,
     dropped,
-    dropRatio: arrivals > 0 ? Math.min(1, dropped / arrivals) : 0,
+    dropRatio: r.load.dropRatio ?? (arrivals > 0 ? Math.min(1, dropped / arrivals) : 0),
     clientBound: r.client.bottleneck,
     clientReasons: [...r.client.reasons],
   };

@@ -289,11 +289,6 @@ export interface Engine {
   explain(req: OperationRequest): Promise<PlanInfo>;
   /** Primary filter candidates vs rows output for one sampled query, where the engine can tell. */
   primaryFilter?(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined>;
-  /**
-   * A digest the database computes from the stored dataset rows 1..rows (every generated column, in
-   * AtomId order; server-set timestamps excluded), so a grown dataset can be proved equal to a fresh one.
-   */
-  storedDigest?(rows: number): Promise<string>;
   /** Bytes of the spatial index as stored, where the engine can tell. */
   indexBytes?(): Promise<number | undefined>;
   /** What `tune` can rebuild and measure on the server. */

@@ -105,13 +105,6 @@ export function seedSql(n: SqliteIdentifiers) {
     resetRtree: `DELETE FROM ${n.rtree} WHERE id IN (SELECT ${n.embeddingId} FROM ${n.embeddings} WHERE ${ingested})`,
     resetEmbeddings: `DELETE FROM ${n.embeddings} WHERE ${ingested}`,
     resetAtoms: `DELETE FROM ${n.atoms} WHERE ${n.atomId} > @limit AND SourceType = '${INGEST_SOURCE_TYPE}'`,
-    /** Every generated column of the dataset rows 1..@limit in AtomId order (CreatedAt is the server's). */
-    storedRows: `SELECT a.${n.atomId}, a.TenantId, a.Modality, a.Subtype, hex(a.ContentHash), a.ContentType,
-        a.SourceType, a.SourceUri, a.CanonicalText, a.Metadata, a.ReferenceCount, e.${n.embeddingId}, e.ModelId,
-        e.EmbeddingType, e.Dimension, e.X, e.Y, e.Z, e.SpatialBucketX, e.SpatialBucketY, e.SpatialBucketZ,
-        e.HilbertValue
-      FROM ${n.atoms} AS a JOIN ${n.embeddings} AS e ON e.${n.atomId} = a.${n.atomId}
-      WHERE a.${n.atomId} <= @limit ORDER BY a.${n.atomId}`,
     /** The R*Tree's node blobs: the spatial index's own storage. */
     rtreeBytes: `SELECT COALESCE(SUM(length(data)), 0) AS n FROM ${n.rtreeNode}`,
   };

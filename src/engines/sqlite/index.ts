@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -309,18 +308,6 @@ export class SqliteEngine implements Engine {
 
   async storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
     return storedRowHashes(this.conn, this.requireNames(), req);
-  }
-
-  /** SHA-256 over the stored rows 1..rows, one JSON array of every generated column per row, in AtomId order. */
-  async storedDigest(rows: number): Promise<string> {
-    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
-    const hash = createHash('sha256').update(`atombench/stored-digest@1\n${rows}\n`);
-    let n = 0;
-    for (const r of this.conn.prepare(sql.storedRows).raw().iterate({ limit: rows })) {
-      hash.update(`${JSON.stringify(r)}\n`);
-      n++;
-    }
-    return `${hash.digest('hex')}${n === rows ? '' : `-only-${n}-rows`}`;
   }
 
   async indexBytes(): Promise<number | undefined> {

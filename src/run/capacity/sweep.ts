@@ -4,6 +4,7 @@ import type { Engine } from '../../engines/types.ts';
 import type { ScaleSweep, SweepPoint } from '../../model/capacity.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { measureStep, openSession, type CapacityRunOptions } from './step.ts';
+import { checkedBuckets, storedContentHash } from '../../dataset/fingerprint.ts';
 import { ensureDataset } from '../dataset.ts';
 import { connect, guard, newEngine } from '../orchestrator.ts';
 
@@ -52,9 +53,7 @@ export async function runSweep(a: SweepArgs): Promise<ScaleSweep | null> {
       const session = await openSession(o, s, engine, smallerKeys(sc, atoms));
       const name = `${String(a.budget.stepsRun + 1).padStart(2, '0')}-sweep-${atoms}`;
       const { result, file } = await a.budget.step(() => measureStep(o, session, s, name));
-      const storedDigest = engine.storedDigest
-        ? await guard(o.url, 'digest', () => engine.storedDigest!(atoms))
-        : null;
+      const storedDigest = await guard(o.url, 'digest', () => contentDigest(engine, atoms));
       const indexBytes = engine.indexBytes ? ((await engine.indexBytes()) ?? null) : null;
       let freshDigest: string | null | undefined;
       const grownFrom = session.dataset.rowsInserted > 0 ? session.dataset.resumedFrom : 0;
@@ -95,8 +94,18 @@ async function freshSeedDigest(
     await guard(a.o.url, 'fresh seed', () =>
       ensureDataset(engine, s, { reseed: true, force: false, progress: a.o.progress, signal: a.o.signal }),
     );
-    return engine.storedDigest ? await engine.storedDigest(s.dataset.atoms) : null;
+    return await contentDigest(engine, s.dataset.atoms);
   } finally {
     await engine.close().catch(() => {});
   }
+}
+
+/**
+ * The stored data's content hash: issue 13's stored fingerprint over every bucket (`full`), hashed by
+ * dataset/fingerprint.ts storedContentHash, on every engine that answers storedFingerprint; null otherwise.
+ */
+async function contentDigest(engine: Engine, atoms: number): Promise<string | null> {
+  if (!engine.storedFingerprint) return null;
+  const fp = await engine.storedFingerprint({ atoms, buckets: checkedBuckets(atoms, 'full') });
+  return storedContentHash(fp, 'full');
 }
