@@ -2,7 +2,9 @@
  * The target expression grammar. Expressions are parsed once, when the scenario is loaded, so a typo is
  * a bad-input error (exit 2) before any load runs, never a surprise after a 10-minute benchmark.
  *
- *   expression := ws aggregate ws cmp ws number ws unit? ws
+ *   expression := ws aggregate ws ("ratio" ws)? cmp ws number ws unit? ws
+ *               the optional "ratio" after a percentile aggregate ("p95 ratio < 2") asks for the ratio of
+ *               that aggregate inside vs outside the maintenance windows (kind interferenceRatio only)
  *   aggregate  := avg | mean | min | max | p50 | p90 | p95 | p99 | p99.9 | ratio | rate | count
  *   cmp        := "<" | "<=" | ">" | ">="
  *   number     := digits ["." digits] [("e" | "E") ["+" | "-"] digits]     (never negative)
@@ -21,6 +23,7 @@
  *   ratio        ratio                   (no time unit; "%" or a plain 0..1 number)
  *   gauge        max avg                 (no unit; ooda.queueDepth)
  *   throughput   rate (ops/s), count     (no unit)
+ *   interferenceRatio  p50 ratio, p95 ratio  (no unit; inside / outside; interference.spatial)
  */
 
 export const AGGREGATES = [
@@ -57,6 +60,8 @@ export interface TargetExpression {
   unitKind: UnitKind;
   /** The unit as written ("" when none), for messages. */
   writtenUnit: string;
+  /** "p95 ratio < 2": the aggregate's ratio inside / outside the maintenance windows. */
+  insideOutsideRatio?: boolean;
 }
 
 export type ParseResult = { ok: true; expr: TargetExpression } | { ok: false; error: string };
@@ -88,6 +93,13 @@ export function parseTargetExpression(input: string): ParseResult {
   const aggregate = aggText as Aggregate;
   rest = rest.slice(aggMatch[0].length);
   skipWs();
+  let insideOutsideRatio = false;
+  const ratioWord = /^ratio(?![A-Za-z0-9.])/i.exec(rest);
+  if (ratioWord && aggregate !== 'ratio') {
+    insideOutsideRatio = true;
+    rest = rest.slice(ratioWord[0].length);
+    skipWs();
+  }
 
   const cmpMatch = CMP_RE.exec(rest);
   if (!cmpMatch)
@@ -132,7 +144,8 @@ export function parseTargetExpression(input: string): ParseResult {
   return {
     ok: true,
     expr: {
-      text: `${aggregate} ${cmp} ${numMatch[0]}${writtenUnit}`,
+      text: `${aggregate}${insideOutsideRatio ? ' ratio' : ''} ${cmp} ${numMatch[0]}${writtenUnit}`,
+      ...(insideOutsideRatio ? { insideOutsideRatio: true } : {}),
       aggregate,
       cmp,
       threshold,
@@ -142,7 +155,7 @@ export function parseTargetExpression(input: string): ParseResult {
   };
 }
 
-export type MetricKind = 'latency' | 'meanLatency' | 'ratio' | 'gauge' | 'throughput';
+export type MetricKind = 'latency' | 'meanLatency' | 'ratio' | 'gauge' | 'throughput' | 'interferenceRatio';
 
 interface KindRule {
   aggregates: readonly Aggregate[];
@@ -185,6 +198,12 @@ const KIND_RULES: Record<MetricKind, KindRule> = {
     noun: 'a throughput',
     example: 'rate >= 100',
   },
+  interferenceRatio: {
+    aggregates: ['p50', 'p95'],
+    units: ['none'],
+    noun: 'a ratio inside / outside maintenance windows',
+    example: 'p95 ratio < 2',
+  },
 };
 
 /** The aggregates a metric kind accepts (for help texts). */
@@ -198,6 +217,10 @@ export function aggregatesFor(kind: MetricKind): readonly Aggregate[] {
  */
 export function checkFitsKind(expr: TargetExpression, kind: MetricKind, key: string): string | undefined {
   const rule = KIND_RULES[kind];
+  if ((kind === 'interferenceRatio') !== (expr.insideOutsideRatio === true))
+    return kind === 'interferenceRatio'
+      ? `"${key}" is ${rule.noun}: write the aggregate followed by "ratio", e.g. "${rule.example}"`
+      : `"${expr.aggregate} ratio" (inside / outside maintenance windows) applies only to interference.* metrics`;
   if (!rule.aggregates.includes(expr.aggregate))
     return `aggregate "${expr.aggregate}" does not apply to "${key}" (${rule.noun}); use: ${rule.aggregates.join(', ')} (e.g. "${rule.example}")`;
   // A count of samples has no unit even on a latency metric.
@@ -225,5 +248,7 @@ export function observedUnit(kind: MetricKind, aggregate: Aggregate): string {
       return 'count';
     case 'throughput':
       return 'ops/s';
+    case 'interferenceRatio':
+      return 'ratio';
   }
 }

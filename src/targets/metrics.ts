@@ -148,7 +148,39 @@ function readNeo4jQueueDepth(result: MeasuredResult, expr: TargetExpression): Re
   return fromMeasured(g.queueDepthMax);
 }
 
+/**
+ * interference.spatial: the worst spatial operation's p50/p95 inside the maintenance windows over outside
+ * them, from the interference stats the maintenance section computed (run/interference.ts). n/a with the
+ * reason when no maintenance section ran, no window happened, or a side had too few samples.
+ */
+function readSpatialInterference(result: MeasuredResult, expr: TargetExpression): Reading {
+  const m = result.maintenance;
+  if (!m) return na('no maintenance: section ran in this scenario');
+  if (m.windows.length === 0) return na('no maintenance window happened in the measured run');
+  const stats = m.interference.filter((s) => isSpatialOperation(s.op));
+  if (stats.length === 0) return na("no spatial.* operation is in this scenario's workload");
+  let worst: { op: string; value: number } | undefined;
+  const reasons: string[] = [];
+  for (const s of stats) {
+    if ('na' in s.p95Ratio) {
+      reasons.push(`${s.op}: ${s.p95Ratio.na}`);
+      continue;
+    }
+    const value = expr.aggregate === 'p50' ? s.inside.p50Ms / s.outside.p50Ms : s.p95Ratio.value.ratio;
+    if (!Number.isFinite(value)) continue;
+    if (!worst || worse(expr.cmp, value, worst.value)) worst = { op: s.op, value };
+  }
+  if (!worst) return na(reasons.join('; ') || 'no finite inside/outside ratio');
+  const ci = stats.find((s) => s.op === worst.op)?.p95Ratio;
+  const interval =
+    expr.aggregate === 'p95' && ci && 'value' in ci
+      ? ` (95% interval ${ci.value.lo.toFixed(2)}-${ci.value.hi.toFixed(2)})`
+      : '';
+  return { value: worst.value, note: `worst operation: ${worst.op}${interval}` };
+}
+
 const FIXED: MetricDef[] = [
+  { key: 'interference.spatial', kind: 'interferenceRatio', read: readSpatialInterference },
   { key: 'latency.all', kind: 'latency', read: (r, e) => latencyReading(r.total.latencyMs, 'operation', e) },
   { key: 'latency.spatial', kind: 'latency', read: readSpatialLatency },
   { key: 'throughput.all', kind: 'throughput', read: (r, e) => readThroughput(r.total, 'any operation', e) },

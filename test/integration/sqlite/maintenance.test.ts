@@ -12,6 +12,8 @@ import { SqliteEngine } from '../../../src/engines/sqlite/index.ts';
 import { sqliteIdentifiers, sqliteMaintenanceSql } from '../../../src/engines/sqlite/dialect.ts';
 import { runBenchmark } from '../../../src/run/orchestrator.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
+import { evaluateTarget } from '../../../src/targets/evaluate.ts';
+import { parseTargetExpression } from '../../../src/targets/grammar.ts';
 import { NAME_PRESETS } from '../../../src/scenario/names.ts';
 import { contractScenario } from '../contract.ts';
 
@@ -102,6 +104,19 @@ describe('index maintenance under load (SQLite)', () => {
         `[sqlite maintenance] spatial.knn: p95 inside ${knn.inside.p95Ms.toFixed(3)} ms (n=${knn.inside.count}) vs outside ${knn.outside.p95Ms.toFixed(3)} ms (n=${knn.outside.count}); ratio ${r.ratio.toFixed(3)} [${r.lo.toFixed(3)}, ${r.hi.toFixed(3)}]`,
       );
     }
+    // interference.spatial judged from the same stats: the worst spatial op's p95 ratio, with its interval.
+    const parsed = parseTargetExpression('p95 ratio < 1000');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const t = evaluateTarget(result, {
+      metric: 'interference.spatial',
+      kind: 'interferenceRatio',
+      expression: parsed.expr,
+      source: 'scenario',
+    });
+    const ratios = m.interference.flatMap((x) => ('value' in x.p95Ratio ? [x.p95Ratio.value.ratio] : []));
+    expect(t.verdict).toBe('pass');
+    expect(t.observed).toBeCloseTo(Math.max(...ratios), 9);
+    expect(t.reason).toMatch(/worst operation: spatial\.(knn|dedup) \(95% interval/);
     // The rebuilt R*Tree holds every embedding again (the last rebuild committed).
     const db = new Database(path, { readonly: true });
     try {
