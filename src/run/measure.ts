@@ -249,8 +249,10 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const measureLoad = async (): Promise<LoadOutcome> => {
     let startedThisInterval = startProbe(false);
     for (const at of ticks) {
-      const wait = at - (clock.nowMs() - t0);
-      if (wait > 0) await Promise.race([clock.sleep(wait), load]);
+      // A timer may fire up to a millisecond early on this clock: the tick at the end of warm-up
+      // would then open a measured interval before warm-up ended, and it would count as warm-up.
+      for (let wait = at - (clock.nowMs() - t0); wait > 0 && !finished; wait = at - (clock.nowMs() - t0))
+        await Promise.race([clock.sleep(Math.max(1, wait)), load]);
       if (finished) break;
       outage.check();
       // Only the lead shard polls the probes: the other shards have no rounds to miss.
