@@ -12,7 +12,14 @@
 import sql from 'mssql';
 import { OperationError, UserError } from '../../../errors.ts';
 import type { ObjectNames, Phase } from '../../../scenario/names.ts';
-import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../types.ts';
+import type { PhaseMetricRow, QueueDriver, QueueMessage, ServerPhaseRow } from '../../types.ts';
+import {
+  activationOffSql,
+  activationOnSql,
+  metricWatermarkQuery,
+  serverPhaseRowsQuery,
+} from './activation.ts';
+import { ACTIVATED_PHASES } from '../sql/object-names.ts';
 import {
   completeQuery,
   DIALOG_TIMER_TYPE,
@@ -30,7 +37,7 @@ import { brokerErrorClass, parseBrokerError, parseEnvelope } from './envelope.ts
 import { mssqlErrorClass, operationError } from '../error-class.ts';
 import { depthByPhase } from '../plan/probes.ts';
 import type { Redactor } from '../redact.ts';
-import { exec, request, rows } from '../sql/statement.ts';
+import { batch, exec, request, rows } from '../sql/statement.ts';
 
 const SYSTEM_TYPES = new Set([END_DIALOG_TYPE, ERROR_TYPE, DIALOG_TIMER_TYPE]);
 /** Messages one drain call takes from the initiator queue; close() repeats it while it fills up. */
@@ -60,6 +67,9 @@ export class MssqlQueueDriver implements QueueDriver {
   private readonly begun = new Set<string>();
   /** Broker errors by class (broker-validation, broker-error-<n>, ...), for the probes' gauges. */
   readonly errorsByClass: Record<string, number> = {};
+  /** Server activation: the highest OODALoopMetrics id before the run (rows above it are the run's). */
+  private metricWatermark: number | undefined;
+  private serverActivation = false;
 
   constructor(private readonly o: QueueDriverOptions) {}
 
@@ -187,6 +197,47 @@ export class MssqlQueueDriver implements QueueDriver {
     }
   }
 
+  /**
+   * Switch the activated queues to the run's activation: server turns ACTIVATION on (the procedures
+   * consume Hypothesize/Act/Learn) after noting the metric rows already there; client turns it off
+   * where an earlier run left it on. Never in attach mode (a deployment's queues are not altered).
+   */
+  async setActivation(mode: 'client' | 'server'): Promise<void> {
+    if (this.o.attach) return;
+    try {
+      if (mode === 'server') {
+        const r = rows<{ MaxId: number | string }>(
+          await exec(this.o.pool, metricWatermarkQuery(this.o.names)),
+        );
+        this.metricWatermark = Number(r[0]?.MaxId ?? 0);
+      }
+      for (const p of ACTIVATED_PHASES)
+        await batch(
+          this.o.pool,
+          mode === 'server' ? activationOnSql(this.o.names, p) : activationOffSql(this.o.names, p),
+        );
+    } catch (e) {
+      throw this.fail(e, `activation ${mode}`);
+    }
+    this.serverActivation = mode === 'server';
+  }
+
+  async serverPhaseRows(): Promise<ServerPhaseRow[]> {
+    if (this.metricWatermark === undefined) return [];
+    type Row = { Phase: string; DurationMs: number; Success: boolean; ExecutedAtMs: number | string };
+    try {
+      const r = rows<Row>(await exec(this.o.pool, serverPhaseRowsQuery(this.o.names, this.metricWatermark)));
+      return r.map((x) => ({
+        phase: x.Phase as Phase,
+        durationMs: Number(x.DurationMs),
+        success: x.Success === true,
+        executedAtMs: Number(x.ExecutedAtMs),
+      }));
+    } catch (e) {
+      throw this.fail(e, 'server phase rows');
+    }
+  }
+
   async depth(): Promise<Record<Phase, number>> {
     try {
       return depthByPhase(this.o.names, rows(await exec(this.o.pool, queueDepthQuery(this.o.names))));
@@ -242,6 +293,8 @@ export class MssqlQueueDriver implements QueueDriver {
   async close(): Promise<void> {
     for (const tx of this.inFlight.values()) await tx.rollback().catch(() => undefined);
     this.inFlight.clear();
+    // The procedures stop at their next empty RECEIVE (TIMEOUT 5000) once activation is off.
+    if (this.serverActivation) await this.setActivation('client').catch(() => undefined);
     // Drain until the initiator queue is empty (one call takes at most DRAIN_LIMIT messages), so no
     // EndDialog is left un-received and no conversation stays open on atombench's side.
     for (let round = 0; round < CLOSE_DRAIN_ROUNDS; round++) {
