@@ -13,13 +13,7 @@ import sql from 'mssql';
 import { OperationError, UserError } from '../../../errors.ts';
 import type { ObjectNames, Phase } from '../../../scenario/names.ts';
 import type { PhaseMetricRow, QueueDriver, QueueMessage, ServerPhaseRow } from '../../types.ts';
-import {
-  activationOffSql,
-  activationOnSql,
-  metricWatermarkQuery,
-  serverPhaseRowsQuery,
-} from './activation.ts';
-import { ACTIVATED_PHASES } from '../sql/object-names.ts';
+import { readServerPhaseRows, switchActivation } from './activation-control.ts';
 import {
   completeQuery,
   DIALOG_TIMER_TYPE,
@@ -37,7 +31,7 @@ import { brokerErrorClass, parseBrokerError, parseEnvelope } from './envelope.ts
 import { mssqlErrorClass, operationError } from '../error-class.ts';
 import { depthByPhase } from '../plan/probes.ts';
 import type { Redactor } from '../redact.ts';
-import { batch, exec, request, rows } from '../sql/statement.ts';
+import { exec, request, rows } from '../sql/statement.ts';
 
 const SYSTEM_TYPES = new Set([END_DIALOG_TYPE, ERROR_TYPE, DIALOG_TIMER_TYPE]);
 /** Messages one drain call takes from the initiator queue; close() repeats it while it fills up. */
@@ -205,18 +199,10 @@ export class MssqlQueueDriver implements QueueDriver {
   async setActivation(mode: 'client' | 'server'): Promise<void> {
     if (this.o.attach) return;
     try {
-      if (mode === 'server') {
-        const r = rows<{ MaxId: number | string }>(
-          await exec(this.o.pool, metricWatermarkQuery(this.o.names)),
-        );
-        this.metricWatermark = Number(r[0]?.MaxId ?? 0);
-      }
-      for (const p of ACTIVATED_PHASES)
-        await batch(
-          this.o.pool,
-          mode === 'server' ? activationOnSql(this.o.names, p) : activationOffSql(this.o.names, p),
-        );
+      const watermark = await switchActivation(this.o.pool, this.o.names, mode);
+      if (watermark !== undefined) this.metricWatermark = watermark;
     } catch (e) {
+      if (e instanceof UserError) throw e;
       throw this.fail(e, `activation ${mode}`);
     }
     this.serverActivation = mode === 'server';
@@ -224,15 +210,8 @@ export class MssqlQueueDriver implements QueueDriver {
 
   async serverPhaseRows(): Promise<ServerPhaseRow[]> {
     if (this.metricWatermark === undefined) return [];
-    type Row = { Phase: string; DurationMs: number; Success: boolean; ExecutedAtMs: number | string };
     try {
-      const r = rows<Row>(await exec(this.o.pool, serverPhaseRowsQuery(this.o.names, this.metricWatermark)));
-      return r.map((x) => ({
-        phase: x.Phase as Phase,
-        durationMs: Number(x.DurationMs),
-        success: x.Success === true,
-        executedAtMs: Number(x.ExecutedAtMs),
-      }));
+      return await readServerPhaseRows(this.o.pool, this.o.names, this.metricWatermark);
     } catch (e) {
       throw this.fail(e, 'server phase rows');
     }
