@@ -25,7 +25,7 @@
  * The checked buckets travel as one JSON array parameter read with OPENJSON
  * (SD:docs/t-sql/functions/openjson-transact-sql.md), as the ingest batch does.
  */
-import { BUCKET_ROWS } from '../../../dataset/fingerprint.ts';
+import { BUCKET_ROWS, rowPartExpressions } from '../../../dataset/fingerprint.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
 import type { FingerprintRequest } from '../../types.ts';
 import { qualifiedName, quoteName } from './identifiers.ts';
@@ -33,37 +33,30 @@ import { param, type SqlStatement } from './statement.ts';
 
 const UTF8_COLLATION = 'Latin1_General_100_BIN2_UTF8';
 
-const int4 = (e: string): string => `CAST(${e} AS binary(4))`;
-const int8 = (e: string): string => `CAST(${e} AS binary(8))`;
-const float8 = (e: string): string => `CAST(${e} AS binary(8))`;
+/** A string's UTF-8 byte length as int4, then its UTF-8 bytes. */
 function utf8(e: string): string {
   const bytes = `CONVERT(varbinary(max), CONVERT(varchar(max), CONVERT(nvarchar(max), ${e}) COLLATE ${UTF8_COLLATION}))`;
-  return `${int4(`CAST(DATALENGTH(${bytes}) AS int)`)} + ${bytes}`;
+  return `CAST(CAST(DATALENGTH(${bytes}) AS int) AS binary(4)) + ${bytes}`;
 }
 
-/** The row's bytes in dataset/fingerprint.ts's order, as one varbinary(max) expression (NULL if a column is). */
+/** The row's bytes in dataset/fingerprint-row.ts's order, as one varbinary(max) expression (NULL if a part is). */
 export function rowBytesExpression(names: ObjectNames): string {
   const id = quoteName(names.atomIdColumn);
   const g = quoteName(names.geometryColumn);
-  return [
-    int8(`a.${id}`),
-    int4('a.TenantId'),
-    int8('a.ReferenceCount'),
-    'CAST(a.ContentHash AS varbinary(32))',
-    ...['Modality', 'Subtype', 'ContentType', 'SourceType', 'SourceUri', 'CanonicalText', 'Metadata'].map(
-      (c) => utf8(`a.${c}`),
-    ),
-    int4('x.ModelId'),
-    utf8('x.EmbeddingType'),
-    int4('x.Dimension'),
-    float8(`x.${g}.STX`),
-    float8(`x.${g}.STY`),
-    float8(`x.${g}.Z`),
-    int4('x.SpatialBucketX'),
-    int4('x.SpatialBucketY'),
-    int4('x.SpatialBucketZ'),
-    int8('x.HilbertValue'),
-  ].join('\n      + ');
+  return rowPartExpressions(
+    (src) =>
+      'id' in src
+        ? `a.${id}`
+        : 'axis' in src
+          ? `x.${g}.${src.axis === 'Z' ? 'Z' : `ST${src.axis}`}`
+          : `${src.table}.${src.column}`,
+    (kind, v) =>
+      kind === 'text'
+        ? utf8(v)
+        : kind === 'bytes'
+          ? `CAST(${v} AS varbinary(32))`
+          : `CAST(${v} AS binary(${kind === 'int4' ? 4 : 8}))`,
+  ).join('\n      + ');
 }
 
 function parts(names: ObjectNames) {
