@@ -22,47 +22,13 @@ import type { IndexTuning } from './types/tuning.ts';
  * The Engine interface every engine implements. Its request, result and driver types live in types/,
  * one file a job, and are re-exported here: `engines/types.ts` stays the one import path.
  */
-export type {
-  DatasetState,
-  FingerprintRequest,
-  IndexBuildOutcome,
-  PrepareOptions,
-  SchemaPlan,
-  SeedOutcome,
-  SeedProgress,
-} from './types/dataset.ts';
-export type { MaintenanceKind, MaintenanceSession } from './types/maintenance.ts';
-export type {
-  EngineRequest,
-  GraphReader,
-  OperationRequest,
-  OperationResult,
-  WalkStep,
-  WalkStepFn,
-} from './types/operations.ts';
-export type { Capabilities, Capability, PlanInfo, ProbeSample } from './types/probes.ts';
-export type {
-  PhaseMetricRow,
-  QueueDriver,
-  QueueMessage,
-  SyncBatch,
-  SyncQueueDriver,
-  SyncRequest,
-} from './types/queues.ts';
-export type { ShardAnnouncement, ShardCoordination } from './types/shards.ts';
-export type {
-  FilterSample,
-  GridIndexTarget,
-  IndexSnapshot,
-  IndexTarget,
-  IndexTuning,
-  MeasuredSize,
-  OptionIndexSize,
-  OptionsIndexTarget,
-  OptionsPlan,
-  QueryWindow,
-  TuneAccess,
-} from './types/tuning.ts';
+export type * from './types/dataset.ts';
+export type * from './types/maintenance.ts';
+export type * from './types/operations.ts';
+export type * from './types/probes.ts';
+export type * from './types/queues.ts';
+export type * from './types/shards.ts';
+export type * from './types/tuning.ts';
 
 export interface Engine {
   readonly name: EngineName;
