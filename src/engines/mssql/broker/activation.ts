@@ -13,7 +13,10 @@
  * - database-engine/service-broker/internal-activation-context (ms171585): the queue's EXECUTE AS user is
  *   impersonated before the procedure starts; the activated session runs "on a background session ...
  *   The options set for this session are the default options for the database" — so every procedure sets
- *   NOCOUNT and XACT_ABORT itself.
+ *   NOCOUNT and XACT_ABORT itself, and the options the xml data type methods require ("Setting Options
+ *   (XML Data Type)", ms188285: ANSI_PADDING, ANSI_WARNINGS, ARITHABORT, CONCAT_NULL_YIELDS_NULL ON,
+ *   NUMERIC_ROUNDABORT OFF; ANSI_NULLS and QUOTED_IDENTIFIER ON are the procedure's own, saved at CREATE
+ *   from atombench's session, where the driver sets both ON).
  * - Ownership: EXECUTE AS OWNER runs as the queue's owner, and atombench's queues and procedures are
  *   created by the same principal in one schema, so the owner can execute the procedure and RECEIVE /
  *   SEND / INSERT without grants. TRUSTWORTHY is not needed: an impersonation made by a database-scoped
@@ -85,6 +88,12 @@ export function activationProcedureSql(names: ObjectNames, phase: ActivatedPhase
     'BEGIN',
     '    SET NOCOUNT ON;',
     '    SET XACT_ABORT ON;',
+    // xml methods (@x.value) fail unless these are set; the activated session has the database's defaults.
+    '    SET ANSI_PADDING ON;',
+    '    SET ANSI_WARNINGS ON;',
+    '    SET ARITHABORT ON;',
+    '    SET CONCAT_NULL_YIELDS_NULL ON;',
+    '    SET NUMERIC_ROUNDABORT OFF;',
     '    DECLARE @received uniqueidentifier, @type nvarchar(256), @in nvarchar(max), @x xml,',
     '        @loopId nvarchar(100), @loopStartedAtMs bigint, @payload nvarchar(max), @phase nvarchar(50),',
     '        @workMs int, @started datetime2(7), @delay varchar(12), @success bit;',

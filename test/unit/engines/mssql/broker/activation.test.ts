@@ -26,6 +26,11 @@ describe('activation procedures (ooda.activation: server)', () => {
     expect(t).toContain(
       '        WAITFOR (\n            RECEIVE TOP (1) @received = conversation_handle, @type = message_type_name,\n                @in = CAST(message_body AS nvarchar(max))\n                FROM [dbo].[HypothesizeQueue]\n        ), TIMEOUT 5000;',
     );
+    // The activated session has the database's default options: the xml methods' required ones are set.
+    expect(t).toContain(
+      '    SET ANSI_PADDING ON;\n    SET ANSI_WARNINGS ON;\n    SET ARITHABORT ON;\n    SET CONCAT_NULL_YIELDS_NULL ON;\n    SET NUMERIC_ROUNDABORT OFF;',
+    );
+    expect(t.indexOf('SET ARITHABORT ON;')).toBeLessThan(t.indexOf('@x.value('));
     // An empty wait ends the activated procedure (the queue monitor starts it again on the next message).
     expect(t).toMatch(/IF @received IS NULL\n\s+BEGIN\n\s+ROLLBACK TRANSACTION;\n\s+BREAK;/);
     expect(t).toContain("IF @type <> N'//Hartonomous/AutonomousLoop/HypothesizeMessage'");
