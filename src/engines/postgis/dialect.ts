@@ -250,6 +250,17 @@ export const NOTIFY_CHANNEL = 'atombench_ooda';
  * CONCURRENTLY of the spatial index, which lets reads and writes go on while it builds and "cannot be
  * executed inside a transaction block" (postgresql.org/docs/current/sql-reindex.html): never wrapped.
  */
+/**
+ * A REINDEX CONCURRENTLY that fails (a deadlock with a concurrent ANALYZE, a cancel) "will leave behind
+ * an invalid new index" named <index>_ccnew[N]; "the recommended recovery method in such cases is to drop
+ * the invalid index" (postgresql.org/docs/current/sql-reindex.html, "Rebuilding Indexes Concurrently").
+ * $1: the spatial index's name; lists the invalid _ccnew indexes on its table, to DROP one by one.
+ */
+export const INVALID_REBUILD_LEFTOVERS_SQL = `SELECT quote_ident(c.relname) AS name
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  WHERE NOT i.indisvalid AND c.relname ~ '_ccnew[0-9]*$'
+    AND i.indrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass(quote_ident($1)))`;
+
 export function postgisMaintenanceSql(ids: PostgisIds, kind: 'statistics' | 'rebuild'): string[] {
   if (kind === 'statistics') return [`ANALYZE ${ids.atoms}`, `ANALYZE ${ids.embeddings}`];
   return [`REINDEX INDEX CONCURRENTLY ${ids.spatialIndex}`];

@@ -30,7 +30,8 @@ import type {
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
-import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
+import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
+import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
@@ -309,17 +310,8 @@ export class PostgisEngine implements Engine {
   }
 
   /** Maintenance on a connection of its own (scenario `maintenance:`), in autocommit. */
-  async maintenance(): Promise<MaintenanceSession> {
-    const client = await openClient(this.opts.url);
-    const ids = postgisIds(this.names);
-    return {
-      run: async (kind) => {
-        const statements = postgisMaintenanceSql(ids, kind);
-        for (const st of statements) await client.query(st);
-        return statements;
-      },
-      close: () => client.end().catch(() => undefined),
-    };
+  maintenance(): Promise<MaintenanceSession> {
+    return openMaintenanceSession(this.opts.url, this.names);
   }
 
   async syncQueue(readers: number): Promise<SyncQueueDriver> {
