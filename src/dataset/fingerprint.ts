@@ -17,6 +17,7 @@
  *   hilbertValue int8.
  * A row whose encoding is NULL in SQL (a NULL column) hashes as the single byte 0x00.
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { AtomRecord } from './types.ts';
 import type { DatasetConfig } from './distributions.ts';
@@ -82,64 +83,76 @@ export function storedRowOf(r: AtomRecord): StoredRow {
 
 /** The row's bytes (see the encoding above), or undefined when a column is NULL. */
 export function rowBytes(r: StoredRow): Buffer | undefined {
-  const parts: Buffer[] = [];
-  const int = (v: number | null, bytes: 4 | 8): boolean => {
-    if (v === null || !Number.isSafeInteger(v)) return false;
-    if (bytes === 4 && (v < -0x80000000 || v > 0x7fffffff)) return false;
-    const b = Buffer.alloc(bytes);
-    if (bytes === 4) b.writeInt32BE(v);
-    else b.writeBigInt64BE(BigInt(v));
-    parts.push(b);
-    return true;
+  // One buffer, written in place (a Buffer per column cost ~20 µs a row: the sample check of 1M rows
+  // hashes 64k of them after every seed).
+  const strings = [
+    r.modality,
+    r.subtype,
+    r.contentType,
+    r.sourceType,
+    r.sourceUri,
+    r.canonicalText,
+    r.metadata,
+  ];
+  let textUnits = r.embeddingType?.length ?? 0;
+  for (const s of strings) textUnits += s?.length ?? 0;
+  if (r.contentHash === null) return undefined;
+  // 9 integers and 3 floats (<= 8 bytes each), 8 length prefixes, the hash, UTF-8 (<= 3 bytes a unit).
+  const b = Buffer.allocUnsafe(12 * 8 + 8 * 4 + r.contentHash.length + 3 * textUnits);
+  let at = 0;
+  let ok = true;
+  const int4 = (v: number | null): void => {
+    if (v === null || !Number.isSafeInteger(v) || v < -0x80000000 || v > 0x7fffffff) ok = false;
+    else at = b.writeInt32BE(v, at);
   };
-  const float = (v: number | null): boolean => {
-    if (v === null) return false;
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(v);
-    parts.push(b);
-    return true;
+  const int8 = (v: number | null): void => {
+    if (v === null || !Number.isSafeInteger(v)) return void (ok = false);
+    const hi = Math.floor(v / TWO_32); // two's complement: signed high word, unsigned low word
+    at = b.writeInt32BE(hi, at);
+    at = b.writeUInt32BE(v - hi * TWO_32, at);
   };
-  const str = (s: string | null): boolean => {
-    if (s === null) return false;
-    const bytes = Buffer.from(s, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(bytes.length);
-    parts.push(len, bytes);
-    return true;
+  const float = (v: number | null): void => {
+    if (v === null) ok = false;
+    else at = b.writeDoubleBE(v, at);
   };
-  const ok =
-    int(r.atomId, 8) &&
-    int(r.tenantId, 4) &&
-    int(r.referenceCount, 8) &&
-    r.contentHash !== null &&
-    (parts.push(r.contentHash), true) &&
-    str(r.modality) &&
-    str(r.subtype) &&
-    str(r.contentType) &&
-    str(r.sourceType) &&
-    str(r.sourceUri) &&
-    str(r.canonicalText) &&
-    str(r.metadata) &&
-    int(r.modelId, 4) &&
-    str(r.embeddingType) &&
-    int(r.dimension, 4) &&
-    float(r.x) &&
-    float(r.y) &&
-    float(r.z) &&
-    int(r.bucketX, 4) &&
-    int(r.bucketY, 4) &&
-    int(r.bucketZ, 4) &&
-    int(r.hilbertValue, 8);
-  return ok ? Buffer.concat(parts) : undefined;
+  const str = (s: string | null): void => {
+    if (s === null) return void (ok = false);
+    const n = b.write(s, at + 4, 'utf8');
+    b.writeInt32BE(n, at);
+    at += 4 + n;
+  };
+  int8(r.atomId);
+  int4(r.tenantId);
+  int8(r.referenceCount);
+  at += r.contentHash.copy(b, at);
+  for (const s of strings) str(s);
+  int4(r.modelId);
+  str(r.embeddingType);
+  int4(r.dimension);
+  float(r.x);
+  float(r.y);
+  float(r.z);
+  int4(r.bucketX);
+  int4(r.bucketY);
+  int4(r.bucketZ);
+  int8(r.hilbertValue);
+  return ok ? b.subarray(0, at) : undefined;
 }
+
+const TWO_32 = 4294967296;
 
 /** The first 40 bits of MD5 of the bytes, as a number (0x00 for a row with a NULL column). */
 export function hash40(bytes: Buffer | undefined): number {
-  const md5 = createHash('md5')
-    .update(bytes ?? Buffer.from([0]))
-    .digest();
-  return md5.readUIntBE(0, 5);
+  return md5(bytes ?? NULL_ROW).readUIntBE(0, 5);
 }
+
+const NULL_ROW = Buffer.from([0]);
+
+// crypto.hash (one-shot, Node >= 20.12) is cheaper than createHash().update().digest() per row.
+const md5: (b: Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (b) => crypto.hash('md5', b, 'buffer') as unknown as Buffer
+    : (b) => crypto.createHash('md5').update(b).digest();
 
 export const rowHash = (r: StoredRow): number => hash40(rowBytes(r));
 
