@@ -1,3 +1,4 @@
+import { copyShortAscii } from '../../dataset/ascii.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 
 /**
@@ -10,7 +11,6 @@ import type { AtomRecord } from '../../dataset/types.ts';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TWO_32 = 4294967296;
-const ASCII_FAST_PATH_MAX = 128;
 /** Distinct category strings cached per encoder (generated data has about a dozen). */
 const MAX_CATEGORIES = 256;
 const categories = new Map<string, Buffer>();
@@ -51,19 +51,10 @@ class Writer {
     this.room(4 + length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
     const b = this.buf;
     const start = this.at + 4;
-    // Short ASCII strings are copied in JS: a native Buffer.write call per column costs more.
-    if (length <= ASCII_FAST_PATH_MAX) {
-      let i = 0;
-      for (; i < length; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        b[start + i] = c;
-      }
-      if (i === length) {
-        b.writeInt32BE(length, this.at);
-        this.at = start + length;
-        return;
-      }
+    if (copyShortAscii(b, start, s)) {
+      b.writeInt32BE(length, this.at);
+      this.at = start + length;
+      return;
     }
     const n = b.write(s, start, 'utf8');
     b.writeInt32BE(n, this.at);
