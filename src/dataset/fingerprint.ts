@@ -9,19 +9,26 @@
  * SAMPLE_EVERY-th bucket (fast at 1M rows), `full` every bucket; the counts (rows, min and max id) are
  * always over every row.
  *
- * Row encoding (big-endian, as PostgreSQL's int8send / int4send / float8send; a string is its UTF-8
- * byte length as int4, then the bytes):
- *   atomId int8, tenantId int4, referenceCount int8, contentHash (32 bytes), modality, subtype,
- *   contentType, sourceType, sourceUri, canonicalText, metadata, modelId int4, embeddingType,
- *   dimension int4, x float8, y float8, z float8, bucketX int4, bucketY int4, bucketZ int4,
- *   hilbertValue int8.
- * A row whose encoding is NULL in SQL (a NULL column) hashes as the single byte 0x00.
+ * A row's parts, their encoding and its hash: fingerprint-row.ts (re-exported here).
  */
-import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
-import type { AtomRecord } from './types.ts';
 import type { DatasetConfig } from './distributions.ts';
 import { createRecordFactory } from './records.ts';
+import { rowHash, storedRowOf } from './fingerprint-row.ts';
+
+export {
+  hash40,
+  ROW_PARTS,
+  rowBytes,
+  rowHash,
+  rowPartExpressions,
+  storedRowFromParts,
+  storedRowOf,
+  type RowPart,
+  type RowPartKind,
+  type RowPartSource,
+  type StoredRow,
+} from './fingerprint-row.ts';
 
 export const FINGERPRINT_FORMAT = 'atombench/stored-fingerprint@1';
 export const BUCKET_ROWS = 1024;
@@ -29,132 +36,6 @@ export const SAMPLE_EVERY = 16;
 
 export type VerifyMode = 'full' | 'sample' | 'off';
 export const VERIFY_MODES: readonly VerifyMode[] = ['full', 'sample', 'off'];
-
-/** The row's columns as the database returns them (numbers, strings, the hash bytes; null if missing). */
-export interface StoredRow {
-  atomId: number;
-  tenantId: number | null;
-  referenceCount: number | null;
-  contentHash: Buffer | null;
-  modality: string | null;
-  subtype: string | null;
-  contentType: string | null;
-  sourceType: string | null;
-  sourceUri: string | null;
-  canonicalText: string | null;
-  metadata: string | null;
-  modelId: number | null;
-  embeddingType: string | null;
-  dimension: number | null;
-  x: number | null;
-  y: number | null;
-  z: number | null;
-  bucketX: number | null;
-  bucketY: number | null;
-  bucketZ: number | null;
-  hilbertValue: number | null;
-}
-
-export function storedRowOf(r: AtomRecord): StoredRow {
-  return {
-    atomId: r.atomId,
-    tenantId: r.tenantId,
-    referenceCount: r.referenceCount,
-    contentHash: r.contentHash,
-    modality: r.modality,
-    subtype: r.subtype,
-    contentType: r.contentType,
-    sourceType: r.sourceType,
-    sourceUri: r.sourceUri,
-    canonicalText: r.canonicalText,
-    metadata: r.metadata,
-    modelId: r.modelId,
-    embeddingType: r.embeddingType,
-    dimension: r.dimension,
-    x: r.point.x,
-    y: r.point.y,
-    z: r.point.z,
-    bucketX: r.bucketX,
-    bucketY: r.bucketY,
-    bucketZ: r.bucketZ,
-    hilbertValue: r.hilbertValue,
-  };
-}
-
-/** The row's bytes (see the encoding above), or undefined when a column is NULL. */
-export function rowBytes(r: StoredRow): Buffer | undefined {
-  // One buffer, written in place (a Buffer per column cost ~20 µs a row: the sample check of 1M rows
-  // hashes 64k of them after every seed).
-  const strings = [
-    r.modality,
-    r.subtype,
-    r.contentType,
-    r.sourceType,
-    r.sourceUri,
-    r.canonicalText,
-    r.metadata,
-  ];
-  let textUnits = r.embeddingType?.length ?? 0;
-  for (const s of strings) textUnits += s?.length ?? 0;
-  if (r.contentHash === null) return undefined;
-  // 9 integers and 3 floats (<= 8 bytes each), 8 length prefixes, the hash, UTF-8 (<= 3 bytes a unit).
-  const b = Buffer.allocUnsafe(12 * 8 + 8 * 4 + r.contentHash.length + 3 * textUnits);
-  let at = 0;
-  let ok = true;
-  const int4 = (v: number | null): void => {
-    if (v === null || !Number.isSafeInteger(v) || v < -0x80000000 || v > 0x7fffffff) ok = false;
-    else at = b.writeInt32BE(v, at);
-  };
-  const int8 = (v: number | null): void => {
-    if (v === null || !Number.isSafeInteger(v)) return void (ok = false);
-    const hi = Math.floor(v / TWO_32); // two's complement: signed high word, unsigned low word
-    at = b.writeInt32BE(hi, at);
-    at = b.writeUInt32BE(v - hi * TWO_32, at);
-  };
-  const float = (v: number | null): void => {
-    if (v === null) ok = false;
-    else at = b.writeDoubleBE(v, at);
-  };
-  const str = (s: string | null): void => {
-    if (s === null) return void (ok = false);
-    const n = b.write(s, at + 4, 'utf8');
-    b.writeInt32BE(n, at);
-    at += 4 + n;
-  };
-  int8(r.atomId);
-  int4(r.tenantId);
-  int8(r.referenceCount);
-  at += r.contentHash.copy(b, at);
-  for (const s of strings) str(s);
-  int4(r.modelId);
-  str(r.embeddingType);
-  int4(r.dimension);
-  float(r.x);
-  float(r.y);
-  float(r.z);
-  int4(r.bucketX);
-  int4(r.bucketY);
-  int4(r.bucketZ);
-  int8(r.hilbertValue);
-  return ok ? b.subarray(0, at) : undefined;
-}
-
-const TWO_32 = 4294967296;
-
-/** The first 40 bits of MD5 of the bytes, as a number (0x00 for a row with a NULL column). */
-export function hash40(bytes: Buffer | undefined): number {
-  return md5(bytes ?? NULL_ROW).readUIntBE(0, 5);
-}
-
-const NULL_ROW = Buffer.from([0]);
-
-// crypto.hash (one-shot, Node >= 20.12) is cheaper than createHash().update().digest() per row.
-const md5: (b: Buffer) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (b) => crypto.hash('md5', b, 'buffer') as unknown as Buffer
-    : (b) => crypto.createHash('md5').update(b).digest();
-
-export const rowHash = (r: StoredRow): number => hash40(rowBytes(r));
 
 /** Bucket of an AtomId (1-based ids). */
 export const bucketOf = (atomId: number): number => Math.floor((atomId - 1) / BUCKET_ROWS);
