@@ -18,7 +18,7 @@ import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
-import { openGraph, setupGraph, type GraphSession } from './graph/session.ts';
+import type { GraphSession } from './graph/session.ts';
 import {
   DATASET_KEY,
   measureClockOffset,
@@ -158,6 +158,8 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       if (!engine.syncQueue)
         throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
       // Before the dataset: a foreign graph is refused before the first write anywhere.
+      // Loaded only for a run with a graph side: neo4j-driver costs ~0.4 s of CPU at every start.
+      const { openGraph } = await import('./graph/session.ts');
       graph = await openGraph(sc, o.neo4jUrl);
       o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
     }
@@ -204,7 +206,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           ),
       );
     }
-    if (graph) await setupGraph(graph, sc, o.progress);
+    if (graph) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
     if (o.signal.aborted)
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);

@@ -258,8 +258,14 @@ export class PostgisEngine implements Engine {
     return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
-  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
-    return this.q((c) => buildIndex(c, plan));
+  async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    // A second connection builds the embeddings' indexes while this one builds the atoms' key.
+    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
+    try {
+      return await this.q((c) => buildIndex(c, plan, other));
+    } finally {
+      await other.end().catch(() => {});
+    }
   }
 
   resetIngested(datasetRows: number): Promise<number> {
