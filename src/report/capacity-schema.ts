@@ -130,6 +130,9 @@ export const capacitySchema = z.looseObject({
       points: z.array(oodaPoint),
       depthLimit: num,
       limitTriggersPerSec: nnum,
+      // Written since the OODA limit is bisected; an older capacity.json has neither.
+      maxWithinTargetTriggersPerSec: nnum.optional(),
+      bracket: z.tuple([num, num]).nullable().optional(),
       summary: str,
     })
     .nullable(),
