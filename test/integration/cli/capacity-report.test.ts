@@ -20,7 +20,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
     cwd: dir,
     env: { ...process.env, ATOMBENCH_URL: '', ...env },
     encoding: 'utf8',
-    timeout: 150_000,
+    timeout: 230_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -34,7 +34,13 @@ durationSec: 1
 ooda: { triggerEverySec: 0.5, phaseWorkMs: 1 }
 probes: { intervalMs: 250 }
 targets: { latency.spatial: 'p95 < 500ms' }
-capacity: { clientBound: judge, trials: 1, resolution: 0.25, maxSteps: 20, atoms: [1000, 3000] }
+capacity:
+  clientBound: judge
+  trials: 1
+  resolution: 0.5
+  maxSteps: 16
+  atoms: [1000, 3000]
+  ooda: { startTriggersPerSec: 4, growth: 4, maxTriggersPerSec: 64 }
 report: { out: out }
 `;
 
@@ -49,7 +55,7 @@ describe('atombench report capacity.json', () => {
     expect([0, 1], `${r.out}\n${r.err}`).toContain(r.code);
     folder = realpathSync(join(dir, 'out/latest'));
     for (const f of ['capacity.md', 'capacity.html']) original[f] = readFileSync(join(folder, f), 'utf8');
-  }, 150_000);
+  }, 240_000);
 
   it('re-renders capacity.md and capacity.html byte for byte from the saved capacity.json', () => {
     const doc = JSON.parse(readFileSync(join(folder, 'capacity.json'), 'utf8'));
