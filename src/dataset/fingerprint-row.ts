@@ -176,4 +176,3 @@ export function hash40(bytes: Buffer | undefined): number {
 }
 
 export const rowHash = (r: StoredRow): number => hash40(rowBytes(r));
-

@@ -16,7 +16,8 @@ export function fingerprintSql(names: ObjectNames) {
   const id = quoteDouble(names.atomIdColumn);
   const g = quoteDouble(names.geometryColumn);
   const bytes = rowPartExpressions(
-    (src) => ('id' in src ? `a.${id}` : 'axis' in src ? `ST_${src.axis}(x.${g})` : `${src.table}.${src.column}`),
+    (src) =>
+      'id' in src ? `a.${id}` : 'axis' in src ? `ST_${src.axis}(x.${g})` : `${src.table}.${src.column}`,
     (kind, v) =>
       kind === 'text'
         ? `int4send(octet_length(${v})) || convert_to(${v}, 'UTF8')`
