@@ -79,7 +79,15 @@ describe.skipIf(!!skip)('atombench capacity on postgis', () => {
       expect(knee.interval[0]).toBeLessThanOrEqual(knee.ratePerSec);
       expect(knee.interval[1]).toBeGreaterThanOrEqual(knee.ratePerSec);
       expect(knee.interval[1]).toBeGreaterThan(knee.interval[0]);
-      expect(knee.firstToBreak?.check).toMatch(/^(latency\.spatial p95|dropRatio)/);
+      // The first to break is a check the search's own step at the first bad rate failed (latency.spatial
+      // p95, or a drop limit: capacity.maxDropRatio, or the runbook's load.dropRatio target).
+      const ftb = knee.firstToBreak!;
+      expect(ftb.atRatePerSec).toBe(knee.bracket[1]);
+      const firstBad = d.search!.steps.find(
+        (s) => s.trial === 1 && s.offeredRatePerSec === ftb.atRatePerSec,
+      )!;
+      expect(firstBad.checks.find((c) => c.name === ftb.check)?.verdict).toBe('fail');
+      expect(r.out).toContain(`first to break: ${ftb.check} at `);
       expect(r.out).toMatch(
         /capacity: max sustainable [\d.]+\/s \(90 % interval [\d.]+\/s-[\d.]+\/s\); first to break: /,
       );
