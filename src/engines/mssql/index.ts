@@ -343,6 +343,7 @@ export class MssqlEngine implements Engine {
       allowTriggers: !this.attach || this.scenario.ooda.sendInAttachMode,
       ownsPool: true,
     });
+    if (this.scenario.ooda.enabled) await this.driver.setActivation(this.scenario.ooda.activation);
     return this.driver;
   }
 

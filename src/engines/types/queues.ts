@@ -34,7 +34,21 @@ export interface QueueDriver {
   complete(msg: QueueMessage, metric: PhaseMetricRow, next: Phase | undefined): Promise<void>;
   /** Messages waiting per queue, read from the database. */
   depth(): Promise<Record<Phase, number>>;
+  /**
+   * Server activation (`ooda.activation: server`): the metric rows the server's own procedures wrote
+   * since the driver was opened. Absent: every phase is consumed by atombench.
+   */
+  serverPhaseRows?(): Promise<ServerPhaseRow[]>;
   close(): Promise<void>;
+}
+
+/** One OODALoopMetrics row written by a server-side phase procedure. */
+export interface ServerPhaseRow {
+  phase: Phase;
+  durationMs: number;
+  success: boolean;
+  /** ExecutedAt (the row's insert, at the end of the phase), ms since the epoch. */
+  executedAtMs: number;
 }
 
 /** One Neo4jSyncRequest on the engine's sync queue. */
