@@ -45,7 +45,7 @@ import { maintenanceSql } from './sql/dialect-maintenance.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
-import { buildSpatialIndexes } from './seed/index-build.ts';
+import { buildSpatialIndexes, spatialIndexBytes } from './seed/index-build.ts';
 import { MssqlOperations } from './operations.ts';
 import { samplePrimaryFilter, type PrimaryFilterStats } from './plan/primary-filter.ts';
 import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
@@ -294,6 +294,12 @@ export class MssqlEngine implements Engine {
       buildSpatialIndexes(this.pools.admin, plan.names, plan.index),
     );
     return { durationMs: r.durationMs, ddl: r.ddl };
+  }
+
+  indexBytes(): Promise<number | undefined> {
+    return this.setup('reading the spatial index size', () =>
+      spatialIndexBytes(this.pools.admin, this.names),
+    );
   }
 
   async resetIngested(datasetRows: number): Promise<number> {

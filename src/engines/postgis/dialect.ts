@@ -194,6 +194,13 @@ export function seedSql(n: PostgisIds) {
   };
 }
 
+/**
+ * Bytes of the spatial index as stored, as the SQLite engine counts its R*Tree's node pages: the index's
+ * main fork (pg_relation_size, the tree's pages; not the free-space map), NULL when it does not exist
+ * (to_regclass). $1: the quoted index name (PostgisIds.spatialIndex), bound as text.
+ */
+export const SPATIAL_INDEX_BYTES_SQL = 'SELECT pg_relation_size(to_regclass($1)) AS bytes';
+
 export function metaSql(n: PostgisIds) {
   return {
     get: `SELECT key, value FROM ${n.meta} WHERE scope = $1`,

@@ -30,7 +30,13 @@ import type {
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
-import { POOL_VARIANTS, postgisIds, spatialSql, type PoolVariant } from './dialect.ts';
+import {
+  POOL_VARIANTS,
+  postgisIds,
+  spatialSql,
+  SPATIAL_INDEX_BYTES_SQL,
+  type PoolVariant,
+} from './dialect.ts';
 import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
@@ -282,6 +288,12 @@ export class PostgisEngine implements Engine {
 
   storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
     return this.q((c) => storedRowHashes(c, this.names, req));
+  }
+
+  async indexBytes(): Promise<number | undefined> {
+    const ix = postgisIds(this.names).spatialIndex;
+    const r = await this.q((c) => c.query<{ bytes: string | null }>(SPATIAL_INDEX_BYTES_SQL, [ix]));
+    return r.rows[0]?.bytes == null ? undefined : Number(r.rows[0].bytes);
   }
 
   async openPool(size: number): Promise<void> {
