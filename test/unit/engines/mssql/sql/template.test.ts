@@ -62,7 +62,7 @@ describe('seed/mssql templates', () => {
 
   it('every created object has a drop block, and drops come in dependency order', () => {
     const keys = (f: string) => splitBlocks(readTemplate(f)).map((b) => `${b.kind}:${b.key}`);
-    const created = [...keys('10-tables.sql'), ...keys('20-broker.sql')].sort();
+    const created = [...keys('10-tables.sql'), ...keys('20-broker.sql'), ...keys('25-neo4j-sync.sql')].sort();
     const dropped = keys('90-drop.sql');
     expect([...dropped].sort()).toEqual(created);
     const at = (k: string) => dropped.indexOf(k);
@@ -70,6 +70,8 @@ describe('seed/mssql templates', () => {
     expect(at('queue:analyzeQueue')).toBeLessThan(at('contract:contractAnalyze'));
     expect(at('contract:contractAnalyze')).toBeLessThan(at('messageType:msgAnalyze'));
     expect(at('table:embeddingsTable')).toBeLessThan(at('table:atomsTable'));
+    expect(at('service:neo4jSyncService')).toBeLessThan(at('queue:neo4jSyncQueue'));
+    expect(at('contract:neo4jSyncContract')).toBeLessThan(at('messageType:neo4jSyncMessageType'));
   });
 
   it('the runbook tables as Hartonomous deployed them', () => {
