@@ -6,7 +6,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeHistogram, mergeAll, summarize } from '../../../src/metrics/histogram.ts';
 import type { Neo4jSummary, RunResult } from '../../../src/model/result.ts';
-import { neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
+import { cypherNumber, neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
 
 /**
  * The graph side of merged results against the real Neo4j, on SQLite: `run --trials 2` and two
@@ -51,14 +51,7 @@ describe.skipIf(!!skip)('merged results with Neo4j (real Neo4j, sqlite)', () => 
       p.stderr.on('data', (d) => (err += d));
       p.on('close', (code) => done({ code, out, err }));
     });
-  const count = async (cypher: string) => {
-    const s = admin.session();
-    try {
-      return Number((await s.run(cypher)).records[0]?.get(0));
-    } finally {
-      await s.close();
-    }
-  };
+  const count = (cypher: string) => cypherNumber(admin, cypher);
   const readJson = (f: string) => JSON.parse(readFileSync(join(cwd, f), 'utf8')) as RunResult;
   /** The sync-lag histogram pooled from the parts: the merged one must hold exactly these samples. */
   const pooledLag = (parts: readonly Neo4jSummary[]) =>

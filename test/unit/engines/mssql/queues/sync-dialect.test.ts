@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AtomRecord } from '../../../../../src/dataset/types.ts';
+import { atomRecord } from '../../../../fixtures/atom-record.ts';
 import { END_DIALOG_TYPE, ERROR_TYPE } from '../../../../../src/engines/mssql/broker/dialect.ts';
 import {
   endConversationsQuery,
@@ -56,29 +56,7 @@ describe('the sync sends of an ingest batch', () => {
   });
 
   it('is part of the ingest transaction only when the run syncs to Neo4j', () => {
-    const rec = (i: number): AtomRecord => ({
-      index: i,
-      atomId: 0,
-      tenantId: 0,
-      modality: 'text',
-      subtype: 'token',
-      contentHash: Buffer.alloc(32, i),
-      contentType: 'text/plain',
-      sourceType: 'atombench',
-      sourceUri: `atombench://ingest/n/${i}`,
-      canonicalText: `ingest-n-${i}`,
-      metadata: '{}',
-      referenceCount: 1,
-      modelId: 1,
-      embeddingType: 'semantic',
-      dimension: 256,
-      point: { x: 0.1 * i, y: -0.2, z: 0.3 },
-      bucketX: 1,
-      bucketY: 2,
-      bucketZ: 3,
-      hilbertValue: 42,
-    });
-    const records = [rec(1), rec(2)];
+    const records = [atomRecord(1), atomRecord(2)];
     const plain = ingestQuery(runbook, 'native', records);
     expect(plain.text).not.toContain('BEGIN DIALOG');
     expect(plain.params.map((p) => p.name)).toEqual(['rows']);
