@@ -274,7 +274,7 @@ export interface Engine {
    */
   withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T>;
   /** Size the pool of connections / worker threads the load uses. */
-  openPool(size: number): Promise<void>;
+  openPool(size: number, opts?: LoadPoolOptions): Promise<void>;
   /**
    * Cancel on the server whatever the load's pool still runs (the graceful stop ran out): PostgreSQL
    * CancelRequest, the SQL Server driver's cancel, a SQLite worker interrupt. The cancelled calls
@@ -433,3 +433,13 @@ export type IndexTuning =
       parseConfigs(text: string): unknown[];
       open(access: TuneAccess): Promise<OptionsIndexTarget>;
     };
+
+/** How the load's pool treats each operation (scenario `workload`). */
+export interface LoadPoolOptions {
+  /**
+   * Per-operation deadline enforced on the server side (`workload.timeoutMs`): PostgreSQL
+   * statement_timeout, the SQL Server driver's request timeout (attention), a SQLite worker deadline.
+   * An operation past it fails with error class `timeout`; the pool stays usable. Absent: none.
+   */
+  statementTimeoutMs?: number;
+}

@@ -207,7 +207,9 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
     await interruptible(o.signal, 'while opening the connection pool; nothing was measured', () =>
-      guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(load))),
+      guard(o.url, 'opening the connection pool', () =>
+        engine.openPool(loadPoolSize(load), { statementTimeoutMs: sc.workload.timeoutMs }),
+      ),
     );
     let offset: ClockOffset | string = 'the engine cannot read the server clock';
     if (shard && coord)

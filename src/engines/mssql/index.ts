@@ -29,6 +29,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  LoadPoolOptions,
   ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
@@ -309,8 +310,8 @@ export class MssqlEngine implements Engine {
     return loop((step) => this.ops.walkStep(this.pools.work, step));
   }
 
-  async openPool(size: number): Promise<void> {
-    await this.pools.resizeWork(size);
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
+    await this.pools.resizeWork(size, opts.statementTimeoutMs);
   }
 
   async queues(): Promise<QueueDriver> {

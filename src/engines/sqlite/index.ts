@@ -27,6 +27,7 @@ import type {
   SyncQueueDriver,
   SeedProgress,
   IndexTuning,
+  LoadPoolOptions,
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -333,9 +334,13 @@ export class SqliteEngine implements Engine {
     };
   }
 
-  async openPool(size: number): Promise<void> {
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
     await this.pool?.close();
-    this.pool = new SqliteWorkerPool(size, this.workerData(false));
+    this.pool = new SqliteWorkerPool(
+      size,
+      { ...this.workerData(false), prepareOps: true },
+      opts.statementTimeoutMs,
+    );
     // The probe and OODA connections start now too: their start-up must not land in the measurement.
     await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
   }
