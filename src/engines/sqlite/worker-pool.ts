@@ -81,6 +81,20 @@ class PooledWorker {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`sqlite worker exited (code ${code})`)));
+    // A worker stopped before it started (a spare, a slot's replacement) fails `ready` with nobody
+    // waiting on it: that is no crash. Whoever awaits `ready` still sees the failure.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Stop the thread for good (the pool closes): its exit is expected, not a crash. */
+  stop(): Promise<number> {
+    this.retired = true;
+    clearTimeout(this.timer);
+    const closed = new Error('sqlite worker pool closed');
+    for (const p of this.pending.values()) p.reject(closed);
+    this.pending.clear();
+    this.order.length = 0;
+    return this.worker.terminate();
   }
 
   /** Set once the thread died; every later call fails at once instead of waiting forever. */
@@ -252,22 +266,20 @@ export class SqliteWorkerPool {
       'cancelled',
       'cancelled: the graceful stop ran out and the worker was stopped',
     );
-    await Promise.all(
-      this.workers.map(async (w, i) => {
-        if (w.busy === 0) return;
-        const fresh = this.takeFresh();
-        this.workers[i] = fresh;
-        for (const p of w.retire()) p.reject(cancelled);
-        await fresh.ready.catch(() => undefined);
-      }),
-    );
+    // Not waiting for the fresh workers to start (a second on a busy machine): calls queue on them.
+    this.workers.forEach((w, i) => {
+      if (w.busy === 0) return;
+      this.workers[i] = this.takeFresh();
+      for (const p of w.retire()) p.reject(cancelled);
+    });
   }
 
   async close(): Promise<void> {
     if (this.spare) this.workers.push(this.spare);
     this.spare = undefined;
-    await Promise.allSettled(this.workers.map((w) => w.call({ kind: 'close' })));
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    // A worker still starting has no connection to close yet: it is only terminated.
+    await Promise.allSettled(this.workers.filter((w) => w.started).map((w) => w.call({ kind: 'close' })));
+    await Promise.all(this.workers.map((w) => w.stop()));
     this.workers.length = 0;
   }
 }

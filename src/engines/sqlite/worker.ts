@@ -91,6 +91,11 @@ function handle(msg: WorkerRequest): unknown {
       }
       return statements;
     }
+    case 'buildIndex':
+      db.exec(msg.drop);
+      db.transaction(() => db.exec(msg.ddl))();
+      db.exec('ANALYZE');
+      return null;
     case 'syncReceive':
       return sync().receive(msg.max, msg.nowMs);
     case 'syncComplete':
