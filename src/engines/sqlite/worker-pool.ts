@@ -12,11 +12,14 @@ const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 const ENTRY = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /**
- * The pool's deadline fires this long after workload.timeoutMs: a statement waiting on a lock ends
- * itself at the deadline inside SQLite (busy_timeout, worker.ts) with its connection intact, and
- * only one that is still running just after it costs its worker.
+ * The pool's deadline fires this long after workload.timeoutMs (at least 1 s, or the timeout again): a
+ * statement waiting on a lock ends itself at the deadline inside SQLite (busy_timeout, worker.ts) with
+ * its connection intact, and the pool must not terminate its worker meanwhile: a worker terminated
+ * while better-sqlite3 raises that SQLite error aborts the whole process (V8 "ToLocalChecked Empty
+ * MaybeLocal", seen under load when this margin was 50 ms). Only a statement still running well past
+ * its deadline costs its worker.
  */
-const BACKSTOP_MS = 50;
+const backstopMs = (deadlineMs: number) => deadlineMs + Math.max(1000, deadlineMs);
 
 /** The calls a per-operation deadline (workload.timeoutMs) applies to: the load's statements. */
 const DEADLINE_KINDS: ReadonlySet<WorkerCall['kind']> = new Set(['run', 'walkStep']);
@@ -124,7 +127,7 @@ class PooledWorker {
     const head = this.order[0];
     const p = head === undefined ? undefined : this.pending.get(head);
     if (!this.deadline || !this.isReady || !p || !DEADLINE_KINDS.has(p.call.kind)) return;
-    this.timer = setTimeout(() => this.expire(head!), this.deadline.ms + BACKSTOP_MS);
+    this.timer = setTimeout(() => this.expire(head!), backstopMs(this.deadline.ms));
   }
 
   /** The running call passed its deadline: it fails as `timeout` now, the pool retires the worker. */
