@@ -9,18 +9,26 @@
  * SAMPLE_EVERY-th bucket (fast at 1M rows), `full` every bucket; the counts (rows, min and max id) are
  * always over every row.
  *
- * Row encoding (big-endian, as PostgreSQL's int8send / int4send / float8send; a string is its UTF-8
- * byte length as int4, then the bytes):
- *   atomId int8, tenantId int4, referenceCount int8, contentHash (32 bytes), modality, subtype,
- *   contentType, sourceType, sourceUri, canonicalText, metadata, modelId int4, embeddingType,
- *   dimension int4, x float8, y float8, z float8, bucketX int4, bucketY int4, bucketZ int4,
- *   hilbertValue int8.
- * A row whose encoding is NULL in SQL (a NULL column) hashes as the single byte 0x00.
+ * A row's parts, their encoding and its hash: fingerprint-row.ts (re-exported here).
  */
 import { createHash } from 'node:crypto';
-import type { AtomRecord } from './types.ts';
 import type { DatasetConfig } from './distributions.ts';
 import { createRecordFactory } from './records.ts';
+import { rowHash, storedRowOf } from './fingerprint-row.ts';
+
+export {
+  hash40,
+  ROW_PARTS,
+  rowBytes,
+  rowHash,
+  rowPartExpressions,
+  storedRowFromParts,
+  storedRowOf,
+  type RowPart,
+  type RowPartKind,
+  type RowPartSource,
+  type StoredRow,
+} from './fingerprint-row.ts';
 
 export const FINGERPRINT_FORMAT = 'atombench/stored-fingerprint@1';
 export const BUCKET_ROWS = 1024;
@@ -28,120 +36,6 @@ export const SAMPLE_EVERY = 16;
 
 export type VerifyMode = 'full' | 'sample' | 'off';
 export const VERIFY_MODES: readonly VerifyMode[] = ['full', 'sample', 'off'];
-
-/** The row's columns as the database returns them (numbers, strings, the hash bytes; null if missing). */
-export interface StoredRow {
-  atomId: number;
-  tenantId: number | null;
-  referenceCount: number | null;
-  contentHash: Buffer | null;
-  modality: string | null;
-  subtype: string | null;
-  contentType: string | null;
-  sourceType: string | null;
-  sourceUri: string | null;
-  canonicalText: string | null;
-  metadata: string | null;
-  modelId: number | null;
-  embeddingType: string | null;
-  dimension: number | null;
-  x: number | null;
-  y: number | null;
-  z: number | null;
-  bucketX: number | null;
-  bucketY: number | null;
-  bucketZ: number | null;
-  hilbertValue: number | null;
-}
-
-export function storedRowOf(r: AtomRecord): StoredRow {
-  return {
-    atomId: r.atomId,
-    tenantId: r.tenantId,
-    referenceCount: r.referenceCount,
-    contentHash: r.contentHash,
-    modality: r.modality,
-    subtype: r.subtype,
-    contentType: r.contentType,
-    sourceType: r.sourceType,
-    sourceUri: r.sourceUri,
-    canonicalText: r.canonicalText,
-    metadata: r.metadata,
-    modelId: r.modelId,
-    embeddingType: r.embeddingType,
-    dimension: r.dimension,
-    x: r.point.x,
-    y: r.point.y,
-    z: r.point.z,
-    bucketX: r.bucketX,
-    bucketY: r.bucketY,
-    bucketZ: r.bucketZ,
-    hilbertValue: r.hilbertValue,
-  };
-}
-
-/** The row's bytes (see the encoding above), or undefined when a column is NULL. */
-export function rowBytes(r: StoredRow): Buffer | undefined {
-  const parts: Buffer[] = [];
-  const int = (v: number | null, bytes: 4 | 8): boolean => {
-    if (v === null || !Number.isSafeInteger(v)) return false;
-    if (bytes === 4 && (v < -0x80000000 || v > 0x7fffffff)) return false;
-    const b = Buffer.alloc(bytes);
-    if (bytes === 4) b.writeInt32BE(v);
-    else b.writeBigInt64BE(BigInt(v));
-    parts.push(b);
-    return true;
-  };
-  const float = (v: number | null): boolean => {
-    if (v === null) return false;
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(v);
-    parts.push(b);
-    return true;
-  };
-  const str = (s: string | null): boolean => {
-    if (s === null) return false;
-    const bytes = Buffer.from(s, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(bytes.length);
-    parts.push(len, bytes);
-    return true;
-  };
-  const ok =
-    int(r.atomId, 8) &&
-    int(r.tenantId, 4) &&
-    int(r.referenceCount, 8) &&
-    r.contentHash !== null &&
-    (parts.push(r.contentHash), true) &&
-    str(r.modality) &&
-    str(r.subtype) &&
-    str(r.contentType) &&
-    str(r.sourceType) &&
-    str(r.sourceUri) &&
-    str(r.canonicalText) &&
-    str(r.metadata) &&
-    int(r.modelId, 4) &&
-    str(r.embeddingType) &&
-    int(r.dimension, 4) &&
-    float(r.x) &&
-    float(r.y) &&
-    float(r.z) &&
-    int(r.bucketX, 4) &&
-    int(r.bucketY, 4) &&
-    int(r.bucketZ, 4) &&
-    int(r.hilbertValue, 8);
-  return ok ? Buffer.concat(parts) : undefined;
-}
-
-/** The first 40 bits of MD5 of the bytes, as a number (0x00 for a row with a NULL column). */
-export function hash40(bytes: Buffer | undefined): number {
-  const md5 = createHash('md5')
-    .update(bytes ?? Buffer.from([0]))
-    .digest();
-  return md5.readUIntBE(0, 5);
-}
-
-export const rowHash = (r: StoredRow): number => hash40(rowBytes(r));
 
 /** Bucket of an AtomId (1-based ids). */
 export const bucketOf = (atomId: number): number => Math.floor((atomId - 1) / BUCKET_ROWS);

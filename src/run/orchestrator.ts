@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createEngine } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
 import { Interrupted, RuntimeFailure, UserError } from '../errors.ts';
+import { checkActivation } from '../ooda/activation.ts';
 import { realClock } from '../load/clock.ts';
 import { loadPoolSize } from '../load/registry.ts';
 import { shardLoad, shardLoadProblems } from '../load/shard.ts';
@@ -18,7 +19,7 @@ import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
-import { openGraph, setupGraph, type GraphSession } from './graph/session.ts';
+import type { GraphSession } from './graph/session.ts';
 import {
   DATASET_KEY,
   measureClockOffset,
@@ -150,6 +151,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     throw new UserError(
       '--neo4j-url: the graph side writes (sync readers, MERGE): not allowed in attach mode (attach: true is read-only)',
     );
+  checkActivation(o.engine?.name ?? sc.engine, sc);
   const shard = o.shard;
   const clock = o.clock ?? realClock;
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url, o.signal));
@@ -160,6 +162,8 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       if (!engine.syncQueue)
         throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
       // Before the dataset: a foreign graph is refused before the first write anywhere.
+      // Loaded only for a run with a graph side: neo4j-driver costs ~0.4 s of CPU at every start.
+      const { openGraph } = await import('./graph/session.ts');
       graph = await openGraph(sc, o.neo4jUrl);
       o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
     }
@@ -206,7 +210,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
           ),
       );
     }
-    if (graph) await setupGraph(graph, sc, o.progress);
+    if (graph) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
     if (o.signal.aborted)
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);

@@ -32,6 +32,7 @@ import type {
   LoadPoolOptions,
   ShardCoordination,
   WalkStepFn,
+  FingerprintRequest,
 } from '../types.ts';
 import { mssqlCoordination } from './coordination.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -45,7 +46,7 @@ import { maintenanceSql } from './sql/dialect-maintenance.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
-import { buildSpatialIndexes } from './seed/index-build.ts';
+import { buildSpatialIndexes, spatialIndexBytes } from './seed/index-build.ts';
 import { MssqlOperations } from './operations.ts';
 import { samplePrimaryFilter, type PrimaryFilterStats } from './plan/primary-filter.ts';
 import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
@@ -56,6 +57,8 @@ import { mssqlTuning } from './tune/tune-target.ts';
 import { runHealthCheck } from './check/healthcheck.ts';
 import type { HealthReport } from '../../model/health.ts';
 import { exec, rows } from './sql/statement.ts';
+import { storedFingerprint, storedRowHashes } from './seed/stored-fingerprint.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 
 export interface MssqlEngineOptions {
   url: string | undefined;
@@ -94,6 +97,12 @@ export class MssqlEngine implements Engine {
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
   readonly tuning: IndexTuning;
+  /**
+   * The stored-data fingerprint (seed/stored-fingerprint.ts); absent on the staging seed path, which
+   * stores no Z (geometry::Point is 2-D), so no row could match the generator's.
+   */
+  readonly storedFingerprint?: (req: FingerprintRequest) => Promise<StoredFingerprint>;
+  readonly storedRowHashes?: (req: FingerprintRequest) => Promise<Map<number, number[]>>;
   readonly coordination: ShardCoordination = mssqlCoordination(
     { admin: () => this.pools.admin, probe: () => this.pools.probe },
     () => this.names.schema,
@@ -108,6 +117,10 @@ export class MssqlEngine implements Engine {
     this.mode = seedModeOf(o);
     this.capabilities = defaultCapabilities(o.scenario.ooda.enabled);
     this.ops = this.makeOps();
+    if (this.mode === 'native') {
+      this.storedFingerprint = (req) => storedFingerprint(this.pools.admin, this.names, req);
+      this.storedRowHashes = (req) => storedRowHashes(this.pools.admin, this.names, req);
+    }
     this.tuning = mssqlTuning({
       url: o.url,
       names: this.names,
@@ -284,6 +297,12 @@ export class MssqlEngine implements Engine {
     return { durationMs: r.durationMs, ddl: r.ddl };
   }
 
+  indexBytes(): Promise<number | undefined> {
+    return this.setup('reading the spatial index size', () =>
+      spatialIndexBytes(this.pools.admin, this.names),
+    );
+  }
+
   async resetIngested(datasetRows: number): Promise<number> {
     if (this.attach) return 0;
     return this.setup('removing ingested atoms', async () =>
@@ -325,6 +344,7 @@ export class MssqlEngine implements Engine {
       allowTriggers: !this.attach || this.scenario.ooda.sendInAttachMode,
       ownsPool: true,
     });
+    if (this.scenario.ooda.enabled) await this.driver.setActivation(this.scenario.ooda.activation);
     return this.driver;
   }
 
