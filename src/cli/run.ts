@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import type { ShardSpec } from '../model/shard.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
+import { markInterruptedAfterMeasuring } from '../run/result.ts';
 import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
 import {
   addCommonOptions,
@@ -78,12 +79,21 @@ export function runCommand(setExit: (code: number) => void): Command {
           verify: verifyMode(flags),
           ...(shard ? { shard } : {}),
         });
-        const dir = await writeReports(
-          result,
-          cfg.scenario.report.out,
-          cfg.scenario.report.formats,
-          shard ? shardDir(shard.spec) : undefined,
-        );
+        const write = () =>
+          writeReports(
+            result,
+            cfg.scenario.report.out,
+            cfg.scenario.report.formats,
+            shard ? shardDir(shard.spec) : undefined,
+          );
+        if (signal.aborted) markInterruptedAfterMeasuring(result);
+        await reportPhaseTestHold(signal);
+        let dir = await write();
+        // A signal while the reports were written: write them again, marked interrupted.
+        if (signal.aborted && !result.interrupted) {
+          markInterruptedAfterMeasuring(result);
+          dir = await write();
+        }
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!flags.quiet)
           human.write(reporterFor('run', 'terminal').render(result, { color: useColor(human) }));
@@ -119,12 +129,28 @@ export function runCommand(setExit: (code: number) => void): Command {
           human.write(verdictLine(cmp));
           if (cmp.verdict === 'fail' && !result.interrupted && !result.faults?.endedEarly) setExit(1);
         }
+        // A signal after the reports (saving the baseline, comparing): still never exit 0.
+        if (signal.aborted) setExit(interruptExitCode());
       } finally {
         dispose();
       }
     },
   );
   return cmd;
+}
+
+/**
+ * Test hook (ATOMBENCH_TEST_REPORT_HOLD_MS): say `writing reports` and hold the report phase that long,
+ * or until a signal, so the interrupt suite can signal this phase; writing itself takes milliseconds.
+ */
+async function reportPhaseTestHold(signal: AbortSignal): Promise<void> {
+  const ms = Number(process.env.ATOMBENCH_TEST_REPORT_HOLD_MS ?? 0);
+  if (!(ms > 0) || signal.aborted) return;
+  process.stderr.write('writing reports (test hold)\n');
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, Math.min(ms, 60_000));
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
 }
 
 /** Where a shard writes: <out>/<run id>/shard-I-of-N/, so the shards of one run sit side by side. */

@@ -30,6 +30,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  LoadPoolOptions,
   ShardCoordination,
   WalkStepFn,
   FingerprintRequest,
@@ -340,8 +341,8 @@ export class MssqlEngine implements Engine {
     return loop((step) => this.ops.walkStep(this.pools.work, step));
   }
 
-  async openPool(size: number): Promise<void> {
-    await this.pools.resizeWork(size);
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
+    await this.pools.resizeWork(size, opts.statementTimeoutMs);
   }
 
   async queues(): Promise<QueueDriver> {
