@@ -17,7 +17,7 @@
  *   hilbertValue int8.
  * A row whose encoding is NULL in SQL (a NULL column) hashes as the single byte 0x00.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { AtomRecord } from './types.ts';
 import type { DatasetConfig } from './distributions.ts';
 import { createRecordFactory } from './records.ts';
@@ -80,65 +80,85 @@ export function storedRowOf(r: AtomRecord): StoredRow {
   };
 }
 
-/** The row's bytes (see the encoding above), or undefined when a column is NULL. */
+const isInt = (v: number | null, bytes: 4 | 8): v is number =>
+  v !== null && Number.isSafeInteger(v) && (bytes === 8 || (v >= -0x80000000 && v <= 0x7fffffff));
+
+/** Bytes of a row besides its strings and the hash: 3 int8, 6 int4, 3 float8. */
+const FIXED_BYTES = 8 * 3 + 4 * 6 + 8 * 3;
+
+/**
+ * The row's bytes (see the encoding above), or undefined when a column is NULL. Written into one buffer
+ * sized up front: this runs once per checked row on both sides (the SQLite hash function, the generator).
+ */
 export function rowBytes(r: StoredRow): Buffer | undefined {
-  const parts: Buffer[] = [];
-  const int = (v: number | null, bytes: 4 | 8): boolean => {
-    if (v === null || !Number.isSafeInteger(v)) return false;
-    if (bytes === 4 && (v < -0x80000000 || v > 0x7fffffff)) return false;
-    const b = Buffer.alloc(bytes);
-    if (bytes === 4) b.writeInt32BE(v);
-    else b.writeBigInt64BE(BigInt(v));
-    parts.push(b);
-    return true;
+  const strings = [
+    r.modality,
+    r.subtype,
+    r.contentType,
+    r.sourceType,
+    r.sourceUri,
+    r.canonicalText,
+    r.metadata,
+  ];
+  if (
+    !isInt(r.atomId, 8) ||
+    !isInt(r.tenantId, 4) ||
+    !isInt(r.referenceCount, 8) ||
+    r.contentHash === null ||
+    !isInt(r.modelId, 4) ||
+    r.embeddingType === null ||
+    !isInt(r.dimension, 4) ||
+    r.x === null ||
+    r.y === null ||
+    r.z === null ||
+    !isInt(r.bucketX, 4) ||
+    !isInt(r.bucketY, 4) ||
+    !isInt(r.bucketZ, 4) ||
+    !isInt(r.hilbertValue, 8)
+  )
+    return undefined;
+  let size = FIXED_BYTES + r.contentHash.length + 4 + Buffer.byteLength(r.embeddingType);
+  for (const t of strings) {
+    if (t === null) return undefined;
+    size += 4 + Buffer.byteLength(t);
+  }
+  const b = Buffer.allocUnsafe(size);
+  let o = 0;
+  const str = (t: string): void => {
+    const n = b.write(t, o + 4, 'utf8');
+    b.writeInt32BE(n, o);
+    o += 4 + n;
   };
-  const float = (v: number | null): boolean => {
-    if (v === null) return false;
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(v);
-    parts.push(b);
-    return true;
-  };
-  const str = (s: string | null): boolean => {
-    if (s === null) return false;
-    const bytes = Buffer.from(s, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(bytes.length);
-    parts.push(len, bytes);
-    return true;
-  };
-  const ok =
-    int(r.atomId, 8) &&
-    int(r.tenantId, 4) &&
-    int(r.referenceCount, 8) &&
-    r.contentHash !== null &&
-    (parts.push(r.contentHash), true) &&
-    str(r.modality) &&
-    str(r.subtype) &&
-    str(r.contentType) &&
-    str(r.sourceType) &&
-    str(r.sourceUri) &&
-    str(r.canonicalText) &&
-    str(r.metadata) &&
-    int(r.modelId, 4) &&
-    str(r.embeddingType) &&
-    int(r.dimension, 4) &&
-    float(r.x) &&
-    float(r.y) &&
-    float(r.z) &&
-    int(r.bucketX, 4) &&
-    int(r.bucketY, 4) &&
-    int(r.bucketZ, 4) &&
-    int(r.hilbertValue, 8);
-  return ok ? Buffer.concat(parts) : undefined;
+  o = b.writeBigInt64BE(BigInt(r.atomId), o);
+  o = b.writeInt32BE(r.tenantId, o);
+  o = b.writeBigInt64BE(BigInt(r.referenceCount), o);
+  o += r.contentHash.copy(b, o);
+  for (const t of strings) str(t!);
+  o = b.writeInt32BE(r.modelId, o);
+  str(r.embeddingType);
+  o = b.writeInt32BE(r.dimension, o);
+  o = b.writeDoubleBE(r.x, o);
+  o = b.writeDoubleBE(r.y, o);
+  o = b.writeDoubleBE(r.z, o);
+  o = b.writeInt32BE(r.bucketX, o);
+  o = b.writeInt32BE(r.bucketY, o);
+  o = b.writeInt32BE(r.bucketZ, o);
+  b.writeBigInt64BE(BigInt(r.hilbertValue), o);
+  return b;
 }
+
+const ZERO = Buffer.from([0]);
+
+// crypto.hash (one-shot, Node >= 20.12) skips the Hash object createHash builds per call; package.json
+// allows any Node 20, so fall back to createHash.
+const md5: (bytes: Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('md5', bytes, 'buffer')
+    : (bytes) => crypto.createHash('md5').update(bytes).digest();
 
 /** The first 40 bits of MD5 of the bytes, as a number (0x00 for a row with a NULL column). */
 export function hash40(bytes: Buffer | undefined): number {
-  const md5 = createHash('md5')
-    .update(bytes ?? Buffer.from([0]))
-    .digest();
-  return md5.readUIntBE(0, 5);
+  return md5(bytes ?? ZERO).readUIntBE(0, 5);
 }
 
 export const rowHash = (r: StoredRow): number => hash40(rowBytes(r));
@@ -227,9 +247,9 @@ export function differingRows(
 
 /** A hex digest of the database's report: what result.json carries as the stored dataset's hash. */
 export function storedContentHash(fp: StoredFingerprint, mode: VerifyMode): string {
-  const h = createHash('sha256').update(
-    `${FINGERPRINT_FORMAT}\n${mode}\n${fp.rows},${fp.minId},${fp.maxId}\n`,
-  );
+  const h = crypto
+    .createHash('sha256')
+    .update(`${FINGERPRINT_FORMAT}\n${mode}\n${fp.rows},${fp.minId},${fp.maxId}\n`);
   for (const b of fp.buckets) h.update(`${b.bucket}:${b.rows}:${b.sum}\n`);
   return h.digest('hex');
 }
