@@ -21,7 +21,7 @@ CREATE TABLE {{qn:metaTable}} (
 );
 
 -- @object table objectsTable
--- Kind is one of table | queue | service | contract | messageType; Name is the raw (unquoted) name.
+-- Kind is one of table | queue | service | contract | messageType | procedure; Name is the raw (unquoted) name.
 CREATE TABLE {{qn:objectsTable}} (
     Kind varchar(20) NOT NULL,
     Name nvarchar(256) NOT NULL,

@@ -4,8 +4,10 @@
 -- Validation is the scenario's ooda.validation: WELL_FORMED_XML as deployed, or NONE. It is applied
 -- when the target enqueues a message; a rejected message comes back to the initiator as an Error
 -- message (SD:docs/database-engine/service-broker/message-types.md), which atombench counts by class.
--- No activation procedures: atombench's own consumers RECEIVE (the deployment activates sp_Hypothesize,
--- sp_Act, sp_Learn; atombench creates no procedures).
+-- Activation: the procedures sp_Hypothesize, sp_Act, sp_Learn are created with these objects
+-- (src/engines/mssql/broker/activation.ts builds them from one function, owned like the rest); the
+-- queues' ACTIVATION is switched on only for `ooda.activation: server` runs, otherwise atombench's own
+-- consumers RECEIVE.
 
 -- @object messageType msgAnalyze
 CREATE MESSAGE TYPE {{id:msgAnalyze}} VALIDATION = {{kw:validation}};

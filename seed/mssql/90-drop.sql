@@ -3,6 +3,13 @@
 -- atombench never drops or alters an object it did not create. The bookkeeping tables stay.
 -- DROP SERVICE / QUEUE / CONTRACT / MESSAGE TYPE: SD:docs/t-sql/statements/drop-service-transact-sql.md etc.
 
+-- The activation procedures (broker/activation.ts; SD:docs/t-sql/statements/drop-procedure-transact-sql.md).
+-- @object procedure procHypothesize
+DROP PROCEDURE {{qn:procHypothesize}};
+-- @object procedure procAct
+DROP PROCEDURE {{qn:procAct}};
+-- @object procedure procLearn
+DROP PROCEDURE {{qn:procLearn}};
 -- @object service initiatorService
 DROP SERVICE {{id:initiatorService}};
 -- @object service analyzeService

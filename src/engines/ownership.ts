@@ -1,5 +1,7 @@
 import { SOURCE_TYPE } from '../dataset/records.ts';
 import { UserError } from '../errors.ts';
+import type { ObjectNames } from '../scenario/names.ts';
+import { quoteDouble } from './sql-template.ts';
 
 /**
  * Engine-neutral pieces of the data-safety contract (DESIGN.md "Data safety"): atombench deletes only
@@ -13,6 +15,28 @@ import { UserError } from '../errors.ts';
 /** SourceType of the dataset's rows (the generator's) and of rows a run ingests. */
 export const SEED_SOURCE_TYPE = SOURCE_TYPE;
 export const INGEST_SOURCE_TYPE = 'atombench-ingest';
+
+/** The predicate of an atom atombench inserted (seeded or ingested), on alias `a`. */
+export const OWNED_ATOM = `a.SourceType IN ('${SEED_SOURCE_TYPE}', '${INGEST_SOURCE_TYPE}')`;
+
+/**
+ * Counting and deleting the rows atombench did not insert, in the SQL PostgreSQL and SQLite share
+ * (`count` is how the dialect counts: PostgreSQL's count(*) is cast to bigint for the driver). An
+ * anti-join, not NOT IN: a million ids do not fit a hashed subplan in PostgreSQL's default work_mem.
+ */
+export function foreignRowsSql(names: ObjectNames, count = 'count(*)') {
+  const atoms = quoteDouble(names.atomsTable);
+  const emb = quoteDouble(names.embeddingsTable);
+  const id = quoteDouble(names.atomIdColumn);
+  const foreignAtom = `NOT (${OWNED_ATOM}) OR a.SourceType IS NULL`;
+  const notOwned = `NOT EXISTS (SELECT 1 FROM ${atoms} AS a WHERE a.${id} = e.${id} AND ${OWNED_ATOM})`;
+  return {
+    countAtoms: `SELECT ${count} AS n FROM ${atoms} AS a WHERE ${foreignAtom}`,
+    countEmbeddings: `SELECT ${count} AS n FROM ${emb} AS e WHERE ${notOwned}`,
+    dropEmbeddings: `DELETE FROM ${emb} AS e WHERE ${notOwned}`,
+    dropAtoms: `DELETE FROM ${atoms} AS a WHERE ${foreignAtom}`,
+  };
+}
 
 /** The columns each table of a rendered schema script declares (lower case), by table name. */
 export function declaredShapes(sql: string): Map<string, string[]> {

@@ -8,8 +8,18 @@ import {
   recordGauge,
   recordMicros,
   resetHistogram,
-  type HdrHistogram,
 } from './histogram.ts';
+import {
+  addErrors,
+  foldTotals,
+  newTotals,
+  resetTotals,
+  type MeasuredTotals,
+  type OperationTotals,
+  type RowDetail,
+} from './totals.ts';
+
+export type { MeasuredTotals, OperationTotals, RowDetail } from './totals.ts';
 
 /**
  * The interval recorder: the load loop reports each finished operation here; the caller calls tick() at
@@ -35,68 +45,6 @@ export interface IntervalRecorderOptions {
   ops?: readonly string[];
   /** Open-loop runs add schedule lag and dropped arrivals to every point. */
   openLoop?: boolean;
-}
-
-/** Rows and primary-filter candidates reported with one successful operation. */
-export interface RowDetail {
-  rows?: number;
-  candidates?: number;
-}
-
-/** Everything measured (warm-up excluded) for one operation. */
-export interface OperationTotals {
-  /** Completed attempts: successes + failures. */
-  count: number;
-  /** Failures by error class. */
-  errors: Record<string, number>;
-  /** Latency of the successful operations, integer microseconds. */
-  histogram: HdrHistogram;
-  rowsOutput: number;
-  /** Rows output by the operations that also reported candidates (numerator of the filter efficiency). */
-  rowsWithCandidates: number;
-  /** Sum of candidates; undefined when the engine never reported any. */
-  candidateRows?: number;
-}
-
-export interface MeasuredTotals {
-  operations: Map<string, OperationTotals>;
-  /** Seconds covered by the measured (non-warm-up) intervals: the denominator of throughput. */
-  measuredSec: number;
-  /** Open loop: schedule lag of measured arrivals, microseconds. */
-  scheduleLag: HdrHistogram;
-  dropped: number;
-  /** Requests still running when the graceful stop ran out, cancelled (never a latency). */
-  cancelled: number;
-  /** Queue depth samples taken in measured intervals. */
-  queueDepth: HdrHistogram;
-}
-
-function newTotals(): OperationTotals {
-  return { count: 0, errors: {}, histogram: createLatencyHistogram(), rowsOutput: 0, rowsWithCandidates: 0 };
-}
-
-function addErrors(target: Record<string, number>, source: Record<string, number>): void {
-  for (const [k, n] of Object.entries(source)) target[k] = (target[k] ?? 0) + n;
-}
-
-/** Fold one interval's operation counters into a running total. */
-function foldTotals(target: OperationTotals, source: OperationTotals): void {
-  target.count += source.count;
-  addErrors(target.errors, source.errors);
-  mergeInto(target.histogram, source.histogram);
-  target.rowsOutput += source.rowsOutput;
-  target.rowsWithCandidates += source.rowsWithCandidates;
-  if (source.candidateRows !== undefined)
-    target.candidateRows = (target.candidateRows ?? 0) + source.candidateRows;
-}
-
-function resetTotals(t: OperationTotals): void {
-  t.count = 0;
-  t.errors = {};
-  resetHistogram(t.histogram);
-  t.rowsOutput = 0;
-  t.rowsWithCandidates = 0;
-  delete t.candidateRows;
 }
 
 export class IntervalRecorder {

@@ -1,103 +1,18 @@
 import type { EngineFingerprint } from './engine.ts';
 import type { MergedInfo, ShardInfo } from './shard.ts';
+import type { ClientHealth, FaultSummary } from './conditions.ts';
+import type { MaintenanceSummary } from './maintenance.ts';
+import type { LatencySummary, Measured, OperationStats, TimeSeriesPoint } from './measures.ts';
+import type { Neo4jSummary, OodaSummary, ProbeSummary } from './summaries.ts';
+
+// The parts of the document live one job a file; this file keeps the whole and re-exports them.
+export type { ClientHealth, FaultSummary, OutageWindow } from './conditions.ts';
+export type { InterferenceStats, MaintenanceSummary, MaintenanceWindow } from './maintenance.ts';
+export type { LatencySummary, Measured, OperationStats, TimeSeriesPoint } from './measures.ts';
+export type { Neo4jSummary, OodaSummary, ProbeSummary } from './summaries.ts';
 
 /** result.json, schema id `atombench/result@1`. Everything a reporter renders comes from here alone. */
 export const RESULT_SCHEMA = 'atombench/result@1';
-
-/** Latency percentiles in milliseconds. */
-export interface LatencySummary {
-  count: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-  min: number;
-}
-
-export interface OperationStats {
-  op: string;
-  count: number;
-  errors: Record<string, number>;
-  /** Operations per second over the measured window. */
-  throughputPerSec: number;
-  latencyMs: LatencySummary;
-  /** Encoded HDR histogram of latency in microseconds (hdr-histogram-js encodeIntoCompressedBase64). */
-  histogram: string;
-  /** Sum of rows output / candidates where the engine reported candidates. */
-  rowsOutput: number;
-  candidateRows?: number;
-  /** rowsOutput / candidateRows. */
-  primaryFilterEfficiency?: number;
-  /** `per-query` when every query reported its candidates; `sampled` when probes measured sampled queries. */
-  primaryFilterSource?: 'per-query' | 'sampled';
-}
-
-/** A measured value or the reason it could not be measured. */
-export type Measured<T> = { value: T } | { na: string };
-
-export interface TimeSeriesPoint {
-  /** Seconds since the run started (warm-up included; `warmup` marks it). */
-  tSec: number;
-  warmup: boolean;
-  ops: number;
-  errors: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  queueDepth?: number;
-  scheduleLagP99Ms?: number;
-  dropped?: number;
-  /** Requests cancelled in this interval (the graceful stop ran out, or an interrupt). */
-  cancelled?: number;
-  /** Failures in this interval by error class (absent when none failed). */
-  errorClasses?: Record<string, number>;
-  /** True when the probe connection could not sample the server in this interval (an outage). */
-  probeMissing?: boolean;
-  /** The same per operation (operations that ran in the interval). */
-  byOp?: Record<string, { ops: number; errors: number; p50Ms: number; p95Ms: number; p99Ms: number }>;
-  /** Max depth per OODA queue in the interval, as sampled from the server. */
-  queueDepthByQueue?: Record<string, number>;
-  /** Neo4jSyncQueue depth sampled from the database at the end of the interval (Neo4j runs only). */
-  neo4jQueueDepth?: number;
-  /** Sync requests merged into the graph in the interval. */
-  neo4jMerged?: number;
-  /** Maintenance kinds (statistics, rebuild) whose window overlapped the interval. */
-  maintenance?: string[];
-}
-
-/** One maintenance operation as it ran: seconds since the run started, like TimeSeriesPoint.tSec. */
-export interface MaintenanceWindow {
-  kind: 'statistics' | 'rebuild';
-  startSec: number;
-  endSec: number;
-  statements: string[];
-  /** Set when the operation failed (its window is still a window: the server did work). */
-  error?: string;
-}
-
-/**
- * Latency of one operation in the measured window, split by whether the request overlapped a
- * maintenance window: p95 inside vs outside, their ratio with a bootstrap interval, and the difference.
- */
-export interface InterferenceStats {
-  op: string;
-  inside: { count: number; p50Ms: number; p95Ms: number };
-  outside: { count: number; p50Ms: number; p95Ms: number };
-  /** p95 inside / p95 outside, with its 95% bootstrap percentile interval. */
-  p95Ratio: Measured<{ ratio: number; lo: number; hi: number }>;
-  /** p95 inside - p95 outside, ms. */
-  p95DifferenceMs?: number;
-}
-
-export interface MaintenanceSummary {
-  updateStatisticsEverySec?: number;
-  rebuildIndexEverySec?: number;
-  windows: MaintenanceWindow[];
-  interference: InterferenceStats[];
-}
 
 export type Verdict = 'pass' | 'fail' | 'n/a';
 
@@ -106,23 +21,6 @@ export type Verdict = 'pass' | 'fail' | 'n/a';
  * stopped early by the user with no target failed (never a pass); `no data` nothing was measured.
  */
 export type RunVerdict = 'pass' | 'fail' | 'interrupted' | 'no data';
-
-/** A window in which the server could not be reached, seconds since the run started. */
-export interface OutageWindow {
-  startSec: number;
-  endSec?: number;
-  /** Failures by class during the window. */
-  errors: Record<string, number>;
-}
-
-/** Server faults during the run. */
-export interface FaultSummary {
-  outages: OutageWindow[];
-  /** Why the run ended before its window (the server stayed unreachable longer than faults.maxOutageSec). */
-  endedEarly?: string;
-  /** What could not be done afterwards (e.g. cleanup skipped: the server was gone). */
-  warnings: string[];
-}
 
 export interface TargetResult {
   metric: string;
@@ -136,95 +34,6 @@ export interface TargetResult {
   reason?: string;
   /** The runbook line the target comes from, or "scenario". */
   source: string;
-}
-
-export interface ClientHealth {
-  /** Process CPU over the run (all threads: with the embedded engine this includes the database work). */
-  cpuPercent: number;
-  /** Share of the run the main thread's event loop was busy (0..1): the harness's own load. */
-  eventLoopUtilization?: number;
-  eventLoopLagP99Ms: number;
-  eventLoopLagMaxMs: number;
-  /** True when the client could not keep up, so the run must not gate a release. */
-  bottleneck: boolean;
-  reasons: string[];
-  /**
-   * Who limited the load when it did not run as asked (arrivals dropped, requests cancelled): `client`
-   * when the harness was the bottleneck (the run is invalid for gating), else `server` (a result).
-   */
-  limitedBy?: 'client' | 'server';
-  /** Why the server limited the load (drops, cancellations), when it did. */
-  serverReasons?: string[];
-}
-
-export interface OodaSummary {
-  loopsStarted: number;
-  loopsCompleted: number;
-  loopsFailed: number;
-  /** Phase executions (one OODALoopMetrics row each) and how many succeeded. */
-  phaseExecutions: number;
-  /** Successful phase executions / all, as the runbook's SuccessRate column computes it. */
-  successRate: Measured<number>;
-  /** Mean seconds between Analyze triggers (the runbook's execution frequency). */
-  loopIntervalSec?: number;
-  /** Sends and receives the server refused, by class (e.g. a body rejected by XML validation). */
-  errors: Record<string, number>;
-  loopLatencyMs?: LatencySummary;
-  phaseDurationMs: Record<string, LatencySummary>;
-  maxQueueDepth: Measured<number>;
-  queueDepthMaxByQueue: Record<string, number>;
-}
-
-/** The graph side of a run (Neo4j): present only when a Neo4j URL was given. */
-export interface Neo4jSummary {
-  /** The server, redacted (no credentials), and what it reports itself as. */
-  server: string;
-  serverVersion: string;
-  /** The uniqueness constraint on (Atom.id, Atom.tenantId) in force. */
-  constraint: string;
-  readers: number;
-  batch: number;
-  /** Sync requests merged and batches committed in the measured window. */
-  merged: number;
-  batches: number;
-  /** MERGE transaction latency per batch (measured window); encoded HDR histogram in µs. */
-  mergeLatencyMs: LatencySummary;
-  mergeHistogram: string;
-  /** From enqueue (ingest) to merged in the graph, per request (measured window). */
-  syncLagMs: LatencySummary;
-  syncLagHistogram: string;
-  /** Neo4jSyncQueue depth sampled from the database every probe interval (measured window). */
-  queueDepthMax: Measured<number>;
-  queueDepthMean?: number;
-  /** Graph errors by class (transient, constraint, auth, unavailable, other; queue = the SQL side), whole run. */
-  errors: Record<string, number>;
-  /** Transaction retries the driver made (transient errors, lost connections), whole run. */
-  retries: number;
-  /** Times the graph became unreachable and the time until a merge succeeded again. */
-  outages: number;
-  unavailableMs: number;
-  /** Whole run, warm-up included: requests merged, Atom nodes they created. */
-  mergedTotal: number;
-  nodesCreated: number;
-  /** Requests still queued when the drain ended (0: the graph caught up). */
-  backlogAtEnd: number | null;
-  /** Atoms this run ingested (stored in the SQL engine) and the Atom nodes for them counted in Neo4j. */
-  ingestedAtoms?: number;
-  graphNodes?: number;
-  /** The preloaded provenance graph, when the mix reads it. */
-  preload?: { atoms: number; edges?: number; reused: boolean };
-}
-
-export interface ProbeSummary {
-  seekRatio: Measured<number>;
-  seekSamples: number;
-  cacheHitRatio: Measured<number>;
-  queueDepthMax: Measured<number>;
-  serverQueryStats: Measured<{ avgDurationMs: number; avgLogicalReads?: number; executions: number }>;
-  gauges: Record<string, number>;
-  planExample?: string;
-  /** Primary filter of sampled queries per operation: candidate rows vs rows output. */
-  primaryFilter: Record<string, { samples: number; candidates: number; output: number }>;
 }
 
 /** The stored dataset's fingerprint, computed by the database from its rows (run/verify.ts). */

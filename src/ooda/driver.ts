@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorClassOf } from '../errors.ts';
-import type { QueueDriver, QueueMessage } from '../engines/types.ts';
+import type { QueueDriver, QueueMessage, ServerPhaseRow } from '../engines/types.ts';
+import { foldServerRows, SERVER_PHASES, serverLoopPlan } from './server-phases.ts';
 import { createLatencyHistogram, recordMicros, summarize, type HdrHistogram } from '../metrics/histogram.ts';
 import type { LatencySummary, OodaSummary } from '../model/result.ts';
 import { PHASES, type Phase } from '../scenario/names.ts';
@@ -21,6 +22,11 @@ export interface OodaOptions {
   sendTriggers: boolean;
   /** Run the four phase consumers (false when attached: the deployment's own procedures consume). */
   consume?: boolean;
+  /**
+   * server: the engine's activation procedures consume Hypothesize/Act/Learn (the driver runs Analyze,
+   * sends each loop's plan in the trigger, and reads the server's metric rows at stop). Default client.
+   */
+  activation?: 'client' | 'server';
 }
 
 const NEXT: Record<Phase, Phase | undefined> = {
@@ -54,9 +60,16 @@ export class OodaDriver {
     private readonly o: OodaOptions,
   ) {}
 
+  private get server(): boolean {
+    return this.o.activation === 'server';
+  }
+
   start(): void {
     if (this.o.sendTriggers) this.done.push(this.triggerLoop());
-    if (this.o.consume ?? true) for (const phase of PHASES) this.done.push(this.consume(phase));
+    const phases = this.server
+      ? PHASES.filter((p) => !(SERVER_PHASES as readonly Phase[]).includes(p))
+      : PHASES;
+    if (this.o.consume ?? true) for (const phase of phases) this.done.push(this.consume(phase));
   }
 
   /** Stop triggering, let in-flight loops finish for up to `drainMs`, then stop the consumers. */
@@ -70,6 +83,29 @@ export class OodaDriver {
     }
     this.stopping = true;
     await Promise.all(this.done);
+    if (this.server) await this.foldServer(deadline);
+  }
+
+  /** The server's phase rows, read until they stop growing (a phase may still run) or the deadline. */
+  private async foldServer(deadline: number): Promise<void> {
+    if (!this.queue.serverPhaseRows) return;
+    let rows: ServerPhaseRow[] = [];
+    try {
+      for (let before = -1; rows.length !== before;) {
+        before = rows.length;
+        rows = await this.queue.serverPhaseRows();
+        if (this.o.clock.nowMs() >= deadline) break;
+        if (rows.length !== before) await this.o.clock.sleep(200);
+      }
+    } catch (e) {
+      this.count(`server-rows:${errorClassOf(e)}`);
+    }
+    const f = foldServerRows(rows, this.o.measureFromMs);
+    this.phaseExecutions += f.executions;
+    this.phaseSuccesses += f.successes;
+    this.loopsFailed += f.loopsFailed;
+    this.loopsCompleted += f.loopsCompleted;
+    for (const d of f.durations) recordMicros(this.phaseHist.get(d.phase)!, d.durationMs * 1000);
   }
 
   private count(cls: string): void {
@@ -83,7 +119,10 @@ export class OodaDriver {
       // Wall time: compared with measureFromMs and, through the loop's start, with server timestamps.
       const now = this.o.clock.wallMs();
       try {
-        await this.queue.trigger(loopId, JSON.stringify({ trigger: 'atombench', loopId }));
+        const plan = this.server
+          ? serverLoopPlan(this.o.drawWorkMs, this.o.rand, this.o.failureRate)
+          : undefined;
+        await this.queue.trigger(loopId, JSON.stringify({ trigger: 'atombench', loopId, ...plan }));
         if (now >= this.o.measureFromMs) {
           this.loopsStarted++;
           this.triggerTimesMs.push(now);

@@ -125,6 +125,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
       clock,
       sendTriggers: true,
       consume: o.oodaTraffic === 'full',
+      activation: sc.ooda.activation,
     });
     ooda.start();
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createEngine } from '../engines/registry.ts';
 import type { Engine } from '../engines/types.ts';
 import { Interrupted, RuntimeFailure, UserError } from '../errors.ts';
+import { checkActivation } from '../ooda/activation.ts';
 import { realClock } from '../load/clock.ts';
 import { loadPoolSize } from '../load/registry.ts';
 import { shardLoad, shardLoadProblems } from '../load/shard.ts';
@@ -146,6 +147,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     throw new UserError(
       '--neo4j-url: the graph side writes (sync readers, MERGE): not allowed in attach mode (attach: true is read-only)',
     );
+  checkActivation(o.engine?.name ?? sc.engine, sc);
   const shard = o.shard;
   const clock = o.clock ?? realClock;
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));

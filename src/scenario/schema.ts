@@ -169,6 +169,9 @@ export const loadSchema = z.discriminatedUnion('model', [
 ]);
 export type LoadSpec = z.infer<typeof loadSchema>;
 
+/** ooda.activation values (see oodaSchema). */
+export const OODA_ACTIVATIONS = ['client', 'server'] as const;
+
 export const oodaSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -181,6 +184,14 @@ export const oodaSchema = z
     validation: z.enum(['WELL_FORMED_XML', 'NONE']).default('WELL_FORMED_XML'),
     /** Send OODA triggers when attached to a deployment atombench does not own. */
     sendInAttachMode: z.boolean().default(false),
+    /**
+     * Who consumes the Hypothesize/Act/Learn queues. client (default): atombench's own consumers.
+     * server: SQL Server's activation procedures sp_Hypothesize / sp_Act / sp_Learn (MAX_QUEUE_READERS = 1,
+     * EXECUTE AS OWNER), as Hartonomous deploys them; atombench sends the triggers and runs Analyze, and
+     * the phase figures come from the rows the procedures write to OODALoopMetrics. mssql only (the
+     * sqlite and postgis engines have no activation: refused, exit 2), and not in attach mode.
+     */
+    activation: z.enum(OODA_ACTIVATIONS).default('client'),
   })
   .strict();
 

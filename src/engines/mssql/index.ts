@@ -31,6 +31,7 @@ import type {
   IndexTuning,
   ShardCoordination,
   WalkStepFn,
+  FingerprintRequest,
 } from '../types.ts';
 import { mssqlCoordination } from './coordination.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -55,6 +56,8 @@ import { mssqlTuning } from './tune/tune-target.ts';
 import { runHealthCheck } from './check/healthcheck.ts';
 import type { HealthReport } from '../../model/health.ts';
 import { exec, rows } from './sql/statement.ts';
+import { storedFingerprint, storedRowHashes } from './seed/stored-fingerprint.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 
 export interface MssqlEngineOptions {
   url: string | undefined;
@@ -93,6 +96,12 @@ export class MssqlEngine implements Engine {
   private lastFilterAtMs = -Infinity;
   private lastFilter: PrimaryFilterStats | undefined;
   readonly tuning: IndexTuning;
+  /**
+   * The stored-data fingerprint (seed/stored-fingerprint.ts); absent on the staging seed path, which
+   * stores no Z (geometry::Point is 2-D), so no row could match the generator's.
+   */
+  readonly storedFingerprint?: (req: FingerprintRequest) => Promise<StoredFingerprint>;
+  readonly storedRowHashes?: (req: FingerprintRequest) => Promise<Map<number, number[]>>;
   readonly coordination: ShardCoordination = mssqlCoordination(
     { admin: () => this.pools.admin, probe: () => this.pools.probe },
     () => this.names.schema,
@@ -107,6 +116,10 @@ export class MssqlEngine implements Engine {
     this.mode = seedModeOf(o);
     this.capabilities = defaultCapabilities(o.scenario.ooda.enabled);
     this.ops = this.makeOps();
+    if (this.mode === 'native') {
+      this.storedFingerprint = (req) => storedFingerprint(this.pools.admin, this.names, req);
+      this.storedRowHashes = (req) => storedRowHashes(this.pools.admin, this.names, req);
+    }
     this.tuning = mssqlTuning({
       url: o.url,
       names: this.names,
@@ -324,6 +337,7 @@ export class MssqlEngine implements Engine {
       allowTriggers: !this.attach || this.scenario.ooda.sendInAttachMode,
       ownsPool: true,
     });
+    if (this.scenario.ooda.enabled) await this.driver.setActivation(this.scenario.ooda.activation);
     return this.driver;
   }
 

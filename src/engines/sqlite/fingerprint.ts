@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { BUCKET_ROWS, rowHash, type StoredFingerprint, type StoredRow } from '../../dataset/fingerprint.ts';
+import {
+  BUCKET_ROWS,
+  rowHash,
+  rowPartExpressions,
+  storedRowFromParts,
+  type StoredFingerprint,
+} from '../../dataset/fingerprint.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble } from '../sql-template.ts';
 import type { FingerprintRequest } from '../types.ts';
@@ -12,66 +18,19 @@ import type { FingerprintRequest } from '../types.ts';
  * R*Tree's entries are counted beside the embedding rows: a stale index shows.
  */
 const FN = 'atombench_rowhash';
-const COLUMNS = [
-  'a.{id}',
-  'a.TenantId',
-  'a.ReferenceCount',
-  'a.ContentHash',
-  'a.Modality',
-  'a.Subtype',
-  'a.ContentType',
-  'a.SourceType',
-  'a.SourceUri',
-  'a.CanonicalText',
-  'a.Metadata',
-  'x.ModelId',
-  'x.EmbeddingType',
-  'x.Dimension',
-  'x.X',
-  'x.Y',
-  'x.Z',
-  'x.SpatialBucketX',
-  'x.SpatialBucketY',
-  'x.SpatialBucketZ',
-  'x.HilbertValue',
-];
 
-const num = (v: unknown): number | null =>
-  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null;
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-function hashRow(...v: unknown[]): number {
-  const row: StoredRow = {
-    atomId: num(v[0]) ?? 0,
-    tenantId: num(v[1]),
-    referenceCount: num(v[2]),
-    contentHash: Buffer.isBuffer(v[3]) ? v[3] : null,
-    modality: str(v[4]),
-    subtype: str(v[5]),
-    contentType: str(v[6]),
-    sourceType: str(v[7]),
-    sourceUri: str(v[8]),
-    canonicalText: str(v[9]),
-    metadata: str(v[10]),
-    modelId: num(v[11]),
-    embeddingType: str(v[12]),
-    dimension: num(v[13]),
-    x: num(v[14]),
-    y: num(v[15]),
-    z: num(v[16]),
-    bucketX: num(v[17]),
-    bucketY: num(v[18]),
-    bucketZ: num(v[19]),
-    hilbertValue: num(v[20]),
-  };
-  return rowHash(row);
-}
+/** The row's values in ROW_PARTS order, hashed as dataset/fingerprint-row.ts does. */
+const hashRow = (...v: unknown[]): number => rowHash(storedRowFromParts(v));
 
 function sqlFor(names: ObjectNames) {
   const a = quoteDouble(names.atomsTable);
   const e = quoteDouble(names.embeddingsTable);
   const id = quoteDouble(names.atomIdColumn);
-  const h = `${FN}(${COLUMNS.map((c) => c.replace('{id}', id)).join(', ')})`;
+  const cols = rowPartExpressions(
+    (src) => ('id' in src ? `a.${id}` : 'axis' in src ? `x.${src.axis}` : `${src.table}.${src.column}`),
+    (_kind, v) => v,
+  );
+  const h = `${FN}(${cols.join(', ')})`;
   const from = `FROM ${a} AS a LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
   // The checked buckets drive the join: each is one range seek on the AtomId key, so a sample reads
   // only its own rows (a filter on (id - 1) / ${BUCKET_ROWS} would scan the whole table).

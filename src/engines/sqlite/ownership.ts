@@ -2,13 +2,11 @@ import type Database from 'better-sqlite3';
 import {
   checkForeignRows,
   declaredShapes,
-  INGEST_SOURCE_TYPE,
+  foreignRowsSql,
   missingColumns,
   refuseShape,
-  SEED_SOURCE_TYPE,
   type ForeignRows,
 } from '../ownership.ts';
-import { quoteDouble } from '../sql-template.ts';
 import type { PrepareOptions } from '../types.ts';
 import { UserError } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
@@ -18,8 +16,6 @@ import type { ObjectNames } from '../../scenario/names.ts';
  * database (tables, no atombench marker) is refused unless --force, a table of another shape always,
  * foreign rows unless --force --drop-foreign-rows.
  */
-
-const OWNED_ATOM = `a.SourceType IN ('${SEED_SOURCE_TYPE}', '${INGEST_SOURCE_TYPE}')`;
 
 /** User tables and views of the file (SQLite's own and the R*Tree's shadow tables excluded). */
 export function userTables(db: Database.Database): string[] {
@@ -36,20 +32,6 @@ function columns(db: Database.Database, table: string): string[] {
   return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) =>
     r.name.toLowerCase(),
   );
-}
-
-export function foreignRowsSql(names: ObjectNames) {
-  const atoms = quoteDouble(names.atomsTable);
-  const emb = quoteDouble(names.embeddingsTable);
-  const id = quoteDouble(names.atomIdColumn);
-  const foreignAtom = `NOT (${OWNED_ATOM}) OR a.SourceType IS NULL`;
-  const notOwned = `NOT EXISTS (SELECT 1 FROM ${atoms} AS a WHERE a.${id} = e.${id} AND ${OWNED_ATOM})`;
-  return {
-    countAtoms: `SELECT count(*) AS n FROM ${atoms} AS a WHERE ${foreignAtom}`,
-    countEmbeddings: `SELECT count(*) AS n FROM ${emb} AS e WHERE ${notOwned}`,
-    dropEmbeddings: `DELETE FROM ${emb} AS e WHERE ${notOwned}`,
-    dropAtoms: `DELETE FROM ${atoms} AS a WHERE ${foreignAtom}`,
-  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { checkName } from '../../capacity/checks.ts';
 import { realClock } from '../../load/clock.ts';
 import { CAPACITY_SCHEMA, type CapacityDocument, type CapacityStep } from '../../model/capacity.ts';
 import { connect, connectEngine, newEngine } from '../orchestrator.ts';
+import { checkActivation } from '../../ooda/activation.ts';
 import { smallerKeys } from '../../capacity/sweep.ts';
 import { measureStep, openSession, type CapacityRunOptions } from './step.ts';
 import { runOodaSide } from './ooda.ts';
@@ -27,6 +28,7 @@ const mmss = (ms: number) => {
 
 export async function runCapacity(o: CapacityRunOptions): Promise<CapacityDocument> {
   const sc = o.scenario;
+  checkActivation(o.engine?.name ?? sc.engine, sc);
   const clock = o.clock ?? realClock;
   const cap = sc.capacity;
   const startedAt = new Date(clock.wallMs());

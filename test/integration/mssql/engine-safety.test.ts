@@ -10,6 +10,8 @@ import { UserError } from '../../../src/errors.ts';
 import { runHealthCheck } from '../../../src/engines/mssql/check/healthcheck.ts';
 import { MssqlEngine } from '../../../src/engines/mssql/index.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
+import { quoteName } from '../../../src/engines/mssql/sql/identifiers.ts';
+import { verifyDataset } from '../../../src/run/verify.ts';
 import { describeMssql, planOf, seedRange, testScenario } from './container.ts';
 
 const suite = { name: 'safety suite', database: 'atombench_it' };
@@ -73,6 +75,25 @@ describeMssql(suite, 'mssql engine safety and modes on SQL Server 2022', (server
     expect(rowsBack).toBe(10);
     expect(messages.some((m) => /logical reads/.test(m))).toBe(true);
     expect(messages.some((m) => /SQL Server Execution Times/.test(m))).toBe(true);
+  });
+
+  it('the stored-data fingerprint matches the generator, and one changed row is found (issue 13)', async () => {
+    const full = await verifyDataset(engine, s.dataset, 'full');
+    expect(full).toMatchObject({ verify: 'full', rows: s.dataset.atoms, minId: 1, maxId: s.dataset.atoms });
+    const dbo = `${quoteName(names.schema)}.${quoteName(names.atomsTable)}`;
+    const bump = (d: number) =>
+      server.withPool('atombench_it', (p) =>
+        p.request().batch(`UPDATE ${dbo} SET ReferenceCount = ReferenceCount + (${d}) WHERE AtomId = 1500;`),
+      );
+    await bump(1);
+    try {
+      await expect(verifyDataset(engine, s.dataset, 'full')).rejects.toThrow(
+        /dataset altered: 1 row\(s\) differ .*1 row\(s\) changed in 1 of 2 checked bucket/,
+      );
+    } finally {
+      await bump(-1);
+    }
+    expect((await verifyDataset(engine, s.dataset, 'sample'))?.rows).toBe(s.dataset.atoms);
   });
 
   it('attach mode: read-only work on the same database', async () => {

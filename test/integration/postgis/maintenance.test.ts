@@ -12,6 +12,7 @@ import { silentProgress } from '../../../src/run/progress.ts';
 import { NAME_PRESETS, resolveNames } from '../../../src/scenario/names.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { contractScenario } from '../contract.ts';
+import { parseTargetExpression } from '../../../src/targets/grammar.ts';
 
 const skip = postgisSkipReason();
 
@@ -55,9 +56,19 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
       names: resolveNames(sc.names.preset, sc.names.overrides),
       runNonce: 'maint',
     });
+    // The issue's target, judged by the run itself like a scenario's `targets:` entry.
+    const target = parseTargetExpression('p95 ratio < 2');
+    if (!target.ok) throw new Error(target.error);
     const result = await runBenchmark({
       scenario: sc,
-      targets: [],
+      targets: [
+        {
+          metric: 'interference.spatial',
+          kind: 'interferenceRatio',
+          expression: target.expr,
+          source: 'scenario',
+        },
+      ],
       url,
       runId: 'maint',
       version: 'test',
@@ -94,6 +105,19 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
         );
       }
     }
+    // interference.spatial on the real run: the worst spatial operation's p95 ratio (both have one here),
+    // its interval in the reason, and the verdict the threshold gives for that observed value.
+    const judged = result.targets.find((t) => t.metric === 'interference.spatial')!;
+    const ratios = m.interference.flatMap((x) => ('value' in x.p95Ratio ? [x.p95Ratio.value] : []));
+    expect(ratios).toHaveLength(2);
+    const worst = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+    expect(judged.expression).toBe('p95 ratio < 2');
+    expect(judged.observed).toBeCloseTo(worst.ratio, 9);
+    expect(judged.threshold).toBe(2);
+    expect(judged.verdict).toBe(worst.ratio < 2 ? 'pass' : 'fail');
+    expect(judged.reason).toMatch(/worst operation: spatial\.(knn|pool) \(95% interval/);
+    expect(judged.reason).toContain(worst.lo.toFixed(2));
+    console.info(`[postgis maintenance] interference.spatial: ${judged.verdict} (${judged.reason})`);
     // The index is valid after the concurrent rebuilds (a failed REINDEX CONCURRENTLY leaves an
     // invalid *_ccnew index behind), and statistics exist.
     const c = new pg.Client({ connectionString: url });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../src/dataset/prng.ts';
-import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../../src/engines/types.ts';
+import type {
+  PhaseMetricRow,
+  QueueDriver,
+  QueueMessage,
+  ServerPhaseRow,
+} from '../../../src/engines/types.ts';
 import { OodaDriver } from '../../../src/ooda/driver.ts';
 import { PHASES, type Phase } from '../../../src/scenario/names.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
@@ -67,5 +72,69 @@ describe('OODA driver on the injected clock', () => {
     // A loop is four phases of 5 ms at least, measured against the message's (fake) server timestamp.
     expect(s.loopLatencyMs!.min).toBeGreaterThanOrEqual(20);
     expect(s.loopLatencyMs!.max).toBeLessThan(200);
+  });
+
+  it('server activation: runs Analyze only, sends each loop its plan, and counts the phases from the server rows', async () => {
+    const clock = new FakeClock();
+    const rows: ServerPhaseRow[] = [];
+    // The queues' server side: what the activation procedures do with a message's plan (test code, not atombench's).
+    class ServerQueues extends MemoryQueues {
+      async serverPhaseRows(): Promise<ServerPhaseRow[]> {
+        for (const m of this.q.Hypothesize.splice(0)) {
+          const plan = JSON.parse(m.body) as { work: Record<string, number>; failAt?: string };
+          let at = clock.wallMs();
+          for (const phase of ['Hypothesize', 'Act', 'Learn'] as const) {
+            at += plan.work[phase]!;
+            rows.push({
+              phase,
+              durationMs: plan.work[phase]!,
+              success: plan.failAt !== phase,
+              executedAtMs: at,
+            });
+            if (plan.failAt === phase) break;
+          }
+        }
+        return [...rows];
+      }
+    }
+    const queues = new ServerQueues(clock);
+    const driver = new OodaDriver(queues, {
+      triggerEveryMs: 100,
+      drawWorkMs: () => 7,
+      failureRate: 0,
+      rand: createRandom(1),
+      measureFromMs: clock.wallMs(),
+      clock,
+      receiveWaitMs: 20,
+      sendTriggers: true,
+      activation: 'server',
+    });
+    driver.start();
+    await clock.advance(450);
+    // The driver ran Analyze and forwarded to Hypothesize; nobody on the client consumed that queue.
+    expect(queues.metrics.map((m) => m.phase)).toEqual([
+      'Analyze',
+      'Analyze',
+      'Analyze',
+      'Analyze',
+      'Analyze',
+    ]);
+    expect(queues.q.Hypothesize).toHaveLength(5);
+    expect(JSON.parse(queues.q.Hypothesize[0]!.body)).toMatchObject({
+      trigger: 'atombench',
+      work: { Hypothesize: 7, Act: 7, Learn: 7 },
+    });
+    expect(JSON.parse(queues.q.Hypothesize[0]!.body).failAt).toBeUndefined();
+    const stopped = driver.stop(1000);
+    await clock.advance(2000);
+    await stopped;
+    const s = driver.summary(undefined, 'not sampled');
+    expect(s.loopsStarted).toBe(5);
+    expect(s.loopsCompleted).toBe(5);
+    // 5 Analyze by the client + 15 server rows.
+    expect(s.phaseExecutions).toBe(20);
+    expect(s.phaseDurationMs['Learn']?.count).toBe(5);
+    expect(s.phaseDurationMs['Act']?.p50).toBeCloseTo(7, 1);
+    expect(s.successRate).toEqual({ value: 1 });
   });
 });

@@ -28,7 +28,7 @@ export const DIALOG_TIMER_TYPE = 'http://schemas.microsoft.com/SQL/ServiceBroker
  * built server-side with FOR XML PATH (which escapes the values; without TYPE it yields nvarchar(max)),
  * so it is well-formed XML under VALIDATION = WELL_FORMED_XML and the send time is the server's clock.
  */
-const ENVELOPE = `DECLARE @body nvarchar(max) = (
+export const ENVELOPE = `DECLARE @body nvarchar(max) = (
     SELECT @loopId AS [@loopId], @loopStartedAtMs AS [@loopStartedAtMs],
            DATEDIFF_BIG(MILLISECOND, CAST('1970-01-01' AS datetime2), SYSUTCDATETIME()) AS [@sentAtMs],
            @phase AS [@phase], @payload AS [text()]
@@ -43,7 +43,7 @@ const ENVELOPE = `DECLARE @body nvarchar(max) = (
  * "Locating the Destination Service") — so a bench database whose service is missing or mis-mapped
  * could send its OODA traffic into a deployment's queues on the same instance.
  */
-function dialogAndSend(names: ObjectNames, phase: Phase, bodyVar: string): string {
+export function dialogAndSend(names: ObjectNames, phase: Phase, bodyVar: string): string {
   return [
     'DECLARE @h uniqueidentifier;',
     'BEGIN DIALOG CONVERSATION @h',

@@ -12,7 +12,8 @@
 import sql from 'mssql';
 import { OperationError, UserError } from '../../../errors.ts';
 import type { ObjectNames, Phase } from '../../../scenario/names.ts';
-import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../types.ts';
+import type { PhaseMetricRow, QueueDriver, QueueMessage, ServerPhaseRow } from '../../types.ts';
+import { readServerPhaseRows, switchActivation } from './activation-control.ts';
 import {
   completeQuery,
   DIALOG_TIMER_TYPE,
@@ -60,6 +61,9 @@ export class MssqlQueueDriver implements QueueDriver {
   private readonly begun = new Set<string>();
   /** Broker errors by class (broker-validation, broker-error-<n>, ...), for the probes' gauges. */
   readonly errorsByClass: Record<string, number> = {};
+  /** Server activation: the highest OODALoopMetrics id before the run (rows above it are the run's). */
+  private metricWatermark: number | undefined;
+  private serverActivation = false;
 
   constructor(private readonly o: QueueDriverOptions) {}
 
@@ -187,6 +191,32 @@ export class MssqlQueueDriver implements QueueDriver {
     }
   }
 
+  /**
+   * Switch the activated queues to the run's activation: server turns ACTIVATION on (the procedures
+   * consume Hypothesize/Act/Learn) after noting the metric rows already there; client turns it off
+   * where an earlier run left it on. Never in attach mode (a deployment's queues are not altered).
+   */
+  async setActivation(mode: 'client' | 'server'): Promise<void> {
+    if (this.o.attach) return;
+    try {
+      const watermark = await switchActivation(this.o.pool, this.o.names, mode);
+      if (watermark !== undefined) this.metricWatermark = watermark;
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw this.fail(e, `activation ${mode}`);
+    }
+    this.serverActivation = mode === 'server';
+  }
+
+  async serverPhaseRows(): Promise<ServerPhaseRow[]> {
+    if (this.metricWatermark === undefined) return [];
+    try {
+      return await readServerPhaseRows(this.o.pool, this.o.names, this.metricWatermark);
+    } catch (e) {
+      throw this.fail(e, 'server phase rows');
+    }
+  }
+
   async depth(): Promise<Record<Phase, number>> {
     try {
       return depthByPhase(this.o.names, rows(await exec(this.o.pool, queueDepthQuery(this.o.names))));
@@ -242,6 +272,8 @@ export class MssqlQueueDriver implements QueueDriver {
   async close(): Promise<void> {
     for (const tx of this.inFlight.values()) await tx.rollback().catch(() => undefined);
     this.inFlight.clear();
+    // The procedures stop at their next empty RECEIVE (TIMEOUT 5000) once activation is off.
+    if (this.serverActivation) await this.setActivation('client').catch(() => undefined);
     // Drain until the initiator queue is empty (one call takes at most DRAIN_LIMIT messages), so no
     // EndDialog is left un-received and no conversation stays open on atombench's side.
     for (let round = 0; round < CLOSE_DRAIN_ROUNDS; round++) {

@@ -27,6 +27,7 @@ import { META_TABLE, OBJECTS_TABLE, templateVars } from '../sql/object-names.ts'
 import { exec, param, rows, type SqlStatement } from '../sql/statement.ts';
 import { templateBlocks, type ObjectKind, type TemplateBlock } from '../sql/template.ts';
 import { checkForeignRowsMssql } from './ownership.ts';
+import { activationBlocks, procedureCreateStatement } from '../broker/activation.ts';
 
 export interface SchemaContext {
   /** The admin pool (no request timeout); read again after enableBroker, which replaces it. */
@@ -121,15 +122,17 @@ async function createOwned(
   name: string,
 ): Promise<void> {
   const own = [param('ownKind', 'nvarchar', block.kind), param('ownName', 'nvarchar', name)];
+  // CREATE PROCEDURE must be the first statement of its batch: sp_executesql gives it one.
+  const create = block.kind === 'procedure' ? procedureCreateStatement(block.sql) : { text: block.sql, params: [] };
   const stmt: SqlStatement = {
-    text: `SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n${block.sql}\n${recordOwnedSql(names.schema)}\nCOMMIT TRANSACTION;`,
-    params: own,
+    text: `SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n${create.text}\n${recordOwnedSql(names.schema)}\nCOMMIT TRANSACTION;`,
+    params: [...own, ...create.params],
   };
   try {
     await exec(pool, stmt);
   } catch (e) {
     if (sqlErrorNumber(e) !== NOT_IN_TRANSACTION) throw e;
-    await exec(pool, { text: block.sql, params: [] });
+    await exec(pool, create);
     await exec(pool, { text: recordOwnedSql(names.schema), params: own });
   }
 }
@@ -179,7 +182,9 @@ async function ownedSet(pool: sql.ConnectionPool, schema: string): Promise<Set<s
 }
 
 function describeObject(names: ObjectNames, kind: ObjectKind, name: string): string {
-  const shown = kind === 'table' || kind === 'queue' ? qualifiedName(names.schema, name) : quoteName(name);
+  const shown =
+    kind === 'table' || kind === 'queue' || kind === 'procedure'
+      ? qualifiedName(names.schema, name) : quoteName(name);
   return `${kind === 'messageType' ? 'message type' : kind} ${shown}`;
 }
 
@@ -226,7 +231,7 @@ export async function prepareSchema(
   const vars = templateVars(names, { validation: ctx.validation });
   const blocks = [
     ...templateBlocks('10-tables.sql', vars),
-    ...(plan.ooda ? templateBlocks('20-broker.sql', vars) : []),
+    ...(plan.ooda ? [...templateBlocks('20-broker.sql', vars), ...activationBlocks(names)] : []),
   ];
 
   // Refuse foreign objects before creating anything, even the bookkeeping tables.

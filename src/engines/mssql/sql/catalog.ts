@@ -25,6 +25,11 @@ export function existsQuery(kind: ObjectKind, schema: string, name: string): Sql
         text: "SELECT CAST(CASE WHEN OBJECT_ID(@qname, N'SQ') IS NULL THEN 0 ELSE 1 END AS bit) AS Present;",
         params: [param('qname', 'nvarchar', qualifiedName(schema, name))],
       };
+    case 'procedure':
+      return {
+        text: "SELECT CAST(CASE WHEN OBJECT_ID(@qname, N'P') IS NULL THEN 0 ELSE 1 END AS bit) AS Present;",
+        params: [param('qname', 'nvarchar', qualifiedName(schema, name))],
+      };
     case 'service':
       return catalogByName('sys.services', name);
     case 'contract':

@@ -20,6 +20,16 @@ export function contractName(names: ObjectNames, phase: Phase): string {
   return `${names.messagePrefix}${phase}Contract`;
 }
 
+/**
+ * The phases Hartonomous consumes with activation procedures (AnalyzeQueue has none: a SQL Agent job
+ * runs sp_Analyze), and their procedures' names as deployed (dbo.sp_Hypothesize / sp_Act / sp_Learn).
+ */
+export const ACTIVATED_PHASES = ['Hypothesize', 'Act', 'Learn'] as const satisfies readonly Phase[];
+export type ActivatedPhase = (typeof ACTIVATED_PHASES)[number];
+export function activationProcedureName(phase: ActivatedPhase): string {
+  return `sp_${phase}`;
+}
+
 /** Names of the secondary spatial indexes on the coarse column (index.secondaryIndexes of them). */
 export function secondaryIndexName(names: ObjectNames, i: number): string {
   return `IX_${names.embeddingsTable}_${names.coarseColumn}_${String(i + 1).padStart(2, '0')}`;
@@ -33,6 +43,7 @@ export function templateIds(names: ObjectNames): Record<string, string> {
     ids[`msg${p}`] = messageTypeName(names, p);
     ids[`contract${p}`] = contractName(names, p);
   }
+  for (const p of ACTIVATED_PHASES) ids[`proc${p}`] = activationProcedureName(p);
   const a = names.atomsTable;
   const e = names.embeddingsTable;
   Object.assign(ids, {

@@ -22,7 +22,7 @@ export interface TemplateVars {
   numbers?: Record<string, number>;
 }
 
-export const OBJECT_KINDS = ['table', 'queue', 'service', 'contract', 'messageType'] as const;
+export const OBJECT_KINDS = ['table', 'queue', 'service', 'contract', 'messageType', 'procedure'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 export interface TemplateBlock {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BUCKET_ROWS, type StoredFingerprint } from '../../../dataset/fingerprint.ts';
+import { BUCKET_ROWS, rowPartExpressions, type StoredFingerprint } from '../../../dataset/fingerprint.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
 import { quoteDouble } from '../../sql-template.ts';
 import type { FingerprintRequest } from '../../types.ts';
@@ -15,32 +15,16 @@ export function fingerprintSql(names: ObjectNames) {
   const e = quoteDouble(names.embeddingsTable);
   const id = quoteDouble(names.atomIdColumn);
   const g = quoteDouble(names.geometryColumn);
-  const s = (col: string) => `int4send(octet_length(${col})) || convert_to(${col}, 'UTF8')`;
-  const bytes = [
-    `int8send(a.${id})`,
-    'int4send(a.TenantId)',
-    'int8send(a.ReferenceCount)',
-    'a.ContentHash',
-    ...[
-      'a.Modality',
-      'a.Subtype',
-      'a.ContentType',
-      'a.SourceType',
-      'a.SourceUri',
-      'a.CanonicalText',
-      'a.Metadata',
-    ].map(s),
-    'int4send(x.ModelId)',
-    s('x.EmbeddingType'),
-    'int4send(x.Dimension)',
-    `float8send(ST_X(x.${g}))`,
-    `float8send(ST_Y(x.${g}))`,
-    `float8send(ST_Z(x.${g}))`,
-    'int4send(x.SpatialBucketX)',
-    'int4send(x.SpatialBucketY)',
-    'int4send(x.SpatialBucketZ)',
-    'int8send(x.HilbertValue)',
-  ].join(' || ');
+  const bytes = rowPartExpressions(
+    (src) =>
+      'id' in src ? `a.${id}` : 'axis' in src ? `ST_${src.axis}(x.${g})` : `${src.table}.${src.column}`,
+    (kind, v) =>
+      kind === 'text'
+        ? `int4send(octet_length(${v})) || convert_to(${v}, 'UTF8')`
+        : kind === 'bytes'
+          ? v
+          : `${kind}send(${v})`,
+  ).join(' || ');
   const h = `('x' || left(md5(coalesce(${bytes}, '\\x00'::bytea)), 10))::bit(40)::bigint`;
   const from = `FROM ${a} AS a LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
   const inBuckets = `a.${id} BETWEEN 1 AND $1 AND (a.${id} - 1) / ${BUCKET_ROWS} = ANY($2::bigint[])`;

@@ -2,10 +2,9 @@ import type pg from 'pg';
 import {
   checkForeignRows,
   declaredShapes,
-  INGEST_SOURCE_TYPE,
+  foreignRowsSql,
   missingColumns,
   refuseShape,
-  SEED_SOURCE_TYPE,
   type ForeignRows,
 } from '../../ownership.ts';
 import { quoteDouble } from '../../sql-template.ts';
@@ -29,23 +28,6 @@ export async function tableColumns(c: pg.ClientBase, table: string): Promise<str
   return r.rows[0].e ? (r.rows[0].cols as string[]) : undefined;
 }
 
-/** The predicate of an atom atombench inserted (seeded or ingested), on alias `a`. */
-export const OWNED_ATOM = `a.SourceType IN ('${SEED_SOURCE_TYPE}', '${INGEST_SOURCE_TYPE}')`;
-
-export function foreignRowsSql(names: ObjectNames) {
-  const atoms = quoteDouble(names.atomsTable);
-  const emb = quoteDouble(names.embeddingsTable);
-  const id = quoteDouble(names.atomIdColumn);
-  // An anti-join, not NOT IN: a million ids do not fit a hashed subplan in the default work_mem.
-  const notOwned = `NOT EXISTS (SELECT 1 FROM ${atoms} AS a WHERE a.${id} = e.${id} AND ${OWNED_ATOM})`;
-  return {
-    countAtoms: `SELECT count(*)::bigint AS n FROM ${atoms} AS a WHERE NOT (${OWNED_ATOM}) OR a.SourceType IS NULL`,
-    countEmbeddings: `SELECT count(*)::bigint AS n FROM ${emb} AS e WHERE ${notOwned}`,
-    dropEmbeddings: `DELETE FROM ${emb} AS e WHERE ${notOwned}`,
-    dropAtoms: `DELETE FROM ${atoms} AS a WHERE NOT (${OWNED_ATOM}) OR a.SourceType IS NULL`,
-  };
-}
-
 /**
  * Check every table the schema script declares that already exists: its shape, then (atoms and
  * embeddings) the rows atombench did not insert. Returns the tables that exist.
@@ -66,7 +48,7 @@ export async function checkTables(
     if (missing) refuseShape(where, table, missing);
   }
   if (!existing.includes(names.atomsTable)) return existing;
-  const sql = foreignRowsSql(names);
+  const sql = foreignRowsSql(names, 'count(*)::bigint');
   const foreign: ForeignRows[] = [
     { table: names.atomsTable, rows: Number((await c.query(sql.countAtoms)).rows[0].n) },
   ];

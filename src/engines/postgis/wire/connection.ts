@@ -13,7 +13,6 @@ import { connectTimeoutMs } from '../connection.ts';
 import {
   Backend,
   bindExecuteSync,
-  cancelRequest,
   commandRows,
   cStrings,
   dataRowText,
@@ -29,24 +28,9 @@ import {
 } from './frames.ts';
 import { md5Password, scramClientFinal, scramStart, scramVerify, type ScramSession } from './auth.ts';
 import { pgPassPassword, type WireSettings } from './settings.ts';
+import { sendCancelRequest, serverAddress, sslRequest, tlsOptions } from './socket.ts';
 
 export { wireSettings, type WireSettings } from './settings.ts';
-
-/** SSLRequest: a length and the magic code 80877103, answered with one byte (S: go ahead, N: no TLS). */
-function sslRequest(): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeInt32BE(8, 0);
-  b.writeInt32BE(80877103, 4);
-  return b;
-}
-
-/** tls.connect options as pg builds them (pg/lib/connection.js upgradeToSSL). */
-function tlsOptions(socket: net.Socket, host: string, ssl: unknown): tls.ConnectionOptions {
-  const options: tls.ConnectionOptions = { socket, host };
-  if (ssl !== true && typeof ssl === 'object' && ssl) Object.assign(options, ssl);
-  if (!net.isIP(host)) options.servername = host;
-  return options;
-}
 
 /** Rows of a query, counted (`count`) or as text columns (`rows`). */
 export interface WireResult {
@@ -111,9 +95,7 @@ export class WireConnection {
           f(...a);
         };
       this.startup = { resolve: done(resolve), reject: done(reject) };
-      const where = this.s.isDomainSocket
-        ? { path: `${this.s.host}/.s.PGSQL.${this.s.port}` }
-        : { host: this.s.host, port: this.s.port };
+      const where = serverAddress(this.s);
       if (this.s.ssl) {
         // TLS as pg negotiates it (SSLRequest, then the handshake); reads come as 'data' events.
         const raw = net.connect(where);
@@ -271,21 +253,7 @@ export class WireConnection {
   cancel(): Promise<void> {
     const key = this.key;
     if (!key || !this.pending || this.broken) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const where = this.s.isDomainSocket
-        ? { path: `${this.s.host}/.s.PGSQL.${this.s.port}` }
-        : { host: this.s.host, port: this.s.port };
-      const sock = net.connect(where);
-      const end = () => {
-        clearTimeout(t);
-        sock.destroy();
-        resolve();
-      };
-      const t = setTimeout(end, 2000);
-      sock.once('connect', () => sock.end(cancelRequest(key.pid, key.secret)));
-      sock.once('close', end);
-      sock.once('error', end);
-    });
+    return sendCancelRequest(serverAddress(this.s), key);
   }
 
   /** Say goodbye (Terminate) and close. */

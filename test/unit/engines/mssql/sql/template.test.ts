@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { activationBlocks } from '../../../../../src/engines/mssql/broker/activation.ts';
 import { NAME_PRESETS, resolveNames } from '../../../../../src/scenario/names.ts';
 import { templateIds, templateVars } from '../../../../../src/engines/mssql/sql/object-names.ts';
 import {
@@ -62,7 +63,9 @@ describe('seed/mssql templates', () => {
 
   it('every created object has a drop block, and drops come in dependency order', () => {
     const keys = (f: string) => splitBlocks(readTemplate(f)).map((b) => `${b.kind}:${b.key}`);
-    const created = [...keys('10-tables.sql'), ...keys('20-broker.sql')].sort();
+    // The activation procedures are built in TS (broker/activation.ts) and created with the broker objects.
+    const procedures = activationBlocks(runbook).map((b) => `${b.kind}:${b.key}`);
+    const created = [...keys('10-tables.sql'), ...keys('20-broker.sql'), ...procedures].sort();
     const dropped = keys('90-drop.sql');
     expect([...dropped].sort()).toEqual(created);
     const at = (k: string) => dropped.indexOf(k);
