@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batchEncoding } from '../src/engines/postgis/copy-encode.ts';
 import { postgisIds, seedSql } from '../src/engines/postgis/dialect.ts';
 import { PostgisEngine } from '../src/engines/postgis/index.ts';
 import { schemaPlan } from '../src/run/dataset.ts';
@@ -34,17 +33,10 @@ import {
   postgisBenchSkipReason,
   type BenchServer,
 } from './postgis-common.ts';
-import { writeCopyFiles } from './postgis-seed-vs-copy.ts';
+import { copyCommand, freshDatabase, writeCopyFiles } from './copy-side.ts';
 import type { BenchModule } from './types.ts';
 
 const DB = 'atombench_e2e_seed';
-
-function freshDatabase(server: BenchServer): void {
-  server.psql(`DROP DATABASE IF EXISTS ${DB}`);
-  server.psql(`CREATE DATABASE ${DB}`);
-  server.psql('CREATE EXTENSION postgis', DB);
-  server.psql('CHECKPOINT');
-}
 
 interface Ddl {
   /** Statements that strip the tables to bare heaps, in order. */
@@ -55,7 +47,7 @@ interface Ddl {
 
 /** The engine's schema in a fresh database, read back from the catalog as DDL. */
 async function engineDdl(server: BenchServer, sc: ReturnType<typeof benchScenario>): Promise<Ddl> {
-  freshDatabase(server);
+  freshDatabase(server, DB);
   const names = resolveNames(sc.names.preset, sc.names.overrides);
   const engine = new PostgisEngine({ url: server.urlFor(DB), dataset: sc.dataset, names, runNonce: 'bench' });
   await engine.connect();
@@ -103,16 +95,9 @@ async function copySide(
   server.psql(ddl.drop.join('\n'), DB);
   server.psql('CHECKPOINT');
   const sql = seedSql(ids);
-  const opts = batchEncoding('binary').copyOptions;
-  // \copy takes the COPY statement minus its keyword, on one line.
-  const copy = (stmt: string, file: string) =>
-    `\\copy ${stmt
-      .replace(/\s+/g, ' ')
-      .replace(/^COPY /, '')
-      .replace('FROM STDIN', `FROM '${file}'${opts}`)}`;
   const script = [
-    copy(sql.copyAtoms, files.atoms),
-    copy(sql.copyEmbeddings, files.embeddings),
+    copyCommand(sql.copyAtoms, files.atoms, 'binary'),
+    copyCommand(sql.copyEmbeddings, files.embeddings, 'binary'),
     ...ddl.build,
     `ANALYZE ${ids.atoms};`,
     `ANALYZE ${ids.embeddings};`,
@@ -132,7 +117,7 @@ async function copySide(
 
 /** `atombench seed` into a fresh database (the CLI creates the schema), timed as one process. */
 function seedSide(server: BenchServer, scenarioFile: string, dir: string, cli?: string): ProcessFigures {
-  freshDatabase(server);
+  freshDatabase(server, DB);
   const p = atombench(['seed', scenarioFile, '--no-progress', '--quiet'], dir, server.urlFor(DB), cli);
   if (p.status !== 0) throw new Error(`atombench seed exited ${p.status}: ${p.stderr}`);
   return p;

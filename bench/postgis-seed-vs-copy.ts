@@ -7,17 +7,17 @@
  * e2e seed bench times them).
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetBatches } from '../src/dataset/stream.ts';
-import { batchEncoding, COPY_FORMATS, type CopyFormat } from '../src/engines/postgis/copy-encode.ts';
+import { COPY_FORMATS, type CopyFormat } from '../src/engines/postgis/copy-encode.ts';
 import { postgisIds, seedSql } from '../src/engines/postgis/dialect.ts';
 import { PostgisEngine } from '../src/engines/postgis/index.ts';
 import { schemaPlan } from '../src/run/dataset.ts';
 import { resolveNames } from '../src/scenario/names.ts';
 import type { Scenario } from '../src/scenario/schema.ts';
+import { copyCommand, freshDatabase, writeCopyFiles } from './copy-side.ts';
 import {
   benchEnv,
   benchScenario,
@@ -36,48 +36,9 @@ const SEED_CONNECTIONS = process.env.ATOMBENCH_BENCH_SEED_CONNECTIONS
   ? Number(process.env.ATOMBENCH_BENCH_SEED_CONNECTIONS)
   : undefined;
 
-/** The rows exactly as the engine sends them (same encoder), in two files. */
-export async function writeCopyFiles(
-  sc: Scenario,
-  dir: string,
-  format: CopyFormat,
-): Promise<{ atoms: string; embeddings: string }> {
-  const enc = batchEncoding(format);
-  const files = { atoms: join(dir, 'atoms.copy'), embeddings: join(dir, 'embeddings.copy') };
-  const a = createWriteStream(files.atoms);
-  const e = createWriteStream(files.embeddings);
-  for await (const b of datasetBatches(sc.dataset)) {
-    // Listen for both drains before waiting on either: one may fire while we wait for the other.
-    const waits = [];
-    // Binary COPY data is one header, the tuples, one trailer: a file holds one stream, so the per-batch
-    // header (19 bytes) and trailer (2 bytes) are cut from all batches but the first and last.
-    if (!a.write(frame(enc.atoms(b.records), format, b, sc))) waits.push(once(a, 'drain'));
-    if (!e.write(frame(enc.embeddings(b.records), format, b, sc))) waits.push(once(e, 'drain'));
-    await Promise.all(waits);
-  }
-  a.end();
-  e.end();
-  await Promise.all([once(a, 'close'), once(e, 'close')]);
-  return files;
-}
-
-function frame(
-  data: Buffer | string,
-  format: CopyFormat,
-  b: { startIndex: number; records: unknown[] },
-  sc: Scenario,
-): Buffer | string {
-  if (format !== 'binary' || typeof data === 'string') return data;
-  const first = b.startIndex === 0;
-  const last = b.startIndex + b.records.length === sc.dataset.atoms;
-  return data.subarray(first ? 0 : 19, last ? data.length : data.length - 2);
-}
-
 /** A fresh database with the engine's schema and nothing in it, and the engine connected to it. */
-async function freshDatabase(server: BenchServer, sc: Scenario, format: CopyFormat): Promise<PostgisEngine> {
-  server.psql(`DROP DATABASE IF EXISTS ${DB}`);
-  server.psql(`CREATE DATABASE ${DB}`);
-  server.psql('CREATE EXTENSION postgis', DB);
+async function emptySchema(server: BenchServer, sc: Scenario, format: CopyFormat): Promise<PostgisEngine> {
+  freshDatabase(server, DB);
   const engine = new PostgisEngine({
     url: server.urlFor(DB),
     dataset: sc.dataset,
@@ -88,13 +49,12 @@ async function freshDatabase(server: BenchServer, sc: Scenario, format: CopyForm
   });
   await engine.connect();
   await engine.prepare(schemaPlan(sc), { allowDestructive: true, force: false });
-  // Neither side pays for the other's dirty buffers.
-  server.psql('CHECKPOINT');
+  server.psql('CHECKPOINT'); // again: the schema's own writes
   return engine;
 }
 
 async function engineSeed(server: BenchServer, sc: Scenario, format: CopyFormat): Promise<number> {
-  const engine = await freshDatabase(server, sc, format);
+  const engine = await emptySchema(server, sc, format);
   try {
     const out = await engine.seed(datasetBatches(sc.dataset), () => {}, sc.dataset.atoms);
     if (out.rowsInserted !== sc.dataset.atoms) throw new Error(`seed inserted ${out.rowsInserted} rows`);
@@ -110,17 +70,11 @@ async function psqlCopy(
   files: { atoms: string; embeddings: string },
   format: CopyFormat,
 ): Promise<number> {
-  const engine = await freshDatabase(server, sc, format);
+  const engine = await emptySchema(server, sc, format);
   await engine.close();
   const sql = seedSql(postgisIds(resolveNames(sc.names.preset, sc.names.overrides)));
-  // \copy takes the COPY statement minus its keyword, on one line; each \copy commits on its own.
-  const opts = batchEncoding(format).copyOptions;
-  const line = (copy: string, file: string) =>
-    `\\copy ${copy
-      .replace(/\s+/g, ' ')
-      .replace(/^COPY /, '')
-      .replace('FROM STDIN', `FROM '${file}'${opts}`)}`;
-  const script = `${line(sql.copyAtoms, files.atoms)}\n${line(sql.copyEmbeddings, files.embeddings)}\n`;
+  // Each \copy commits on its own.
+  const script = `${copyCommand(sql.copyAtoms, files.atoms, format)}\n${copyCommand(sql.copyEmbeddings, files.embeddings, format)}\n`;
   const t0 = performance.now();
   const r = spawnSync(pgTool('psql')!, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', server.urlFor(DB)], {
     input: script,

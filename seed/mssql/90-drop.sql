@@ -59,3 +59,12 @@ DROP TABLE {{qn:reasoningChainsTable}};
 DROP TABLE {{qn:multiPathTable}};
 -- @object table selfConsistencyTable
 DROP TABLE {{qn:selfConsistencyTable}};
+-- The Neo4j sync objects (25-neo4j-sync.sql): service, queue, contract, message type.
+-- @object service neo4jSyncService
+DROP SERVICE {{id:neo4jSyncService}};
+-- @object queue neo4jSyncQueue
+DROP QUEUE {{qn:neo4jSyncQueue}};
+-- @object contract neo4jSyncContract
+DROP CONTRACT {{id:neo4jSyncContract}};
+-- @object messageType neo4jSyncMessageType
+DROP MESSAGE TYPE {{id:neo4jSyncMessageType}};

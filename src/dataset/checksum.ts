@@ -11,6 +11,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { AtomRecord, SeedBatch } from './types.ts';
 import type { DatasetConfig } from './distributions.ts';
+import { copyShortAscii } from './ascii.ts';
 import { createRecordFactory, type RecordFactory } from './records.ts';
 
 export const CHECKSUM_FORMAT = 'atombench/dataset-checksum@1\n';
@@ -146,23 +147,11 @@ export class Checksummer {
   }
 }
 
-/** Short ASCII strings are copied in JS: a native Buffer.write call per column costs more than the copy. */
-const ASCII_FAST_PATH_MAX = 128;
-
 function writeString(b: Buffer, offset: number, s: string): number {
   const start = offset + 4;
-  const length = s.length;
-  if (length <= ASCII_FAST_PATH_MAX) {
-    let i = 0;
-    for (; i < length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[start + i] = c;
-    }
-    if (i === length) {
-      b.writeUInt32LE(length, offset);
-      return start + length;
-    }
+  if (copyShortAscii(b, start, s)) {
+    b.writeUInt32LE(s.length, offset);
+    return start + s.length;
   }
   const n = b.write(s, start, 'utf8');
   b.writeUInt32LE(n, offset);

@@ -146,7 +146,7 @@ export interface ScaleSweep {
   growthExact: boolean | null;
 }
 
-/** One OODA step: triggers offered per second and what the queues did. */
+/** One OODA step: triggers offered per second and what the queues did (OodaCurve.points: in rate order). */
 export interface OodaPoint {
   triggersPerSec: number;
   maxQueueDepth: number | null;
@@ -164,6 +164,13 @@ export interface OodaCurve {
   depthLimit: number;
   /** Interpolated trigger rate at which the max queue depth reaches the limit; null when never reached. */
   limitTriggersPerSec: number | null;
+  /**
+   * The highest trigger rate measured whose max queue depth stayed below the limit, under the lowest one
+   * that reached it (bisected to capacity.ooda.resolution); null when even the first step reached it.
+   */
+  maxWithinTargetTriggersPerSec: number | null;
+  /** [highest rate within the target, lowest rate past it]; null until both were measured. */
+  bracket: [number, number] | null;
   /** Plain words. */
   summary: string;
 }

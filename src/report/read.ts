@@ -1,26 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { COMPARE_SCHEMA, type CompareResult } from '../compare/model.ts';
+import { CAPACITY_SCHEMA, type CapacityDocument } from '../model/capacity.ts';
 import { UserError } from '../errors.ts';
 import { RESULT_SCHEMA, type RunResult } from '../model/result.ts';
 import { zodProblems } from '../scenario/load.ts';
 import { TUNE_SCHEMA, type TuneJson } from '../tune/document.ts';
+import { capacitySchema } from './capacity-schema.ts';
 import { compareSchema, tuneSchema } from './document-schemas.ts';
 import { resultSchema } from './result-schema.ts';
 
 /**
- * The one reader of atombench's documents (result.json, compare.json, tune.json): `report`, `compare`
+ * The one reader of atombench's documents (result.json, compare.json, tune.json, capacity.json): `report`, `compare`
  * and `run --baseline` read through it. It validates what it reads, so an edited or truncated file is a
  * UserError (exit 2) naming the file and the fields, never a failure inside a renderer.
  */
 
 export type AnyDocument =
-  { kind: 'run'; doc: RunResult } | { kind: 'compare'; doc: CompareResult } | { kind: 'tune'; doc: TuneJson };
+  | { kind: 'run'; doc: RunResult }
+  | { kind: 'compare'; doc: CompareResult }
+  | { kind: 'tune'; doc: TuneJson }
+  | { kind: 'capacity'; doc: CapacityDocument };
 
 const SCHEMAS = {
   [RESULT_SCHEMA]: { kind: 'run', zod: resultSchema },
   [COMPARE_SCHEMA]: { kind: 'compare', zod: compareSchema },
   [TUNE_SCHEMA]: { kind: 'tune', zod: tuneSchema },
+  [CAPACITY_SCHEMA]: { kind: 'capacity', zod: capacitySchema },
 } as const satisfies Record<string, { kind: AnyDocument['kind']; zod: z.ZodType }>;
 
 /** How many field problems one message lists before it says how many more there are. */
@@ -76,10 +82,12 @@ function schemaOf(value: unknown): unknown {
 
 function fileKind(value: unknown): string {
   const s = schemaOf(value);
-  return s === COMPARE_SCHEMA ? 'compare.json' : s === TUNE_SCHEMA ? 'tune.json' : 'result.json';
+  const kind =
+    typeof s === 'string' && Object.hasOwn(SCHEMAS, s) ? SCHEMAS[s as keyof typeof SCHEMAS].kind : 'run';
+  return kind === 'run' ? 'result.json' : `${kind}.json`;
 }
 
-/** Any of the three documents, by its schema id. `what` prefixes messages (e.g. `<baseline>: `). */
+/** Any of the four documents, by its schema id. `what` prefixes messages (e.g. `<baseline>: `). */
 export async function readDocument(file: string, what = ''): Promise<AnyDocument> {
   const value = await readJsonFile(what, file);
   const schema = schemaOf(value);

@@ -13,7 +13,7 @@ const counts = z.record(z.string(), num);
 const measured = <T extends z.ZodType>(value: T) =>
   z.union([z.looseObject({ value }), z.looseObject({ na: str })]);
 
-const latency = z.looseObject({
+export const latency = z.looseObject({
   count: num,
   p50: num,
   p90: num,

@@ -149,7 +149,7 @@ export async function followDataset(
   engine: Engine,
   scenario: Scenario,
   shard: ShardRun,
-  o: { runId: string; clock: Clock; signal: AbortSignal; force: boolean },
+  o: { runId: string; clock: Clock; signal: AbortSignal; force: boolean; neo4jSync?: boolean },
 ): Promise<DatasetOutcome> {
   const checksum = await waitForDataset(
     engine.coordination!,
@@ -158,7 +158,8 @@ export async function followDataset(
     o.clock,
     o.signal,
   );
-  const plan = schemaPlan(scenario);
+  // With Neo4j, this shard's ingest enqueues on the same sync queue and its readers consume it too.
+  const plan = { ...schemaPlan(scenario), neo4jSync: o.neo4jSync === true };
   const state = await engine.prepare(plan, { allowDestructive: false, force: o.force, followShard: true });
   const atoms = scenario.dataset.atoms;
   if (state.datasetKey !== plan.datasetKey || state.seededRows < atoms || !state.indexBuilt)

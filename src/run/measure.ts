@@ -19,7 +19,7 @@ import { createRequestStream } from '../workload/request-stream.ts';
 import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
 import type { Progress } from './progress.ts';
 import type { GraphSession } from './graph/session.ts';
-import { SyncReaders, type SyncStats } from '../engines/neo4j/readers.ts';
+import type { SyncReaders, SyncStats } from '../engines/neo4j/readers.ts';
 import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
 import type { TimeSeriesPoint } from '../model/result.ts';
 
@@ -167,6 +167,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const depth = createGaugeHistogram();
   if (o.graph) {
     if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
+    const { SyncReaders } = await import('../engines/neo4j/readers.ts'); // neo4j-driver: only with a graph
     readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
       readers: sc.neo4j.readers,
       batch: sc.neo4j.batch,

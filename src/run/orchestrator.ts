@@ -18,7 +18,8 @@ import type { Progress } from './progress.ts';
 import { buildResult } from './result.ts';
 import { scrubSecrets } from '../redact.ts';
 import { runTrials } from './trials.ts';
-import { openGraph, setupGraph, type GraphSession } from './graph/session.ts';
+import type { GraphSession } from './graph/session.ts';
+import { endMeasuredPhase } from './shards/shard-end.ts';
 import {
   DATASET_KEY,
   measureClockOffset,
@@ -158,6 +159,8 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       if (!engine.syncQueue)
         throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
       // Before the dataset: a foreign graph is refused before the first write anywhere.
+      // Loaded only for a run with a graph side: neo4j-driver costs ~0.4 s of CPU at every start.
+      const { openGraph } = await import('./graph/session.ts');
       graph = await openGraph(sc, o.neo4jUrl);
       o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
     }
@@ -188,6 +191,8 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         ),
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
+      // Before the other shards may go on: graph setups running at once deadlock on Neo4j's label lock.
+      if (graph) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
       // Only shard 0 seeds: the other shards wait for this row before they touch the data.
       if (shard && coord)
         await guard(o.url, 'announcing the dataset', () =>
@@ -200,11 +205,18 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         "while waiting for shard 0's dataset; nothing was measured",
         () =>
           guard(o.url, 'waiting for the dataset', () =>
-            followDataset(engine, sc, shard!, { runId: o.runId, clock, signal: o.signal, force: o.force }),
+            followDataset(engine, sc, shard!, {
+              runId: o.runId,
+              clock,
+              signal: o.signal,
+              force: o.force,
+              neo4jSync: !!graph,
+            }),
           ),
       );
     }
-    if (graph) await setupGraph(graph, sc, o.progress);
+    // After shard 0's: nothing left to change.
+    if (graph && !lead) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
     if (o.signal.aborted)
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
@@ -255,8 +267,23 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
     // if the server is gone the rows stay (the next run's cleanup removes them) and the report says so.
     const warnings: string[] = [];
     let ingestedAtoms: number | undefined;
+    let graphNodes: number | undefined;
     const cleanup = async () => {
-      if (sc.attach || !lead) return;
+      if (sc.attach) return;
+      if (graph && shard && coord) {
+        // Shard 0 counts and removes the run's atoms once every shard's readers have drained.
+        const timeoutMs = (sc.neo4j.drainSec + sc.warmupSec + 60) * 1000;
+        const late = await endMeasuredPhase(coord, {
+          runId: o.runId,
+          spec: shard.spec,
+          clock,
+          signal: o.signal,
+          timeoutMs,
+        }).catch((e: Error) => `the shards' end could not be coordinated (${e.message})`);
+        if (late) warnings.push(late);
+        if (lead) graphNodes = await graph.graph.countOwned(sc.dataset.atoms).catch(() => undefined);
+      }
+      if (!lead) return;
       // Shard 0 removes the rows the run ingested (rows of a shard still finishing are removed by the next run).
       try {
         ingestedAtoms = await guard(o.url, 'cleanup', () => engine.resetIngested(sc.dataset.atoms));
@@ -285,6 +312,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         ...(shard ? { shard: shardInfo(shard, m.load.issued, offset) } : {}),
       });
       if (r.neo4j && ingestedAtoms !== undefined) r.neo4j.ingestedAtoms = ingestedAtoms;
+      if (r.neo4j && graphNodes !== undefined) r.neo4j.graphNodes = graphNodes;
       return r;
     };
     let result: RunResult;

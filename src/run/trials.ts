@@ -13,6 +13,7 @@ import {
   type TrialRun,
 } from './merge-trials.ts';
 import type { Progress } from './progress.ts';
+import { mergeNeo4jTrials } from './graph/merge.ts';
 
 /**
  * `run --trials N`: the measured phase N times on the same data, each with a fresh warm-up, the rows a
@@ -97,6 +98,7 @@ export function mergeTrialRuns(runs: readonly TrialRun[], targets: TargetSpec[])
     );
   }
   const interrupted = runs.some((r) => r.result.interrupted);
+  const neo4j = mergeNeo4jTrials(runs.map((r) => ({ neo4j: r.result.neo4j, measuredSec: r.measuredSec })));
   const measured: Omit<RunResult, 'targets' | 'verdict'> = {
     schema: first.schema,
     runId: first.runId,
@@ -111,6 +113,7 @@ export function mergeTrialRuns(runs: readonly TrialRun[], targets: TargetSpec[])
     total,
     probes,
     ooda: mergeOoda(runs.map((r) => r.result.ooda)),
+    ...(neo4j ? { neo4j } : {}),
     timeseries: joinTimeseries(runs),
     client: mergeClient(runs.map((r) => r.result.client)),
     faults: {

@@ -42,7 +42,10 @@ export const capacitySchema = z
     verifyGrowth: z.boolean().default(false),
     /** Sizes beyond the largest measured one at which the fit's prediction is shown (labelled extrapolated). */
     extrapolateAtoms: atomsList.default([3_000_000, 10_000_000]),
-    /** The OODA side: offered triggers per second, stepped geometrically until queue depth passes depthLimit. */
+    /**
+     * The OODA side: offered triggers per second, stepped geometrically while max queue depth stays below
+     * depthLimit, then bisected between the last rate within it and the first past it to `resolution`.
+     */
     ooda: z
       .object({
         enabled: z.boolean().default(false),
@@ -51,6 +54,8 @@ export const capacitySchema = z
         maxTriggersPerSec: positive.default(1000),
         /** The runbook's queue depth target ("<10 messages"). */
         depthLimit: positive.default(10),
+        /** Bisect until the bracket's ends are within this fraction of each other (as capacity.resolution). */
+        resolution: z.number().gt(0).max(1).default(0.1),
         /** The spatial load offered meanwhile; default: the scenario's load.ratePerSec. */
         ratePerSec: positive.optional(),
       })
@@ -61,6 +66,7 @@ export const capacitySchema = z
         growth: 2,
         maxTriggersPerSec: 1000,
         depthLimit: 10,
+        resolution: 0.1,
       })),
   })
   .strict()

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Driver } from 'neo4j-driver';
 
 const LAUNCHER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'neo4j');
 const POM = join(LAUNCHER_DIR, 'pom.xml');
@@ -290,4 +291,14 @@ export async function startNeo4j(opts: Neo4jOptions = {}): Promise<Neo4jServer> 
       if (ownedDirs.delete(dataDir)) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The first value of the first row of a Cypher query, as a number (counts), on a short session. */
+export async function cypherNumber(driver: Driver, cypher: string): Promise<number> {
+  const s = driver.session();
+  try {
+    return Number((await s.run(cypher)).records[0]?.get(0));
+  } finally {
+    await s.close();
+  }
 }

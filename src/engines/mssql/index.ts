@@ -25,6 +25,7 @@ import type {
   PrepareOptions,
   ProbeSample,
   QueueDriver,
+  SyncQueueDriver,
   SchemaPlan,
   SeedOutcome,
   SeedProgress,
@@ -43,9 +44,11 @@ import { queryWindow } from './sql/dialect.ts';
 import { resetIngestedQuery } from './sql/dialect-ingest.ts';
 import { maintenanceSql } from './sql/dialect-maintenance.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
+import { MssqlSyncQueue } from './queues/sync-queue.ts';
+import { syncClearQuery } from './queues/sync-dialect.ts';
 import { mssqlErrorClass, operationError } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
-import { buildSpatialIndexes } from './seed/index-build.ts';
+import { buildSpatialIndexes, spatialIndexBytes } from './seed/index-build.ts';
 import { MssqlOperations } from './operations.ts';
 import { samplePrimaryFilter, type PrimaryFilterStats } from './plan/primary-filter.ts';
 import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
@@ -91,6 +94,8 @@ export class MssqlEngine implements Engine {
   private readonly pools: MssqlPools;
   private probes: MssqlProbes | undefined;
   private driver: MssqlQueueDriver | undefined;
+  /** prepare() created the Neo4j sync queue (SchemaPlan.neo4jSync): ingest sends to it. */
+  private neo4jSync = false;
   private datasetLock: DatasetLock | undefined;
   private lockPool: sql.ConnectionPool | undefined;
   private lastFilterAtMs = -Infinity;
@@ -142,6 +147,7 @@ export class MssqlEngine implements Engine {
       mode: this.mode,
       makeIngest,
       redactor: this.target.redactor,
+      neo4jSync: this.neo4jSync,
     });
   }
 
@@ -217,6 +223,7 @@ export class MssqlEngine implements Engine {
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
     this.index = plan.index;
+    this.neo4jSync = plan.neo4jSync === true && !this.attach;
     this.ops = this.makeOps();
     this.probes = new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
       this.driverGauges(),
@@ -296,8 +303,19 @@ export class MssqlEngine implements Engine {
     return { durationMs: r.durationMs, ddl: r.ddl };
   }
 
+  indexBytes(): Promise<number | undefined> {
+    return this.setup('reading the spatial index size', () =>
+      spatialIndexBytes(this.pools.admin, this.names),
+    );
+  }
+
   async resetIngested(datasetRows: number): Promise<number> {
     if (this.attach) return 0;
+    // Sync requests left behind name atoms about to be deleted: their dialogs are ended first.
+    if (this.neo4jSync)
+      await this.setup('clearing the Neo4j sync queue', () =>
+        exec(this.pools.admin, syncClearQuery(this.names)),
+      );
     return this.setup('removing ingested atoms', async () =>
       Number(
         rows<{ Deleted: number }>(
@@ -339,6 +357,12 @@ export class MssqlEngine implements Engine {
     });
     if (this.scenario.ooda.enabled) await this.driver.setActivation(this.scenario.ooda.activation);
     return this.driver;
+  }
+
+  /** Neo4jSyncQueue over Service Broker: a connection per reader (each holds its receive) plus depth. */
+  async syncQueue(readers: number): Promise<SyncQueueDriver> {
+    if (!this.neo4jSync) throw new Error('mssql engine: prepare() with neo4jSync first');
+    return new MssqlSyncQueue(await this.pools.open(readers + 1, 120_000), this.names, this.target.redactor);
   }
 
   async probe(): Promise<ProbeSample> {

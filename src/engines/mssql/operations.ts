@@ -31,6 +31,8 @@ export interface OperationsOptions {
   mode: SeedMode;
   makeIngest: (ingestIndex: number) => AtomRecord;
   redactor: Redactor;
+  /** The run syncs to Neo4j: ingest sends a Neo4jSyncRequest per new atom. */
+  neo4jSync?: boolean;
 }
 
 export class MssqlOperations {
@@ -53,7 +55,12 @@ export class MssqlOperations {
       case 'spatial.walk':
         return walkStepQuery(ids, o.hint, req.q, req.goal, req.radius, req.pool);
       case 'ingest':
-        return ingestQuery(o.names, o.mode, this.ingestRecords(req.firstIngestIndex, req.batchSize));
+        return ingestQuery(
+          o.names,
+          o.mode,
+          this.ingestRecords(req.firstIngestIndex, req.batchSize),
+          o.neo4jSync ? { nowMs: Date.now() } : undefined,
+        );
       case 'graph.provenance':
         throw new Error('graph.provenance runs on Neo4j, not on SQL Server');
     }

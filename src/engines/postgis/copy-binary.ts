@@ -1,3 +1,4 @@
+import { copyShortAscii } from '../../dataset/ascii.ts';
 import type { AtomRecord } from '../../dataset/types.ts';
 
 /**
@@ -10,6 +11,9 @@ import type { AtomRecord } from '../../dataset/types.ts';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TWO_32 = 4294967296;
+/** Distinct category strings cached per encoder (generated data has about a dozen). */
+const MAX_CATEGORIES = 256;
+const categories = new Map<string, Buffer>();
 
 /** A growing buffer with the few writes COPY binary needs. */
 class Writer {
@@ -43,10 +47,33 @@ class Writer {
   }
   textField(s: string | null | undefined): void {
     if (s === null || s === undefined) return this.nullField();
-    this.room(4 + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const n = this.buf.write(s, this.at + 4, 'utf8');
-    this.buf.writeInt32BE(n, this.at);
-    this.at += 4 + n;
+    const length = s.length;
+    this.room(4 + length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const b = this.buf;
+    const start = this.at + 4;
+    if (copyShortAscii(b, start, s)) {
+      b.writeInt32BE(length, this.at);
+      this.at = start + length;
+      return;
+    }
+    const n = b.write(s, start, 'utf8');
+    b.writeInt32BE(n, this.at);
+    this.at = start + n;
+  }
+  /** A column with a handful of distinct values (modality, subtype, ...): encoded once, then copied. */
+  categoryField(s: string | null | undefined, cache: Map<string, Buffer>): void {
+    if (s === null || s === undefined) return this.nullField();
+    let field = cache.get(s);
+    if (!field) {
+      if (cache.size >= MAX_CATEGORIES) return this.textField(s);
+      const bytes = Buffer.from(s, 'utf8');
+      field = Buffer.allocUnsafe(4 + bytes.length);
+      field.writeInt32BE(bytes.length, 0);
+      bytes.copy(field, 4);
+      cache.set(s, field);
+    }
+    this.room(field.length);
+    this.at += field.copy(this.buf, this.at);
   }
   bytesField(b: Buffer): void {
     this.room(4 + b.length);
@@ -86,11 +113,11 @@ export function encodeAtomsBinary(records: readonly AtomRecord[]): Buffer {
     w.int16(11);
     w.int64Field(r.atomId);
     w.int32Field(r.tenantId);
-    w.textField(r.modality);
-    w.textField(r.subtype);
+    w.categoryField(r.modality, categories);
+    w.categoryField(r.subtype, categories);
     w.bytesField(r.contentHash);
-    w.textField(r.contentType);
-    w.textField(r.sourceType);
+    w.categoryField(r.contentType, categories);
+    w.categoryField(r.sourceType, categories);
     w.textField(r.sourceUri);
     w.textField(r.canonicalText);
     w.textField(r.metadata);
@@ -109,7 +136,7 @@ export function encodeEmbeddingsBinary(records: readonly AtomRecord[]): Buffer {
     w.int64Field(r.atomId);
     w.int32Field(r.tenantId);
     w.int32Field(r.modelId);
-    w.textField(r.embeddingType);
+    w.categoryField(r.embeddingType, categories);
     w.int32Field(r.dimension);
     w.pointZField(r.point.x, r.point.y, r.point.z);
     w.int32Field(r.bucketX);

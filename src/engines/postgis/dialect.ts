@@ -194,6 +194,13 @@ export function seedSql(n: PostgisIds) {
   };
 }
 
+/**
+ * Bytes of the spatial index as stored, as the SQLite engine counts its R*Tree's node pages: the index's
+ * main fork (pg_relation_size, the tree's pages; not the free-space map), NULL when it does not exist
+ * (to_regclass). $1: the quoted index name (PostgisIds.spatialIndex), bound as text.
+ */
+export const SPATIAL_INDEX_BYTES_SQL = 'SELECT pg_relation_size(to_regclass($1)) AS bytes';
+
 export function metaSql(n: PostgisIds) {
   return {
     get: `SELECT key, value FROM ${n.meta} WHERE scope = $1`,
@@ -250,6 +257,17 @@ export const NOTIFY_CHANNEL = 'atombench_ooda';
  * CONCURRENTLY of the spatial index, which lets reads and writes go on while it builds and "cannot be
  * executed inside a transaction block" (postgresql.org/docs/current/sql-reindex.html): never wrapped.
  */
+/**
+ * A REINDEX CONCURRENTLY that fails (a deadlock with a concurrent ANALYZE, a cancel) "will leave behind
+ * an invalid new index" named <index>_ccnew[N]; "the recommended recovery method in such cases is to drop
+ * the invalid index" (postgresql.org/docs/current/sql-reindex.html, "Rebuilding Indexes Concurrently").
+ * $1: the spatial index's name; lists the invalid _ccnew indexes on its table, to DROP one by one.
+ */
+export const INVALID_REBUILD_LEFTOVERS_SQL = `SELECT quote_ident(c.relname) AS name
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  WHERE NOT i.indisvalid AND c.relname ~ '_ccnew[0-9]*$'
+    AND i.indrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass(quote_ident($1)))`;
+
 export function postgisMaintenanceSql(ids: PostgisIds, kind: 'statistics' | 'rebuild'): string[] {
   if (kind === 'statistics') return [`ANALYZE ${ids.atoms}`, `ANALYZE ${ids.embeddings}`];
   return [`REINDEX INDEX CONCURRENTLY ${ids.spatialIndex}`];

@@ -30,7 +30,14 @@ import type {
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy-encode.ts';
-import { POOL_VARIANTS, postgisIds, postgisMaintenanceSql, spatialSql, type PoolVariant } from './dialect.ts';
+import {
+  POOL_VARIANTS,
+  postgisIds,
+  spatialSql,
+  SPATIAL_INDEX_BYTES_SQL,
+  type PoolVariant,
+} from './dialect.ts';
+import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './probes.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
@@ -257,8 +264,14 @@ export class PostgisEngine implements Engine {
     return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
-  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
-    return this.q((c) => buildIndex(c, plan));
+  async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    // A second connection builds the embeddings' indexes while this one builds the atoms' key.
+    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
+    try {
+      return await this.q((c) => buildIndex(c, plan, other));
+    } finally {
+      await other.end().catch(() => {});
+    }
   }
 
   resetIngested(datasetRows: number): Promise<number> {
@@ -275,6 +288,12 @@ export class PostgisEngine implements Engine {
 
   storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
     return this.q((c) => storedRowHashes(c, this.names, req));
+  }
+
+  async indexBytes(): Promise<number | undefined> {
+    const ix = postgisIds(this.names).spatialIndex;
+    const r = await this.q((c) => c.query<{ bytes: string | null }>(SPATIAL_INDEX_BYTES_SQL, [ix]));
+    return r.rows[0]?.bytes == null ? undefined : Number(r.rows[0].bytes);
   }
 
   async openPool(size: number): Promise<void> {
@@ -309,17 +328,8 @@ export class PostgisEngine implements Engine {
   }
 
   /** Maintenance on a connection of its own (scenario `maintenance:`), in autocommit. */
-  async maintenance(): Promise<MaintenanceSession> {
-    const client = await openClient(this.opts.url);
-    const ids = postgisIds(this.names);
-    return {
-      run: async (kind) => {
-        const statements = postgisMaintenanceSql(ids, kind);
-        for (const st of statements) await client.query(st);
-        return statements;
-      },
-      close: () => client.end().catch(() => undefined),
-    };
+  maintenance(): Promise<MaintenanceSession> {
+    return openMaintenanceSession(this.opts.url, this.names);
   }
 
   async syncQueue(readers: number): Promise<SyncQueueDriver> {

@@ -203,31 +203,37 @@ async function hasConstraint(c: pg.ClientBase, table: string, type: 'u' | 'f'): 
 }
 
 /**
- * UNIQUE ContentHash, the foreign key and the secondary indexes, built once over the loaded rows (the
- * seed loads into tables with primary keys only); each is skipped when it exists.
- */
-export async function finishTables(c: pg.ClientBase, names: ObjectNames): Promise<void> {
-  const sql = afterLoadStatements(names);
-  if (!(await hasConstraint(c, names.atomsTable, 'u'))) await c.query(sql.unique!);
-  if (!(await hasConstraint(c, names.embeddingsTable, 'f'))) await c.query(sql['foreign-key']!);
-  await c.query(sql.indexes!);
-}
-
-/**
- * The keys and secondary indexes (finishTables), the spatial index after the load (GiST unless
- * index.postgis says otherwise), then VACUUM (ANALYZE):
+ * After the load (the seed loads into tables with primary keys only), on two connections at once
+ * where the locks allow it: UNIQUE ContentHash then VACUUM (ANALYZE) of the atoms on `c`, while `other`
+ * builds the secondary indexes and the spatial index (GiST unless index.postgis says otherwise) of the
+ * embeddings (CREATE INDEX holds SHARE on the embeddings only); then the foreign key (it locks both
+ * tables) and VACUUM (ANALYZE) of the embeddings. Each key is skipped when it exists. VACUUM (ANALYZE):
  * statistics for the planner, and hint bits and the visibility map set now, so the first measured
  * queries do not pay for writing them. The DDL is recorded: prepare compares it with the scenario's.
  */
-export async function buildIndex(c: pg.ClientBase, plan: SchemaPlan): Promise<IndexBuildOutcome> {
+export async function buildIndex(
+  c: pg.ClientBase,
+  plan: SchemaPlan,
+  other: pg.ClientBase = c,
+): Promise<IndexBuildOutcome> {
   const names = plan.names;
   const ids = postgisIds(names);
+  const sql = afterLoadStatements(names);
   const started = performance.now();
-  await finishTables(c, names);
   const ddl = indexDdlFor(names, plan.index.postgis);
-  await c.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
-  await c.query(ddl);
-  await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
+  const atoms = async () => {
+    if (!(await hasConstraint(c, names.atomsTable, 'u'))) await c.query(sql.unique!);
+    await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
+  };
+  const embeddings = async () => {
+    await other.query(sql.indexes!);
+    await other.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
+    await other.query(ddl);
+  };
+  // Both run to the end before an error is thrown: no statement is left running on either connection.
+  const done = await Promise.allSettled(other === c ? [atoms().then(embeddings)] : [atoms(), embeddings()]);
+  for (const d of done) if (d.status === 'rejected') throw d.reason;
+  if (!(await hasConstraint(c, names.embeddingsTable, 'f'))) await c.query(sql['foreign-key']!);
   await c.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
   await setMeta(c, names, { indexBuilt: '1', indexDdl: ddl });
   return { durationMs: performance.now() - started, ddl };

@@ -63,6 +63,7 @@ export function mergeShardFiles(files: readonly ShardFile[], maxSkewMs: number):
   const t = resolveTargets(sc.targets ?? {}, {
     oodaTriggerEverySec: sc.ooda?.enabled ? sc.ooda.triggerEverySec : undefined,
     datasetAtoms: files[0]!.result.dataset.atoms,
+    neo4j: files.some((f) => f.result.neo4j !== undefined),
   });
   if (t.problems.length)
     throw new UserError(

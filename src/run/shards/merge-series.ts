@@ -38,6 +38,10 @@ export function mergeSeriesByTime(
       into.p95Ms = Math.max(into.p95Ms, p.p95Ms);
       into.p99Ms = Math.max(into.p99Ms, p.p99Ms);
       if (p.queueDepth !== undefined) into.queueDepth = Math.max(into.queueDepth ?? 0, p.queueDepth);
+      // One Neo4j sync queue sampled by every shard: its depth once (the largest reading); merged adds up.
+      if (p.neo4jQueueDepth !== undefined)
+        into.neo4jQueueDepth = Math.max(into.neo4jQueueDepth ?? 0, p.neo4jQueueDepth);
+      if (p.neo4jMerged !== undefined) into.neo4jMerged = (into.neo4jMerged ?? 0) + p.neo4jMerged;
       if (p.scheduleLagP99Ms !== undefined)
         into.scheduleLagP99Ms = Math.max(into.scheduleLagP99Ms ?? 0, p.scheduleLagP99Ms);
       if (p.dropped !== undefined) into.dropped = (into.dropped ?? 0) + p.dropped;

@@ -6,6 +6,7 @@ import { evaluateTargets } from '../../targets/evaluate.ts';
 import type { TargetSpec } from '../../targets/runbook.ts';
 import { mergeOperations, mergeSummariesUpper } from '../merge-trials.ts';
 import { runVerdict } from '../result.ts';
+import { mergeNeo4jShards } from '../graph/merge.ts';
 import { mergeSeriesByTime, shardSeries } from './merge-series.ts';
 import { clockSkewMs, type ShardFile } from './shard-checks.ts';
 
@@ -152,6 +153,9 @@ export function mergeShards(files: readonly ShardFile[], targets: readonly Targe
   };
   const fingerprint = mergedFingerprint(results);
   const faults = mergeFaults(results);
+  const neo4j = mergeNeo4jShards(
+    results.map((r) => ({ neo4j: r.neo4j, index: r.shard!.index, finishedAt: r.finishedAt })),
+  );
   const measured: Omit<RunResult, 'targets' | 'verdict'> = {
     schema: lead.schema,
     runId: lead.runId,
@@ -166,6 +170,7 @@ export function mergeShards(files: readonly ShardFile[], targets: readonly Targe
     total,
     probes,
     ooda: lead.ooda,
+    ...(neo4j ? { neo4j } : {}),
     timeseries: mergeSeriesByTime(results, t0, intervalSec),
     client: mergeClients(results.map((r) => ({ index: r.shard!.index, client: r.client }))),
     ...(faults ? { faults } : {}),

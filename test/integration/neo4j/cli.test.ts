@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
+import { cypherNumber, neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 
 /** `atombench run --neo4j-url` end to end on sqlite and postgis, against the real Neo4j. */
@@ -41,14 +41,7 @@ describe.skipIf(!!skip)('atombench run --neo4j-url (real Neo4j)', () => {
     const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: env() });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const count = async (cypher: string) => {
-    const s = admin.session();
-    try {
-      return Number((await s.run(cypher)).records[0]?.get(0));
-    } finally {
-      await s.close();
-    }
-  };
+  const count = (cypher: string) => cypherNumber(admin, cypher);
   const read = (dir: string, f: string) => readFileSync(join(cwd, dir, 'latest', f), 'utf8');
 
   beforeAll(async () => {

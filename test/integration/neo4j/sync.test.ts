@@ -14,7 +14,7 @@ import { countOf } from '../../../src/metrics/histogram.ts';
 import { ensureDataset, schemaPlan } from '../../../src/run/dataset.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
-import { neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
+import { cypherNumber, neo4jSkipReason, startNeo4j, type Neo4jServer } from '../../helpers/neo4j.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { contractScenario } from '../contract.ts';
 
@@ -33,14 +33,7 @@ describe.skipIf(!!skip)('Neo4j sync through each engine (sync queue + readers + 
   let pg: PgServer | undefined;
   let admin: Driver;
   const dir = mkdtempSync(join(tmpdir(), 'atombench-sync-'));
-  const count = async (cypher: string) => {
-    const s = admin.session();
-    try {
-      return Number((await s.run(cypher)).records[0]?.get(0));
-    } finally {
-      await s.close();
-    }
-  };
+  const count = (cypher: string) => cypherNumber(admin, cypher);
   const graphFor = async () => {
     const g = new Neo4jGraph({
       target: parseNeo4jUrl(neo.url.replace('bolt://', `bolt://neo4j:${neo.password}@`)),

@@ -83,9 +83,15 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
     const rebuilds = m.windows.filter((w) => w.kind === 'rebuild');
     expect(stats.length).toBeGreaterThanOrEqual(2);
     expect(rebuilds.length).toBeGreaterThanOrEqual(2);
-    for (const w of m.windows) expect(w.error).toBeUndefined();
-    expect(stats[0]!.statements).toEqual(['ANALYZE "Atoms"', 'ANALYZE "AtomEmbeddings"']);
-    expect(rebuilds[0]!.statements).toEqual([
+    // The two schedules are independent (issue 17: each on its own connection), so an ANALYZE can meet a
+    // REINDEX CONCURRENTLY of the same table; PostgreSQL may then abort one of them as a deadlock, and
+    // the window says so. Any other error fails the test.
+    for (const w of m.windows) if (w.error) expect(w.error).toMatch(/deadlock detected/);
+    const ok = (ws: typeof m.windows) => ws.filter((w) => !w.error);
+    expect(ok(stats).length).toBeGreaterThanOrEqual(1);
+    expect(ok(rebuilds).length).toBeGreaterThanOrEqual(1);
+    expect(ok(stats)[0]!.statements).toEqual(['ANALYZE "Atoms"', 'ANALYZE "AtomEmbeddings"']);
+    expect(ok(rebuilds)[0]!.statements).toEqual([
       'REINDEX INDEX CONCURRENTLY "IX_AtomEmbeddings_SpatialGeometry"',
     ]);
     const marked = result.timeseries.filter((p) => p.maintenance?.length);
@@ -141,4 +147,52 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
       await c.end();
     }
   }, 180_000);
+
+  it('a rebuild that fails midway leaves no invalid _ccnew index behind', async () => {
+    // Runs on the first test's seeded and indexed database. A session holding ROW EXCLUSIVE on the
+    // table makes REINDEX CONCURRENTLY wait after it created its new (still invalid) index; cancelling
+    // it there is how a deadlock or a cancel ends a rebuild.
+    const url = server.urlFor('maint_db');
+    const names = resolveNames('runbook', {});
+    const holder = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await watcher.connect();
+    const invalid = async () =>
+      (
+        await watcher.query(
+          "SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname LIKE '%ccnew%'",
+        )
+      ).rows[0].n as number;
+    const engine = new PostgisEngine({ url, dataset: contractScenario({}).dataset, names, runNonce: 'm2' });
+    const session = await engine.maintenance();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE "AtomEmbeddings" IN ROW EXCLUSIVE MODE');
+      const rebuild = session.run('rebuild').then(
+        () => new Error('the rebuild succeeded'),
+        (e: Error) => e,
+      );
+      let seen = 0;
+      for (let i = 0; i < 200 && seen === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await invalid();
+      }
+      expect(seen).toBe(1); // the new index exists, invalid, while the rebuild waits
+      await watcher.query(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'REINDEX INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
+      );
+      // The holder ends (as a load transaction does): DROP INDEX CONCURRENTLY waits for it too.
+      await holder.query('ROLLBACK');
+      expect((await rebuild).message).toMatch(/canceling statement due to user request/);
+      expect(await invalid()).toBe(0);
+      // The index it rebuilt is still there, valid, and the next rebuild succeeds.
+      await expect(session.run('rebuild')).resolves.toHaveLength(1);
+      expect(await invalid()).toBe(0);
+    } finally {
+      await session.close();
+      await holder.end();
+      await watcher.end();
+    }
+  }, 60_000);
 });

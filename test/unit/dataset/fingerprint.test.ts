@@ -31,6 +31,22 @@ describe('stored-data fingerprint', () => {
     expect(rowHash(r)).toBeLessThan(2 ** 40);
   });
 
+  it("rowBytes: negative int8 in two's complement, non-ASCII text as UTF-8, a NULL anywhere -> undefined", () => {
+    const r = storedRowOf(createRecordFactory(cfg)(1));
+    const odd = { ...r, atomId: -(2 ** 40) - 3, hilbertValue: 2 ** 53 - 1, canonicalText: 'naïve ✓ 𝄞' };
+    const b = rowBytes(odd)!;
+    expect(b.readBigInt64BE(0)).toBe(BigInt(odd.atomId));
+    expect(b.readBigInt64BE(b.length - 8)).toBe(BigInt(2 ** 53 - 1));
+    const text = Buffer.from('naïve ✓ 𝄞', 'utf8');
+    const at = b.indexOf(text);
+    expect(at).toBeGreaterThan(0);
+    expect(b.readInt32BE(at - 4)).toBe(text.length);
+    expect(b.length).toBe((rowBytes(r)?.length ?? 0) + text.length - Buffer.byteLength(r.canonicalText!));
+    for (const k of ['metadata', 'contentHash', 'hilbertValue', 'bucketZ', 'embeddingType'] as const)
+      expect(rowBytes({ ...r, [k]: null })).toBeUndefined();
+    expect(rowBytes({ ...r, dimension: 2 ** 31 })).toBeUndefined();
+  });
+
   it('buckets: every bucket in full mode, 1 in 16 sampled; a change anywhere in a checked bucket is found', () => {
     expect(bucketOf(1)).toBe(0);
     expect(bucketOf(BUCKET_ROWS + 1)).toBe(1);

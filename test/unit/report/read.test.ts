@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.ts';
 import { readDocument, readResult } from '../../../src/report/read.ts';
+import { makeCapacityDocument } from '../../fixtures/capacity-document.ts';
 
 const golden = (f: string) => new URL(`../../fixtures/golden/${f}`, import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'atombench-read-'));
@@ -24,7 +25,7 @@ async function refusal(p: Promise<unknown>): Promise<string> {
   return (e as Error).message;
 }
 
-describe('the one reader of result.json, compare.json and tune.json', () => {
+describe('the one reader of result.json, compare.json, tune.json and capacity.json', () => {
   it('reads the committed documents by their schema id', async () => {
     expect((await readDocument(golden('result.json').pathname)).kind).toBe('run');
     expect((await readDocument(golden('tune.json').pathname)).kind).toBe('tune');
@@ -59,5 +60,29 @@ describe('the one reader of result.json, compare.json and tune.json', () => {
   it('keeps fields it does not know (a newer atombench wrote them)', async () => {
     const r = await readResult(write('newer.json', { ...result, futureField: { a: 1 } }));
     expect((r as unknown as Record<string, unknown>).futureField).toEqual({ a: 1 });
+  });
+
+  it('reads a capacity.json and refuses an edited one naming the fields, in one line', async () => {
+    const cap = makeCapacityDocument();
+    const read = await readDocument(write('capacity.json', cap));
+    expect(read.kind).toBe('capacity');
+    expect(read.doc).toEqual(JSON.parse(JSON.stringify(cap)));
+    const knee = cap.search!.knee!;
+    const edited = {
+      ...cap,
+      search: { ...cap.search, knee: { ...knee, interval: [knee.interval[0]] } },
+      sweep: { ...cap.sweep, points: [{ ...cap.sweep!.points[0], indexBytes: '1 MiB' }] },
+      budget: null,
+    };
+    const msg = await refusal(readDocument(write('capacity-edited.json', edited)));
+    expect(msg).toMatch(/capacity-edited\.json: not a valid capacity\.json: /);
+    expect(msg).toContain('search.knee.interval');
+    expect(msg).toContain('sweep.points[0].indexBytes: Invalid input: expected number, received string');
+    expect(msg).toContain('budget: Invalid input: expected object, received null');
+    expect(msg.split('\n')).toHaveLength(1);
+    const text = JSON.stringify(cap);
+    expect(await refusal(readDocument(write('capacity-cut.json', text.slice(0, text.length / 2))))).toMatch(
+      /capacity-cut\.json: not JSON/,
+    );
   });
 });

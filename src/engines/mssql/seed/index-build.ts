@@ -8,8 +8,10 @@
 import type sql from 'mssql';
 import type { ObjectNames } from '../../../scenario/names.ts';
 import type { IndexBuildOutcome } from '../../types.ts';
+import { isPermissionError } from '../error-class.ts';
 import {
   configFromTessellation,
+  spatialIndexBytesQuery,
   tessellationQuery,
   updateMetaQuery,
   type TessellationRow,
@@ -65,4 +67,22 @@ export async function deployedIndexDdl(
   if (!t) return undefined;
   const config = configFromTessellation(t);
   return `-- as deployed (sys.spatial_index_tessellations)\n${createSpatialIndexDdl(names, mainIndexSpec(names, config))}`;
+}
+
+/**
+ * Bytes of the main spatial index's internal table (catalog.ts spatialIndexBytesQuery); undefined when
+ * the index does not exist, or the login may not read sys.dm_db_partition_stats (VIEW DATABASE STATE;
+ * SQL Server 2022: VIEW DATABASE PERFORMANCE STATE): then the size is "n/a", the run goes on.
+ */
+export async function spatialIndexBytes(
+  pool: sql.ConnectionPool,
+  names: ObjectNames,
+): Promise<number | undefined> {
+  try {
+    const b = rows<{ Bytes: number | string | null }>(await exec(pool, spatialIndexBytesQuery(names)))[0]?.Bytes;
+    return b == null ? undefined : Number(b);
+  } catch (e) {
+    if (isPermissionError(e)) return undefined;
+    throw e;
+  }
 }

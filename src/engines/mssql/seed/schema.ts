@@ -232,6 +232,7 @@ export async function prepareSchema(
   const blocks = [
     ...templateBlocks('10-tables.sql', vars),
     ...(plan.ooda ? [...templateBlocks('20-broker.sql', vars), ...activationBlocks(names)] : []),
+    ...(plan.neo4jSync ? templateBlocks('25-neo4j-sync.sql', vars) : []),
   ];
 
   // Refuse foreign objects before creating anything, even the bookkeeping tables.
@@ -274,7 +275,7 @@ export async function prepareSchema(
   if (meta.DatasetKey !== plan.datasetKey)
     await exec(pool, updateMetaQuery(names.schema, { PendingDatasetKey: plan.datasetKey }));
 
-  if (plan.ooda) await ensureBroker(ctx, meta.OwnsDatabase === true, opts.force);
+  if (plan.ooda || plan.neo4jSync) await ensureBroker(ctx, meta.OwnsDatabase === true, opts.force);
 
   // ctx.pool, not pool: enabling the broker closed and reopened the engine's pools.
   const indexPresent =

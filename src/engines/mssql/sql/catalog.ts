@@ -4,6 +4,12 @@
  *   OBJECT_ID(N'[schema].[name]', type): SD:docs/t-sql/functions/object-id-transact-sql.md ('U' table, 'SQ' service queue)
  *   sys.services / sys.service_contracts / sys.service_message_types: name columns, one row per object.
  *   sys.spatial_index_tessellations: SD:docs/relational-databases/system-catalog-views/sys-spatial-index-tessellations-transact-sql.md
+ *   sys.internal_tables: learn.microsoft.com/sql/relational-databases/system-catalog-views/sys-internal-tables-transact-sql
+ *     (internal_type 207 = extended_indexes "such as a spatial index"; parent_id = its object_id,
+ *     parent_minor_id = its index_id)
+ *   sys.dm_db_partition_stats: learn.microsoft.com/sql/relational-databases/system-dynamic-management-views/sys-dm-db-partition-stats-transact-sql
+ *     (used_page_count = in-row + LOB + row-overflow pages in use, IAM and non-leaf pages included;
+ *     a page is 8 KB)
  */
 import type { ObjectNames } from '../../../scenario/names.ts';
 import { qualifiedName } from './identifiers.ts';
@@ -134,6 +140,27 @@ WHERE t.object_id = OBJECT_ID(@table) AND i.name = @index;`,
     params: [
       param('table', 'nvarchar', qualifiedName(names.schema, names.embeddingsTable)),
       param('index', 'sysname', indexName),
+    ],
+  };
+}
+
+/**
+ * Bytes of the main spatial index as stored: a spatial index lives in an internal table of its own
+ * (sys.internal_tables internal_type 207, EXTENDED_INDEXES, parented by the base table's object_id and
+ * the index's index_id); its pages in use over every partition of that table (its clustered index and
+ * any other), times 8192. NULL when the index does not exist: SUM over no rows.
+ */
+export function spatialIndexBytesQuery(names: ObjectNames): SqlStatement {
+  return {
+    text: `SELECT CAST(SUM(ps.used_page_count) AS bigint) * 8192 AS Bytes
+FROM sys.indexes AS i
+JOIN sys.internal_tables AS it
+  ON it.parent_id = i.object_id AND it.parent_minor_id = i.index_id AND it.internal_type = 207
+JOIN sys.dm_db_partition_stats AS ps ON ps.object_id = it.object_id
+WHERE i.object_id = OBJECT_ID(@table) AND i.name = @index;`,
+    params: [
+      param('table', 'nvarchar', qualifiedName(names.schema, names.embeddingsTable)),
+      param('index', 'sysname', names.spatialIndex),
     ],
   };
 }

@@ -6,7 +6,8 @@
  * The whole batch is one transaction (XACT_ABORT ON: any error rolls it back).
  * MERGE ... WITH (HOLDLOCK) so two concurrent batches cannot both insert a hash
  * (SD:docs/t-sql/statements/merge-transact-sql.md); OUTPUT $action tells new atoms from matched ones.
- * The Neo4j sync message per new atom is not sent (no Neo4jSyncQueue in the bench schema).
+ * With `sync` (a run syncing to Neo4j), one Neo4jSyncRequest message per new atom is sent in the same
+ * transaction (queues/sync-dialect.ts ingestSyncSql).
  */
 import type { AtomRecord } from '../../../dataset/types.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
@@ -15,6 +16,7 @@ import { encodePointZ } from '../seed/geometry-encoding.ts';
 import { qualifiedName, quoteName, sqlInt, sqlString } from './identifiers.ts';
 import type { SeedMode } from '../seed/seed-rows.ts';
 import { param, type SqlStatement } from './statement.ts';
+import { ingestSyncParams, ingestSyncSql } from '../queues/sync-dialect.ts';
 
 /** One atom as a JSON object (short keys keep the parameter small). Hash and geometry as hex. */
 export function ingestJsonRow(r: AtomRecord, mode: SeedMode): Record<string, unknown> {
@@ -42,7 +44,12 @@ export function ingestJsonRow(r: AtomRecord, mode: SeedMode): Record<string, unk
   return row;
 }
 
-export function ingestQuery(names: ObjectNames, mode: SeedMode, records: AtomRecord[]): SqlStatement {
+export function ingestQuery(
+  names: ObjectNames,
+  mode: SeedMode,
+  records: AtomRecord[],
+  sync?: { nowMs: number },
+): SqlStatement {
   const atoms = qualifiedName(names.schema, names.atomsTable);
   const emb = qualifiedName(names.schema, names.embeddingsTable);
   const atomId = quoteName(names.atomIdColumn);
@@ -79,11 +86,14 @@ INSERT INTO ${emb} (${atomId}, TenantId, ModelId, EmbeddingType, Dimension, ${qu
 SELECT m.AtomId, s.TenantId, s.ModelId, s.EmbeddingType, s.Dimension, ${geom},
        geometry::Point(ROUND(s.X, 3), ROUND(s.Y, 3), 0), s.BucketX, s.BucketY, s.BucketZ, s.HilbertValue
 FROM @merged AS m JOIN @src AS s ON s.ContentHash = m.ContentHash
-WHERE m.MergeAction = N'INSERT';
+WHERE m.MergeAction = N'INSERT';${sync ? `\n${ingestSyncSql(names)}` : ''}
 COMMIT TRANSACTION;
 SELECT COUNT(*) AS Inserted FROM @merged WHERE MergeAction = N'INSERT';`;
   const json = JSON.stringify(records.map((r) => ingestJsonRow(r, mode)));
-  return { text, params: [param('rows', 'nvarcharMax', json)] };
+  return {
+    text,
+    params: [param('rows', 'nvarcharMax', json), ...(sync ? ingestSyncParams(sync.nowMs) : [])],
+  };
 }
 
 /**

@@ -67,4 +67,48 @@ describe('postgis COPY encodings', () => {
     expect(atoms.readInt16BE(19)).toBe(11);
     expect(batchEncoding('binary').copyOptions).toMatch(/FORMAT binary/);
   });
+
+  it('binary atoms: every text column as its UTF-8 bytes (ASCII, non-ASCII, long, categories), NULL as -1', () => {
+    const odd = [
+      {
+        ...records[0]!,
+        modality: 'tëxt',
+        subtype: 'token',
+        canonicalText: 'naïve — ✓ 𝄞',
+        metadata: 'x'.repeat(300),
+      },
+      {
+        ...records[1]!,
+        modality: 'tëxt',
+        subtype: 'sentence',
+        canonicalText: 'plain',
+        sourceUri: null as unknown as string,
+      },
+      { ...records[2]!, modality: 'text', canonicalText: 'é'.repeat(200), metadata: '{}' },
+    ];
+    const buf = encodeAtomsBinary(odd);
+    let at = 19;
+    for (const r of odd) {
+      expect(buf.readInt16BE(at)).toBe(11);
+      at += 2;
+      const fields: (Buffer | null)[] = [];
+      for (let f = 0; f < 11; f++) {
+        const n = buf.readInt32BE(at);
+        fields.push(n < 0 ? null : buf.subarray(at + 4, at + 4 + n));
+        at += 4 + Math.max(n, 0);
+      }
+      const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
+      expect(fields.slice(2, 4).map(text)).toEqual([r.modality, r.subtype]);
+      expect(fields[4]!.equals(r.contentHash)).toBe(true);
+      expect(fields.slice(5, 10).map(text)).toEqual([
+        r.contentType,
+        r.sourceType,
+        r.sourceUri,
+        r.canonicalText,
+        r.metadata,
+      ]);
+    }
+    expect(buf.readInt16BE(at)).toBe(-1);
+    expect(at + 2).toBe(buf.length);
+  });
 });

@@ -14,7 +14,7 @@ import {
   resetIngestedQuery,
 } from '../../../../../src/engines/mssql/sql/dialect-ingest.ts';
 import { decodePoint } from '../../../../../src/engines/mssql/seed/geometry-encoding.ts';
-import type { AtomRecord } from '../../../../../src/dataset/types.ts';
+import { atomRecord } from '../../../../fixtures/atom-record.ts';
 
 const runbook = NAME_PRESETS.runbook!;
 const head = NAME_PRESETS.head!;
@@ -108,28 +108,7 @@ describe('spatial statements (the queries Hartonomous runs)', () => {
   });
 });
 
-const rec = (i: number): AtomRecord => ({
-  index: i,
-  atomId: 0,
-  tenantId: 0,
-  modality: 'text',
-  subtype: 'token',
-  contentHash: Buffer.alloc(32, i),
-  contentType: 'text/plain',
-  sourceType: 'atombench',
-  sourceUri: `atombench://ingest/n/${i}`,
-  canonicalText: `ingest-n-${i} it's "quoted"`,
-  metadata: '{"generator":"atombench"}',
-  referenceCount: 1,
-  modelId: 1,
-  embeddingType: 'semantic',
-  dimension: 256,
-  point: { x: 0.1 * i, y: -0.2, z: 0.3 },
-  bucketX: 1,
-  bucketY: 2,
-  bucketZ: 3,
-  hilbertValue: 42,
-});
+const rec = atomRecord;
 
 describe('ingest batch', () => {
   it('MERGE on ContentHash with HOLDLOCK, embeddings only for inserted atoms, one transaction', () => {

@@ -65,7 +65,12 @@ describe('seed/mssql templates', () => {
     const keys = (f: string) => splitBlocks(readTemplate(f)).map((b) => `${b.kind}:${b.key}`);
     // The activation procedures are built in TS (broker/activation.ts) and created with the broker objects.
     const procedures = activationBlocks(runbook).map((b) => `${b.kind}:${b.key}`);
-    const created = [...keys('10-tables.sql'), ...keys('20-broker.sql'), ...procedures].sort();
+    const created = [
+      ...keys('10-tables.sql'),
+      ...keys('20-broker.sql'),
+      ...procedures,
+      ...keys('25-neo4j-sync.sql'),
+    ].sort();
     const dropped = keys('90-drop.sql');
     expect([...dropped].sort()).toEqual(created);
     const at = (k: string) => dropped.indexOf(k);
@@ -73,6 +78,8 @@ describe('seed/mssql templates', () => {
     expect(at('queue:analyzeQueue')).toBeLessThan(at('contract:contractAnalyze'));
     expect(at('contract:contractAnalyze')).toBeLessThan(at('messageType:msgAnalyze'));
     expect(at('table:embeddingsTable')).toBeLessThan(at('table:atomsTable'));
+    expect(at('service:neo4jSyncService')).toBeLessThan(at('queue:neo4jSyncQueue'));
+    expect(at('contract:neo4jSyncContract')).toBeLessThan(at('messageType:neo4jSyncMessageType'));
   });
 
   it('the runbook tables as Hartonomous deployed them', () => {
