@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { gateResults } from '../compare/gate-runs.ts';
+import { baselineRefusal, waivedBaselineNote } from '../compare/validity.ts';
+import { resolveGate } from '../scenario/gate.ts';
 import { verdictLine } from '../report/compare/format.ts';
 import { renderCompareMarkdown } from '../report/compare/markdown.ts';
 import { formatNames, reporterFor } from '../report/registry.ts';
@@ -114,12 +116,14 @@ export function runCommand(setExit: (code: number) => void): Command {
         if (result.interrupted) setExit(interruptExitCode());
         else if (result.faults?.endedEarly) setExit(3);
         else setExit(result.verdict === 'pass' ? 0 : 1);
-        if (flags.saveBaseline !== undefined) {
-          if (result.interrupted) human.write(`baseline not saved: the run was interrupted\n`);
-          else
-            human.write(
-              `saved baseline ${flags.saveBaseline}: ${await saveBaseline(result, baselines, flags.saveBaseline)}\n`,
-            );
+        // A client-limited or interrupted run is never a baseline: exit 2 with the reason, after the rest.
+        const waived = resolveGate(result.scenario.gate, gateOverrides(flags)).settings.ignoreFingerprint;
+        const refused = flags.saveBaseline !== undefined ? baselineRefusal(result, waived) : undefined;
+        if (flags.saveBaseline !== undefined && !refused) {
+          const note = waivedBaselineNote(result, waived);
+          human.write(
+            `saved baseline ${flags.saveBaseline}: ${await saveBaseline(result, baselines, flags.saveBaseline)}${note ? ` (${note})` : ''}\n`,
+          );
         }
         if (baseline) {
           const labels = { baseline: flags.baseline!, candidate: join(dir, 'result.json') };
@@ -131,6 +135,11 @@ export function runCommand(setExit: (code: number) => void): Command {
         }
         // A signal after the reports (saving the baseline, comparing): still never exit 0.
         if (signal.aborted) setExit(interruptExitCode());
+        // A refused baseline is bad input for the gate (exit 2), interrupted or not.
+        if (refused) {
+          process.stderr.write(`atombench: --save-baseline ${flags.saveBaseline}: ${refused}\n`);
+          setExit(2);
+        }
       } finally {
         dispose();
       }

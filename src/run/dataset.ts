@@ -66,7 +66,9 @@ export async function ensureDataset(
 ): Promise<DatasetOutcome> {
   const out = await loadDataset(engine, scenario, opts);
   try {
-    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample');
+    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample', {
+      checksum: out.checksum,
+    });
   } catch (e) {
     if (!(e instanceof DatasetAltered) || !opts.reseed || opts.replaceDataset) throw e;
     opts.progress.info(`${e.message.replace(/; run with --reseed$/, '')}: --reseed replaces it`);
