@@ -15,7 +15,13 @@ import { pgCtl, postgisSkipReason, startPgServer, type PgServer } from '../../he
 
 const skip = postgisSkipReason();
 
-const scenario = (o: { durationSec: number; mix?: string; graceSec?: number; timeoutMs?: number }) => `
+const scenario = (o: {
+  durationSec: number;
+  mix?: string;
+  graceSec?: number;
+  timeoutMs?: number;
+  warmupSec?: number;
+}) => `
 name: faults
 engine: postgis
 dataset: { atoms: 3000, seed: 3, batchSize: 1000 }
@@ -27,7 +33,7 @@ ${
     - { op: ingest, weight: 1, batchSize: 5 }`
 }
 load: { model: closed, concurrency: 2, gracefulStopSec: ${o.graceSec ?? 1} }
-warmupSec: 0.5
+warmupSec: ${o.warmupSec ?? 0.5}
 durationSec: ${o.durationSec}
 ooda: { triggerEverySec: 0.2, phaseWorkMs: 1 }
 probes: { intervalMs: 250 }
@@ -211,6 +217,48 @@ describe.skipIf(!!skip)('postgis server faults during atombench run', () => {
     const after = measured.slice(last + 1).filter((p) => p.ops > 0 && !p.errorClasses);
     expect(after.length, JSON.stringify(measured)).toBeGreaterThan(0);
     expect(after.reduce((n, p) => n + p.ops, 0)).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('a run whose every operation timed out fails (latency.spatial: every attempt failed), never passes', async () => {
+    const cli = run('alltimeout', scenario({ durationSec: 3, timeoutMs: 200, warmupSec: 2.5 }));
+    await cli.waitFor(/warm-up \|/);
+    // Taken during the 2.5 s warm-up: every statement of the measured window waits on this lock and is
+    // cancelled at 200 ms; it is released after the window, before the cleanup.
+    const lock = `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;`;
+    const locker = spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-h',
+        server.host,
+        '-p',
+        String(server.port),
+        '-U',
+        server.user,
+        '-d',
+        'bench',
+        '-c',
+        lock,
+      ],
+      { stdio: 'ignore' },
+    );
+    const r = await cli.done;
+    locker.kill();
+    const out = r.out + r.err;
+    noCrash(out);
+    expect(r.code, out).toBe(1);
+    const res = read('alltimeout') as Result & {
+      targets: { metric: string; verdict: string; reason?: string }[];
+    };
+    expect(res.verdict).toBe('fail');
+    expect(res.total.errors.timeout ?? 0).toBeGreaterThan(0);
+    const spatial = res.targets.find((t) => t.metric === 'latency.spatial')!;
+    expect(spatial.verdict, JSON.stringify(spatial)).toBe('fail');
+    expect(spatial.reason).toMatch(
+      /^every spatial\.\* operation failed in the measured window \(\d+ attempts: timeout \d+/,
+    );
+    expect(out).not.toMatch(/verdict: PASS/);
   }, 120_000);
 
   // Last: the server does not come back.
