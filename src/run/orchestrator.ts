@@ -122,14 +122,26 @@ export async function openWithDataset(
 }
 
 /** Whatever fails once the signal is aborted is the interrupt (an aborted step), said as such. */
-async function interruptible<T>(signal: AbortSignal, during: string, fn: () => Promise<T>): Promise<T> {
+async function interruptible<T>(
+  signal: AbortSignal,
+  during: string | ((inner: string | undefined) => string),
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (signal.aborted) throw new Interrupted(during);
-    throw e;
+    if (!signal.aborted) throw e;
+    // The phase that was interrupted says where it was (run/abort.ts: "interrupted during ...").
+    const inner = e instanceof Error ? /^interrupted (during .+)$/.exec(e.message)?.[1] : undefined;
+    throw new Interrupted(typeof during === 'string' ? during : during(inner));
   }
 }
+
+/** Where setting up the dataset was interrupted, and what is kept. */
+const datasetInterrupted = (inner: string | undefined): string =>
+  inner === 'during the index build'
+    ? 'during the index build; the seeded rows are kept and the index is built again on the next run'
+    : 'during seeding; the committed batches are kept';
 
 /** Server errors during a run become RuntimeFailure (exit 3) with secrets scrubbed. */
 export async function guard<T>(url: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
@@ -181,7 +193,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         resumedFrom: 0,
       };
     } else if (lead) {
-      dataset = await interruptible(o.signal, 'during seeding; the committed batches are kept', () =>
+      dataset = await interruptible(o.signal, datasetInterrupted, () =>
         guard(o.url, 'dataset', () =>
           ensureDataset(engine, sc, {
             reseed: o.reseed,
