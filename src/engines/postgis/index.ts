@@ -40,7 +40,7 @@ import {
 } from './dialect.ts';
 import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
-import { PostgisProbes } from './probes.ts';
+import { PostgisProbes } from './server/probes.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
 import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
@@ -51,7 +51,8 @@ import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
 import { WirePool } from './wire/pool.ts';
-import { runPostgisHealthCheck } from './check.ts';
+import { runPostgisHealthCheck } from './server/check.ts';
+import { detectServer, readFingerprint } from './server/info.ts';
 import type { HealthReport } from '../../model/health.ts';
 
 export interface PostgisEngineOptions {
@@ -78,20 +79,6 @@ export function postgisEnvOptions(env: NodeJS.ProcessEnv): Pick<PostgisEngineOpt
     );
   return { poolVariant: v as PoolVariant };
 }
-
-/** Settings reported in the fingerprint: they change what a query costs. */
-const SETTINGS = [
-  'shared_buffers',
-  'effective_cache_size',
-  'work_mem',
-  'maintenance_work_mem',
-  'random_page_cost',
-  'jit',
-  'max_parallel_workers_per_gather',
-  'synchronous_commit',
-  'fsync',
-  'plan_cache_mode',
-];
 
 /** The PostGIS engine: pg + pg-copy-streams, a GiST index, queue tables received with SKIP LOCKED. */
 export class PostgisEngine implements Engine {
@@ -179,24 +166,9 @@ export class PostgisEngine implements Engine {
 
   async connect(): Promise<void> {
     this.admin = await openClient(this.opts.url);
-    const r = await this.q((c) =>
-      c.query(`SELECT current_setting('server_version_num')::int AS v,
-        EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') AS pss`),
-    );
-    this.flushSupported = r.rows[0].v >= 150000; // pg_stat_force_next_flush() is new in 15
-    this.statStatements = r.rows[0].pss
-      ? await this.conn.query('SELECT 1 FROM pg_stat_statements LIMIT 1').then(
-          () => ({ supported: true }),
-          (e: Error) => ({
-            supported: false,
-            reason: `pg_stat_statements is installed but unreadable: ${e.message}`,
-          }),
-        )
-      : {
-          supported: false,
-          reason:
-            'pg_stat_statements is not installed in this database (shared_preload_libraries = pg_stat_statements, then CREATE EXTENSION pg_stat_statements)',
-        };
+    const abilities = await this.q((c) => detectServer(c));
+    this.flushSupported = abilities.flushSupported;
+    this.statStatements = abilities.statStatements;
   }
 
   async close(): Promise<void> {
@@ -210,31 +182,13 @@ export class PostgisEngine implements Engine {
     this.ops = this.probeState = undefined;
   }
 
-  async fingerprint(): Promise<EngineFingerprint> {
-    return this.qFresh(async (c) => {
-      const v = await c.query(`SELECT current_setting('server_version') AS pg,
-        (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS postgis`);
-      const s = await c.query('SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1)', [SETTINGS]);
-      const settings: Record<string, string> = {};
-      for (const row of s.rows as { name: string; setting: string; unit: string | null }[])
-        settings[row.name] = row.unit ? `${row.setting} (${row.unit})` : row.setting;
-      settings['atombench.poolVariant'] = this.variant;
-      settings['atombench.loadClient'] =
-        'lean protocol client (src/engines/postgis/wire): named prepared statements, text parameters, rows counted';
-      settings['index.gridOptions'] =
-        'n/a: GiST has no grid (BOUNDING_BOX, GRIDS, CELLS_PER_OBJECT, PAD_INDEX)';
-      settings['index.hint'] =
-        'n/a: PostgreSQL has no index hints; the seek ratio shows what the planner chose';
-      const ix = await c.query('SELECT indexdef FROM pg_indexes WHERE indexname = $1 LIMIT 1', [
-        this.names.spatialIndex,
-      ]);
-      return {
-        engine: 'postgis',
-        serverVersion: `PostgreSQL ${v.rows[0].pg}${v.rows[0].postgis ? ` + PostGIS ${v.rows[0].postgis}` : ' (PostGIS not installed)'}`,
-        settings,
-        indexDdl: (ix.rows[0]?.indexdef as string | undefined) ?? indexDdlFor(this.names, this.indexOptions),
-      };
-    });
+  fingerprint(): Promise<EngineFingerprint> {
+    return this.qFresh((c) =>
+      readFingerprint(c, this.names, {
+        poolVariant: this.variant,
+        indexDdl: () => indexDdlFor(this.names, this.indexOptions),
+      }),
+    );
   }
 
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {

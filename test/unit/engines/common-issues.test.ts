@@ -6,7 +6,7 @@ import {
   SLOW_SPATIAL_MS,
 } from '../../../src/engines/common-issues.ts';
 import { healthQueries, slowSpatialDiagnosis } from '../../../src/engines/mssql/check/queries.ts';
-import { postgisHealthSql } from '../../../src/engines/postgis/check.ts';
+import { postgisHealthSql } from '../../../src/engines/postgis/server/check.ts';
 import { sqliteHealthSql } from '../../../src/engines/sqlite/check.ts';
 import { NAME_PRESETS } from '../../../src/scenario/names.ts';
 

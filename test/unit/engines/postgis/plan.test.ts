@@ -5,7 +5,7 @@ import {
   planSummary,
   usesIndex,
   type PlanNode,
-} from '../../../../src/engines/postgis/plan.ts';
+} from '../../../../src/engines/postgis/server/plan.ts';
 
 const IX = 'IX_AtomEmbeddings_SpatialGeometry';
 

@@ -5,12 +5,12 @@
  * READ ONLY transaction that is rolled back (nothing can be written).
  */
 import type pg from 'pg';
-import { RuntimeFailure } from '../../errors.ts';
-import type { HealthReport, HealthRow } from '../../model/health.ts';
-import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
-import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../common-issues.ts';
-import { displayUrl, openClient } from './connection.ts';
-import { quoteDouble as q } from '../sql-template.ts';
+import { RuntimeFailure } from '../../../errors.ts';
+import type { HealthReport, HealthRow } from '../../../model/health.ts';
+import { PHASES, phaseQueue, type ObjectNames } from '../../../scenario/names.ts';
+import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../../common-issues.ts';
+import { displayUrl, openClient } from '../connection.ts';
+import { quoteDouble as q } from '../../sql-template.ts';
 
 /** The SQL of each check and diagnosis (pure, for tests). */
 export function postgisHealthSql(names: ObjectNames) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { Phase } from '../../scenario/names.ts';
-import type { Capability, OperationRequest, PlanInfo, ProbeSample } from '../types.ts';
-import { queueSql, type PostgisIds, type SpatialSql } from './dialect.ts';
+import type { Phase } from '../../../scenario/names.ts';
+import type { Capability, OperationRequest, PlanInfo, ProbeSample } from '../../types.ts';
+import { queueSql, type PostgisIds, type SpatialSql } from '../dialect.ts';
 import { filterCounts, planRoot, planSummary, usesIndex } from './plan.ts';
 
 /** Cumulative server counters the probe turns into deltas over the run. */
