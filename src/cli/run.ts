@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { gateResults } from '../compare/gate-runs.ts';
+import { baselineRefusal, waivedBaselineNote } from '../compare/validity.ts';
+import { resolveGate } from '../scenario/gate.ts';
 import { verdictLine } from '../report/compare/format.ts';
 import { renderCompareMarkdown } from '../report/compare/markdown.ts';
 import { formatNames, reporterFor } from '../report/registry.ts';
@@ -11,6 +13,7 @@ import { UserError } from '../errors.ts';
 import type { ShardSpec } from '../model/shard.ts';
 import { checkBaselineName, DEFAULT_BASELINES_DIR, saveBaseline } from '../run/baselines.ts';
 import { runBenchmark } from '../run/orchestrator.ts';
+import { markInterruptedAfterMeasuring } from '../run/result.ts';
 import { addGateOptions, gateOverrides, loadResultRef, type GateFlags } from './gate-options.ts';
 import {
   addCommonOptions,
@@ -78,12 +81,21 @@ export function runCommand(setExit: (code: number) => void): Command {
           verify: verifyMode(flags),
           ...(shard ? { shard } : {}),
         });
-        const dir = await writeReports(
-          result,
-          cfg.scenario.report.out,
-          cfg.scenario.report.formats,
-          shard ? shardDir(shard.spec) : undefined,
-        );
+        const write = () =>
+          writeReports(
+            result,
+            cfg.scenario.report.out,
+            cfg.scenario.report.formats,
+            shard ? shardDir(shard.spec) : undefined,
+          );
+        if (signal.aborted) markInterruptedAfterMeasuring(result);
+        await reportPhaseTestHold(signal);
+        let dir = await write();
+        // A signal while the reports were written: write them again, marked interrupted.
+        if (signal.aborted && !result.interrupted) {
+          markInterruptedAfterMeasuring(result);
+          dir = await write();
+        }
         if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         if (!flags.quiet)
           human.write(reporterFor('run', 'terminal').render(result, { color: useColor(human) }));
@@ -104,12 +116,14 @@ export function runCommand(setExit: (code: number) => void): Command {
         if (result.interrupted) setExit(interruptExitCode());
         else if (result.faults?.endedEarly) setExit(3);
         else setExit(result.verdict === 'pass' ? 0 : 1);
-        if (flags.saveBaseline !== undefined) {
-          if (result.interrupted) human.write(`baseline not saved: the run was interrupted\n`);
-          else
-            human.write(
-              `saved baseline ${flags.saveBaseline}: ${await saveBaseline(result, baselines, flags.saveBaseline)}\n`,
-            );
+        // A client-limited or interrupted run is never a baseline: exit 2 with the reason, after the rest.
+        const waived = resolveGate(result.scenario.gate, gateOverrides(flags)).settings.ignoreFingerprint;
+        const refused = flags.saveBaseline !== undefined ? baselineRefusal(result, waived) : undefined;
+        if (flags.saveBaseline !== undefined && !refused) {
+          const note = waivedBaselineNote(result, waived);
+          human.write(
+            `saved baseline ${flags.saveBaseline}: ${await saveBaseline(result, baselines, flags.saveBaseline)}${note ? ` (${note})` : ''}\n`,
+          );
         }
         if (baseline) {
           const labels = { baseline: flags.baseline!, candidate: join(dir, 'result.json') };
@@ -119,12 +133,33 @@ export function runCommand(setExit: (code: number) => void): Command {
           human.write(verdictLine(cmp));
           if (cmp.verdict === 'fail' && !result.interrupted && !result.faults?.endedEarly) setExit(1);
         }
+        // A signal after the reports (saving the baseline, comparing): still never exit 0.
+        if (signal.aborted) setExit(interruptExitCode());
+        // A refused baseline is bad input for the gate (exit 2), interrupted or not.
+        if (refused) {
+          process.stderr.write(`atombench: --save-baseline ${flags.saveBaseline}: ${refused}\n`);
+          setExit(2);
+        }
       } finally {
         dispose();
       }
     },
   );
   return cmd;
+}
+
+/**
+ * Test hook (ATOMBENCH_TEST_REPORT_HOLD_MS): say `writing reports` and hold the report phase that long,
+ * or until a signal, so the interrupt suite can signal this phase; writing itself takes milliseconds.
+ */
+async function reportPhaseTestHold(signal: AbortSignal): Promise<void> {
+  const ms = Number(process.env.ATOMBENCH_TEST_REPORT_HOLD_MS ?? 0);
+  if (!(ms > 0) || signal.aborted) return;
+  process.stderr.write('writing reports (test hold)\n');
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, Math.min(ms, 60_000));
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
 }
 
 /** Where a shard writes: <out>/<run id>/shard-I-of-N/, so the shards of one run sit side by side. */

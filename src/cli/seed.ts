@@ -30,7 +30,7 @@ export function seedCommand(setExit: (code: number) => void): Command {
         flags,
         'interrupted: the committed batches are kept; re-run seed to resume',
       );
-      const engine = await connectEngine(cfg.scenario.engine, cfg.scenario, cfg.url);
+      const engine = await connectEngine(cfg.scenario.engine, cfg.scenario, cfg.url, signal);
       try {
         const out = await guard(cfg.url, 'seed', () =>
           ensureDataset(engine, cfg.scenario, {

@@ -26,6 +26,8 @@ export interface CompareInput {
   settings: GateSettings;
   labels: { baseline: string; candidate: string };
   ignoredDifferences?: FingerprintDifference[];
+  /** Lines to add to the comparison's warnings (validity flags both runs share, or waived). */
+  warnings?: string[];
 }
 
 function ref(v: RunView, label: string): RunRef {
@@ -100,7 +102,7 @@ function compareOne(i: CompareInput, v: Views, op: string, metric: GateMetric): 
 }
 
 function warningsFor(i: CompareInput, v: Views): string[] {
-  const w: string[] = [];
+  const w: string[] = [...(i.warnings ?? [])];
   const k = i.settings.minTrialsForRankTest;
   const nb = v.baseline.trials.length;
   const nc = v.candidate.trials.length;

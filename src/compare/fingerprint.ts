@@ -3,14 +3,28 @@ import type { FingerprintDifference } from './model.ts';
 
 /**
  * Are two runs comparable? Their fingerprints are flattened to dotted fields (`dataset.seed`,
- * `engine.settings.cache_size`) and every field that differs is named. A run the client could not drive
- * faithfully, or one stopped early, is unfit to gate and is named too (`validity.clientBottleneck`,
- * `validity.interrupted`). Any of these can be waived by field or prefix (`client`, `engine.settings`).
+ * `engine.settings.cache_size`) and every field whose values differ is named; values are normalised first
+ * (`"-16384"` and `-16384` are the same value), so "differ" is never said of equal values. Any field can
+ * be waived by name or prefix (`client`, `engine.settings`). How a run went (client-limited, interrupted)
+ * is not a fingerprint field: see validity.ts.
  */
 
 type Flat = Record<string, string>;
 
-/** Nested objects to dotted keys; arrays and scalars become their JSON text. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** One spelling per value: trimmed strings, numbers (and numeric strings) in JavaScript's shortest form. */
+export function normalise(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    return NUMBER.test(t) && Number.isFinite(Number(t)) ? Number(t) : t;
+  }
+  if (typeof value === 'number' && Object.is(value, -0)) return 0;
+  if (Array.isArray(value)) return value.map(normalise);
+  return value;
+}
+
+/** Nested objects to dotted keys; arrays and scalars become the text of their normalised value. */
 export function flatten(value: unknown, prefix = '', out: Flat = {}): Flat {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>))
@@ -18,7 +32,8 @@ export function flatten(value: unknown, prefix = '', out: Flat = {}): Flat {
     return out;
   }
   if (value === undefined) return out;
-  out[prefix] = typeof value === 'string' ? value : JSON.stringify(value);
+  const v = normalise(value);
+  out[prefix] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
@@ -46,16 +61,6 @@ export function fingerprintOf(r: RunResult): Partial<RunFingerprint> {
   };
 }
 
-function validity(r: RunResult): Flat {
-  const out: Flat = {};
-  const bottleneck = r.client.bottleneck || (r.trials ?? []).some((t) => t.clientBottleneck);
-  out['validity.clientBottleneck'] = bottleneck
-    ? `yes (${r.client.reasons.join('; ') || 'a trial was flagged'})`
-    : 'no';
-  out['validity.interrupted'] = r.interrupted ? 'yes' : 'no';
-  return out;
-}
-
 const ABSENT = '(absent)';
 
 /** Whether `field` is waived by one of the patterns (the field itself or a dotted prefix of it). */
@@ -69,8 +74,8 @@ export interface Comparability {
 }
 
 export function checkComparable(base: RunResult, cand: RunResult, ignore: readonly string[]): Comparability {
-  const b = { ...flatten(fingerprintOf(base)), ...validity(base) };
-  const c = { ...flatten(fingerprintOf(cand)), ...validity(cand) };
+  const b = flatten(fingerprintOf(base));
+  const c = flatten(fingerprintOf(cand));
   const fields = [...new Set([...Object.keys(b), ...Object.keys(c)])].sort();
   const out: Comparability = { blocking: [], ignored: [] };
   for (const field of fields) {
@@ -78,18 +83,37 @@ export function checkComparable(base: RunResult, cand: RunResult, ignore: readon
     const cv = c[field] ?? ABSENT;
     // Results from before stored-data verification (or with --verify off) say nothing about it.
     if (field === 'dataset.stored' && (bv === ABSENT || cv === ABSENT)) continue;
-    // Validity fields block when either run is unfit, not only when the two differ.
-    const unfit = field.startsWith('validity.') && (bv !== 'no' || cv !== 'no');
-    if (bv === cv && !unfit) continue;
+    if (bv === cv) continue;
     const diff = { field, baseline: bv, candidate: cv };
     (isIgnoredField(field, ignore) ? out.ignored : out.blocking).push(diff);
   }
   return out;
 }
 
-const shorten = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const MAX = 60;
+
+/**
+ * The two values cut to MAX characters around where they first differ, so two long values never read the
+ * same in the message (`…c4a1`, `…c4b7`).
+ */
+export function shortPair(a: string, b: string): [string, string] {
+  if (a.length <= MAX && b.length <= MAX) return [a, b];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // Cut from the start unless the difference would fall outside the cut.
+  const from = i < MAX - 1 ? 0 : i - 10;
+  const cut = (s: string) => {
+    const head = from > 0 ? '…' : '';
+    const body = s.slice(from, from + MAX - head.length - 1);
+    return `${head}${body}${from + body.length < s.length ? '…' : ''}`;
+  };
+  return [cut(a), cut(b)];
+}
 
 /** One line per difference, for the refusal message. */
 export function describeDifferences(diffs: readonly FingerprintDifference[]): string[] {
-  return diffs.map((d) => `${d.field}: baseline ${shorten(d.baseline)}, candidate ${shorten(d.candidate)}`);
+  return diffs.map((d) => {
+    const [b, c] = shortPair(d.baseline, d.candidate);
+    return `${d.field}: baseline ${b}, candidate ${c}`;
+  });
 }

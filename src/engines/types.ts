@@ -69,7 +69,7 @@ export interface Engine {
    */
   withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T>;
   /** Size the pool of connections / worker threads the load uses. */
-  openPool(size: number): Promise<void>;
+  openPool(size: number, opts?: LoadPoolOptions): Promise<void>;
   /**
    * Cancel on the server whatever the load's pool still runs (the graceful stop ran out): PostgreSQL
    * CancelRequest, the SQL Server driver's cancel, a SQLite worker interrupt. The cancelled calls
@@ -104,4 +104,14 @@ export interface Engine {
    * shard 0's dataset, and there is no barrier).
    */
   readonly coordination?: ShardCoordination;
+}
+
+/** How the load's pool treats each operation (scenario `workload`). */
+export interface LoadPoolOptions {
+  /**
+   * Per-operation deadline enforced on the server side (`workload.timeoutMs`): PostgreSQL
+   * statement_timeout, the SQL Server driver's request timeout (attention), a SQLite worker deadline.
+   * An operation past it fails with error class `timeout`; the pool stays usable. Absent: none.
+   */
+  statementTimeoutMs?: number;
 }

@@ -21,15 +21,27 @@ export async function drain(
 ): Promise<number> {
   if (inFlight() === 0) return 0;
   const graceMs = ctx.signal.aborted ? Math.min(ctx.gracefulStopMs, INTERRUPT_GRACE_MS) : ctx.gracefulStopMs;
-  const deadline = ctx.clock.nowMs() + graceMs;
+  let deadline = ctx.clock.nowMs() + graceMs;
   let done = false;
   void settled.finally(() => (done = true));
-  for (;;) {
-    const left = deadline - ctx.clock.nowMs();
-    if (done || inFlight() === 0) return 0;
-    if (left <= 0) break;
-    ctx.onDrain?.(inFlight(), left);
-    await Promise.race([settled, ctx.clock.sleep(Math.min(left, DRAIN_REPORT_MS))]);
+  // Ctrl-C during the drain shortens what is left of it to the interrupt's grace.
+  let wake: () => void = () => {};
+  const onAbort = () => {
+    deadline = Math.min(deadline, ctx.clock.nowMs() + INTERRUPT_GRACE_MS);
+    wake();
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const left = deadline - ctx.clock.nowMs();
+      if (done || inFlight() === 0) return 0;
+      if (left <= 0) break;
+      ctx.onDrain?.(inFlight(), left);
+      const woken = new Promise<void>((r) => (wake = r));
+      await Promise.race([settled, woken, ctx.clock.sleep(Math.min(left, DRAIN_REPORT_MS))]);
+    }
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
   }
   const cancelled = onGiveUp();
   ctx.onDrain?.(inFlight(), 0);

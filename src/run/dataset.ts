@@ -1,5 +1,6 @@
 import type { Engine, SchemaPlan } from '../engines/types.ts';
 import { RuntimeFailure } from '../errors.ts';
+import { untilAborted } from './abort.ts';
 import type { Clock } from '../model/clock.ts';
 import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dataset/stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -65,7 +66,9 @@ export async function ensureDataset(
 ): Promise<DatasetOutcome> {
   const out = await loadDataset(engine, scenario, opts);
   try {
-    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample');
+    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample', {
+      checksum: out.checksum,
+    });
   } catch (e) {
     if (!(e instanceof DatasetAltered) || !opts.reseed || opts.replaceDataset) throw e;
     opts.progress.info(`${e.message.replace(/; run with --reseed$/, '')}: --reseed replaces it`);
@@ -131,7 +134,9 @@ async function loadDataset(
 
   if (out.rowsInserted > 0 || !state.indexBuilt || opts.rebuildIndex) {
     opts.progress.info('building the spatial index');
-    const built = await engine.buildIndex(plan);
+    // Ctrl-C during a long build ends the step at once (the engine's build is rolled back or left
+    // to the process's exit); the rest of the interrupt path is the seed's.
+    const built = await untilAborted(opts.signal, engine.buildIndex(plan), 'during the index build');
     out.indexBuildMs = built.durationMs;
     out.indexDdl = built.ddl;
   }

@@ -10,6 +10,7 @@ import type { Clock } from '../model/clock.ts';
 import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
+import { untilAborted } from './abort.ts';
 import { ensureDataset, followDataset, type DatasetOutcome } from './dataset.ts';
 import type { VerifyMode } from '../dataset/fingerprint.ts';
 import { measure, type Measurement } from './measure.ts';
@@ -59,9 +60,10 @@ export async function connectEngine(
   name: string,
   scenario: Scenario,
   url: string | undefined,
+  signal?: AbortSignal,
 ): Promise<Engine> {
   const engine = await newEngine(name, scenario, url);
-  await connect(engine, url);
+  await connect(engine, url, signal);
   return engine;
 }
 
@@ -82,11 +84,13 @@ export function newEngine(
 }
 
 /** Connect, with connection errors as RuntimeFailure (exit 3) and secrets scrubbed. */
-export async function connect(engine: Engine, url: string | undefined): Promise<void> {
+export async function connect(engine: Engine, url: string | undefined, signal?: AbortSignal): Promise<void> {
   try {
-    await engine.connect();
+    // A connect attempt waits up to its connect timeout (10 s); Ctrl-C must not.
+    await untilAborted(signal, engine.connect(), 'while connecting; nothing was measured');
   } catch (e) {
     if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
+    if ((e as Error).name === 'AbortError') throw new Interrupted('while connecting; nothing was measured');
     throw new RuntimeFailure(`cannot connect to ${engine.name}: ${scrubSecrets((e as Error).message, url)}`);
   }
 }
@@ -109,7 +113,7 @@ export async function openWithDataset(
   },
 ): Promise<void> {
   try {
-    await connect(engine, url);
+    await connect(engine, url, opts.signal);
     await guard(url, 'dataset', () => ensureDataset(engine, sc, opts));
   } catch (e) {
     await engine.close().catch(() => undefined);
@@ -118,14 +122,26 @@ export async function openWithDataset(
 }
 
 /** Whatever fails once the signal is aborted is the interrupt (an aborted step), said as such. */
-async function interruptible<T>(signal: AbortSignal, during: string, fn: () => Promise<T>): Promise<T> {
+async function interruptible<T>(
+  signal: AbortSignal,
+  during: string | ((inner: string | undefined) => string),
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (signal.aborted) throw new Interrupted(during);
-    throw e;
+    if (!signal.aborted) throw e;
+    // The phase that was interrupted says where it was (run/abort.ts: "interrupted during ...").
+    const inner = e instanceof Error ? /^interrupted (during .+)$/.exec(e.message)?.[1] : undefined;
+    throw new Interrupted(typeof during === 'string' ? during : during(inner));
   }
 }
+
+/** Where setting up the dataset was interrupted, and what is kept. */
+const datasetInterrupted = (inner: string | undefined): string =>
+  inner === 'during the index build'
+    ? 'during the index build; the seeded rows are kept and the index is built again on the next run'
+    : 'during seeding; the committed batches are kept';
 
 /** Server errors during a run become RuntimeFailure (exit 3) with secrets scrubbed. */
 export async function guard<T>(url: string | undefined, what: string, fn: () => Promise<T>): Promise<T> {
@@ -151,7 +167,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   checkActivation(o.engine?.name ?? sc.engine, sc);
   const shard = o.shard;
   const clock = o.clock ?? realClock;
-  const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url));
+  const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url, o.signal));
   if (o.engine) await engine.connect();
   let graph: GraphSession | undefined;
   try {
@@ -177,7 +193,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
         resumedFrom: 0,
       };
     } else if (lead) {
-      dataset = await interruptible(o.signal, 'during seeding; the committed batches are kept', () =>
+      dataset = await interruptible(o.signal, datasetInterrupted, () =>
         guard(o.url, 'dataset', () =>
           ensureDataset(engine, sc, {
             reseed: o.reseed,
@@ -221,7 +237,9 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
     await interruptible(o.signal, 'while opening the connection pool; nothing was measured', () =>
-      guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(load))),
+      guard(o.url, 'opening the connection pool', () =>
+        engine.openPool(loadPoolSize(load), { statementTimeoutMs: sc.workload.timeoutMs }),
+      ),
     );
     let offset: ClockOffset | string = 'the engine cannot read the server clock';
     if (shard && coord)

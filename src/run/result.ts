@@ -149,6 +149,16 @@ export function runVerdict(
   return targets;
 }
 
+/**
+ * The signal came after the measurement ended (while the reports were being written): the numbers are
+ * whole, but the run was still interrupted, so it is marked so and never passes (a cancelled CI job).
+ */
+export function markInterruptedAfterMeasuring(r: RunResult): void {
+  if (r.interrupted) return;
+  r.interrupted = true;
+  r.verdict = runVerdict(r, r.verdict === 'fail' ? 'fail' : 'pass');
+}
+
 /** A shard above 0 runs no probes: shard 0 measures the server for the whole run (merge takes its). */
 function probesOnShardZero(): ProbeSummary {
   const na = { na: 'probes run on shard 0 only' };

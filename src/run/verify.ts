@@ -13,6 +13,7 @@ import type { DatasetConfig } from '../dataset/distributions.ts';
 import type { Engine } from '../engines/types.ts';
 import { UserError } from '../errors.ts';
 import type { StoredDataset } from '../model/result.ts';
+import { cachedGeneratedBuckets } from './generator-cache.ts';
 
 /** The stored rows differ from the generator's: exit 2, and --reseed replaces them. */
 export class DatasetAltered extends UserError {}
@@ -25,11 +26,13 @@ const MAX_DETAIL_BUCKETS = 64;
  * rows, atombench generates the same buckets, and any difference is a DatasetAltered naming how many
  * rows differ. `sample` reads every SAMPLE_EVERY-th bucket's hashes (the counts always cover every
  * row), `full` every bucket. Returns what result.json records, or undefined when the engine cannot tell.
+ * With the dataset checksum the generator's side comes from its on-disk cache (generator-cache.ts).
  */
 export async function verifyDataset(
   engine: Engine,
   cfg: DatasetConfig,
   mode: VerifyMode,
+  cache?: { checksum: string; dir?: string },
 ): Promise<StoredDataset | undefined> {
   if (mode === 'off' || !engine.storedFingerprint) return undefined;
   const buckets = checkedBuckets(cfg.atoms, mode);
@@ -39,7 +42,10 @@ export async function verifyDataset(
   if (fp.rows !== cfg.atoms) problems.push(`${fp.rows} rows stored for ${cfg.atoms}`);
   if (fp.minId !== 1 || fp.maxId !== cfg.atoms)
     problems.push(`AtomIds ${fp.minId ?? '-'}..${fp.maxId ?? '-'} instead of 1..${cfg.atoms}`);
-  const bad = differingBuckets(fp.buckets, generatedBuckets(cfg, buckets));
+  const generated = cache
+    ? await cachedGeneratedBuckets(cfg, buckets, cache.checksum, cache.dir)
+    : generatedBuckets(cfg, buckets);
+  const bad = differingBuckets(fp.buckets, generated);
   if (bad.length) {
     const detail = bad.slice(0, MAX_DETAIL_BUCKETS);
     const stored = engine.storedRowHashes

@@ -125,6 +125,17 @@ export const workloadSchema = z
     queryJitter: nonNegative.default(0.05),
     /** Extra fixed delay per operation, for testing a regression gate; 0 in real runs. */
     injectDelayMs: nonNegative.default(0),
+    /**
+     * Per-operation timeout, enforced on the server side (PostgreSQL statement_timeout, the SQL Server
+     * request timeout, a SQLite worker deadline); an operation past it counts as error class `timeout`.
+     * Absent: no timeout (the graceful stop still bounds the end of the run).
+     */
+    timeoutMs: z
+      .number()
+      .int('a whole number of milliseconds')
+      .min(1, 'at least 1 ms')
+      .max(3_600_000, 'at most 3600000 ms (1 hour)')
+      .optional(),
     mix: z.array(operationSchema).min(1),
   })
   .strict();

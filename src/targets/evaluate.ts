@@ -60,6 +60,7 @@ export function evaluateTarget(result: MeasuredResult, spec: TargetSpec): Target
   };
   const reading = read(result, spec);
   if ('na' in reading) return { ...base, observed: null, verdict: 'n/a', reason: reading.na };
+  if ('failed' in reading) return { ...base, observed: null, verdict: 'fail', reason: reading.failed };
   if (!Number.isFinite(reading.value))
     return { ...base, observed: null, verdict: 'n/a', reason: `${spec.metric} has no finite value` };
   const ok = compare(reading.value, spec.expression.cmp, spec.expression.threshold);

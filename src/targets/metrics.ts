@@ -14,7 +14,12 @@ import type { Comparator, MetricKind, TargetExpression } from './grammar.ts';
 export type MeasuredResult = Omit<RunResult, 'targets' | 'verdict'>;
 
 /** A value in the unit of the expression (ms, 0..1, count, ops/s), with an optional note for the report. */
-export type Reading = { value: number; note?: string } | { na: string };
+/**
+ * What a target reads: a value; n/a (the engine or the scenario cannot measure it: never a pass, never a
+ * fail); or failed without a value (operations were attempted and every one failed: there is no latency
+ * to judge, and a run whose every query timed out must not pass).
+ */
+export type Reading = { value: number; note?: string } | { na: string } | { failed: string };
 
 export interface MetricDef {
   key: string;
@@ -63,6 +68,23 @@ function latencyReading(s: LatencySummary | undefined, what: string, expr: Targe
   return { value: pick(s, expr) };
 }
 
+/** The operations were attempted in the measured window and every attempt failed: the errors by class. */
+function everyAttemptFailed(ops: readonly OperationStats[], what: string): Reading | undefined {
+  let attempts = 0;
+  const byClass: Record<string, number> = {};
+  for (const o of ops) {
+    if (o.latencyMs.count > 0) return undefined;
+    attempts += o.count;
+    for (const [k, n] of Object.entries(o.errors)) byClass[k] = (byClass[k] ?? 0) + n;
+  }
+  if (attempts === 0 || Object.keys(byClass).length === 0) return undefined;
+  const classes = Object.entries(byClass)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return { failed: `every ${what} failed in the measured window (${attempts} attempts: ${classes})` };
+}
+
 function findOp(result: MeasuredResult, op: string): OperationStats | undefined {
   return result.operations.find((o) => o.op === op);
 }
@@ -73,6 +95,8 @@ const notInWorkload = (op: string): Reading => na(`operation "${op}" is not in t
 function readSpatialLatency(result: MeasuredResult, expr: TargetExpression): Reading {
   const ops = result.operations.filter((o) => isSpatialOperation(o.op));
   if (ops.length === 0) return na("no spatial.* operation is in this scenario's workload");
+  const failed = everyAttemptFailed(ops, 'spatial.* operation');
+  if (failed) return failed;
   const merged = createLatencyHistogram();
   for (const o of ops) {
     if (o.latencyMs.count === 0) continue;
@@ -181,7 +205,12 @@ function readSpatialInterference(result: MeasuredResult, expr: TargetExpression)
 
 const FIXED: MetricDef[] = [
   { key: 'interference.spatial', kind: 'interferenceRatio', read: readSpatialInterference },
-  { key: 'latency.all', kind: 'latency', read: (r, e) => latencyReading(r.total.latencyMs, 'operation', e) },
+  {
+    key: 'latency.all',
+    kind: 'latency',
+    read: (r, e) =>
+      everyAttemptFailed([r.total], 'operation') ?? latencyReading(r.total.latencyMs, 'operation', e),
+  },
   { key: 'latency.spatial', kind: 'latency', read: readSpatialLatency },
   { key: 'throughput.all', kind: 'throughput', read: (r, e) => readThroughput(r.total, 'any operation', e) },
   {
@@ -256,7 +285,10 @@ function perOp(op: string): MetricDef[] {
       kind: 'latency',
       read: (r, e) => {
         const s = findOp(r, op);
-        return s ? latencyReading(s.latencyMs, `${op} operation`, e) : notInWorkload(op);
+        if (!s) return notInWorkload(op);
+        return (
+          everyAttemptFailed([s], `${op} operation`) ?? latencyReading(s.latencyMs, `${op} operation`, e)
+        );
       },
     },
     { key: `throughput.${op}`, kind: 'throughput', read: (r, e) => readThroughput(findOp(r, op), op, e) },

@@ -5,8 +5,7 @@
  * ooda.sendInAttachMode. The password never leaves connection-url.ts unredacted: every message goes
  * through the target's Redactor. Seeding path: seed-rows.ts (native by default, ATOMBENCH_MSSQL_SEED_MODE).
  */
-import type sql from 'mssql';
-import { acquireDatasetLock, type DatasetLock } from './seed/lock.ts';
+import { DatasetLockHolder } from './seed/lock.ts';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
 import type { SeedBatch } from '../../dataset/types.ts';
 import { RuntimeFailure, UserError } from '../../errors.ts';
@@ -30,6 +29,7 @@ import type {
   SeedOutcome,
   SeedProgress,
   IndexTuning,
+  LoadPoolOptions,
   ShardCoordination,
   WalkStepFn,
   FingerprintRequest,
@@ -42,15 +42,15 @@ import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { MssqlPools } from './pools.ts';
 import { queryWindow } from './sql/dialect.ts';
 import { resetIngestedQuery } from './sql/dialect-ingest.ts';
-import { maintenanceSql } from './sql/dialect-maintenance.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
 import { MssqlSyncQueue } from './queues/sync-queue.ts';
 import { syncClearQuery } from './queues/sync-dialect.ts';
-import { mssqlErrorClass, operationError } from './error-class.ts';
+import { mssqlErrorClass } from './error-class.ts';
 import { attachState, readFingerprint } from './engine-info.ts';
 import { buildSpatialIndexes, spatialIndexBytes } from './seed/index-build.ts';
 import { MssqlOperations } from './operations.ts';
-import { samplePrimaryFilter, type PrimaryFilterStats } from './plan/primary-filter.ts';
+import { PrimaryFilterSampler } from './plan/primary-filter.ts';
+import { openMaintenanceSession } from './maintenance.ts';
 import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
 import { prepareSchema } from './seed/schema.ts';
 import { SEED_MODES, type SeedMode } from './seed/seed-rows.ts';
@@ -96,10 +96,8 @@ export class MssqlEngine implements Engine {
   private driver: MssqlQueueDriver | undefined;
   /** prepare() created the Neo4j sync queue (SchemaPlan.neo4jSync): ingest sends to it. */
   private neo4jSync = false;
-  private datasetLock: DatasetLock | undefined;
-  private lockPool: sql.ConnectionPool | undefined;
-  private lastFilterAtMs = -Infinity;
-  private lastFilter: PrimaryFilterStats | undefined;
+  private readonly datasetLock = new DatasetLockHolder();
+  private readonly filter: PrimaryFilterSampler;
   readonly tuning: IndexTuning;
   /**
    * The stored-data fingerprint (seed/stored-fingerprint.ts); absent on the staging seed path, which
@@ -121,6 +119,11 @@ export class MssqlEngine implements Engine {
     this.mode = seedModeOf(o);
     this.capabilities = defaultCapabilities(o.scenario.ooda.enabled);
     this.ops = this.makeOps();
+    this.filter = new PrimaryFilterSampler(
+      o.primaryFilterEveryMs ?? 10_000,
+      this.target.redactor,
+      (reason) => (this.capabilities.primaryFilter = { supported: false, reason }),
+    );
     if (this.mode === 'native') {
       this.storedFingerprint = (req) => storedFingerprint(this.pools.admin, this.names, req);
       this.storedRowHashes = (req) => storedRowHashes(this.pools.admin, this.names, req);
@@ -177,7 +180,7 @@ export class MssqlEngine implements Engine {
   private driverGauges(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [k, v] of Object.entries(this.driver?.errorsByClass ?? {})) out[`brokerErrors.${k}`] = v;
-    const f = this.lastFilter;
+    const f = this.filter.last;
     if (f?.efficiencyPercent !== undefined) out['primaryFilter.efficiencyPercent'] = f.efficiencyPercent;
     if (f?.indexRowsPerBaseRow !== undefined) out['spatialIndex.rowsPerBaseRow'] = f.indexRowsPerBaseRow;
     return out;
@@ -191,22 +194,12 @@ export class MssqlEngine implements Engine {
   }
 
   /** The dataset lock (seed/lock.ts) on a connection of its own, taken by prepare, held until close. */
-  private async lock(): Promise<void> {
-    if (this.datasetLock) return;
-    const pool = await this.pools.open(1, 0);
-    try {
-      this.datasetLock = await acquireDatasetLock(pool, this.names);
-      this.lockPool = pool;
-    } catch (e) {
-      await pool.close().catch(() => undefined);
-      throw e;
-    }
+  private lock(): Promise<void> {
+    return this.datasetLock.take(() => this.pools.open(1, 0), this.names);
   }
 
-  private async unlock(): Promise<void> {
-    await this.datasetLock?.release();
-    await this.lockPool?.close().catch(() => undefined);
-    this.datasetLock = this.lockPool = undefined;
+  private unlock(): Promise<void> {
+    return this.datasetLock.release();
   }
 
   async fingerprint(): Promise<EngineFingerprint> {
@@ -340,8 +333,8 @@ export class MssqlEngine implements Engine {
     return loop((step) => this.ops.walkStep(this.pools.work, step));
   }
 
-  async openPool(size: number): Promise<void> {
-    await this.pools.resizeWork(size);
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
+    await this.pools.resizeWork(size, opts.statementTimeoutMs);
   }
 
   async queues(): Promise<QueueDriver> {
@@ -380,43 +373,15 @@ export class MssqlEngine implements Engine {
     }
   }
 
-  /** Maintenance on a pool of its own without a request timeout (sql/dialect-maintenance.ts). */
-  async maintenance(): Promise<MaintenanceSession> {
-    if (this.attach)
-      throw new UserError(
-        "maintenance: attach mode is read-only (atombench does not rebuild a deployment's indexes)",
-      );
-    const pool = await this.pools.open(1, 0);
-    return {
-      run: async (kind) => {
-        const statements = maintenanceSql(this.names, kind);
-        try {
-          for (const text of statements) await exec(pool, { text, params: [] });
-        } catch (e) {
-          throw operationError(e, this.target.redactor, `maintenance ${kind}`);
-        }
-        return statements;
-      },
-      close: () => pool.close().catch(() => undefined),
-    };
+  /** Maintenance on a pool of its own without a request timeout (maintenance.ts). */
+  maintenance(): Promise<MaintenanceSession> {
+    return openMaintenanceSession(this.pools, this.names, this.target.redactor, this.attach);
   }
 
   /** P (primary filter candidates) and O (rows output) for the request's query window, rate-limited. */
   async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
     if (req.op === 'ingest' || req.op === 'graph.provenance') return undefined;
     const w = queryWindow(req);
-    const now = Date.now();
-    if (!w || now - this.lastFilterAtMs < (this.o.primaryFilterEveryMs ?? 10_000)) return undefined;
-    this.lastFilterAtMs = now;
-    try {
-      const stats = await samplePrimaryFilter(this.pools.probe, this.names, w);
-      this.lastFilter = stats ?? this.lastFilter;
-      return stats && { candidates: stats.candidates, output: stats.output };
-    } catch (e) {
-      const err = operationError(e, this.target.redactor, 'sp_help_spatial_geometry_index_xml');
-      if (err.errorClass === 'permission' || err.errorClass === 'missing-object')
-        this.capabilities.primaryFilter = { supported: false, reason: err.message };
-      throw err;
-    }
+    return w ? this.filter.sample(this.pools.probe, this.names, w) : undefined;
   }
 }

@@ -59,11 +59,20 @@ export class MssqlPools {
     this.workPool = this.probePool = this.adminPool = undefined;
   }
 
-  /** Resize the work pool and open every connection now, so measured requests do not pay for logins. */
-  async resizeWork(size: number): Promise<void> {
+  /**
+   * Resize the work pool and open every connection now, so measured requests do not pay for logins.
+   * `timeoutMs` (workload.timeoutMs) replaces the request timeout of the load's requests: past it
+   * tedious sends an attention (the TDS cancel) so the server stops the batch, fails the request with
+   * ETIMEOUT (error class `timeout`, error-class.ts) and the connection stays logged in for the next
+   * request (tedious lib/connection.js requestTimeout -> request.cancel(), SENT_ATTENTION ->
+   * LOGGED_IN; node-mssql's `requestTimeout` pool option, docs: tediousjs.github.io/node-mssql
+   * "requestTimeout - Request timeout in ms"). Tedious stops that timer at the first response packet,
+   * so it bounds the time to the first row; the spatial queries sort before their first row.
+   */
+  async resizeWork(size: number, timeoutMs?: number): Promise<void> {
     const old = this.workPool;
     this.workSize = Math.max(1, size);
-    const pool = await this.open(this.workSize, this.requestTimeoutMs);
+    const pool = await this.open(this.workSize, timeoutMs ?? this.requestTimeoutMs);
     trackRequests(pool);
     this.workPool = pool;
     await old?.close().catch(() => undefined);

@@ -24,6 +24,7 @@ import type {
   SeedProgress,
   SyncQueueDriver,
   IndexTuning,
+  LoadPoolOptions,
   ShardCoordination,
   WalkStepFn,
 } from '../types.ts';
@@ -296,11 +297,11 @@ export class PostgisEngine implements Engine {
     return r.rows[0]?.bytes == null ? undefined : Number(r.rows[0].bytes);
   }
 
-  async openPool(size: number): Promise<void> {
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
     await this.pool?.end().catch(() => {});
-    this.pool = await scrubbing(this.opts.url, () =>
-      WirePool.open(wireSettings(clientConfig(this.opts.url)), size),
-    );
+    const settings = wireSettings(clientConfig(this.opts.url));
+    if (opts.statementTimeoutMs) settings.statementTimeoutMs = opts.statementTimeoutMs;
+    this.pool = await scrubbing(this.opts.url, () => WirePool.open(settings, size));
     const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
     this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest, this.sync);
     // The probe connection starts now too, and counters are read once: later samples are deltas from here.

@@ -32,18 +32,49 @@ function sqlFor(names: ObjectNames) {
   );
   const h = `${FN}(${cols.join(', ')})`;
   const from = `FROM ${a} AS a LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
-  const inBuckets = `a.${id} BETWEEN 1 AND @atoms AND (a.${id} - 1) / ${BUCKET_ROWS} IN (SELECT value FROM json_each(@buckets))`;
+  // The checked buckets drive the join: each is one range seek on the AtomId key, so a sample reads
+  // only its own rows (a filter on (id - 1) / ${BUCKET_ROWS} would scan the whole table).
+  const inBuckets = `FROM json_each(@buckets) AS b JOIN ${a} AS a
+      ON a.${id} BETWEEN b.value * ${BUCKET_ROWS} + 1 AND min((b.value + 1) * ${BUCKET_ROWS}, @atoms)
+    LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
   return {
+    // Index-only counts: exact whenever the atoms are dense (lo..hi, no gap) and every embedding names
+    // one of them by an integer id: then the join's rows are atoms + embeddings - atoms with one.
+    quick: `SELECT (SELECT count(*) FROM ${a}) AS n, (SELECT min(${id}) FROM ${a}) AS lo,
+      (SELECT max(${id}) FROM ${a}) AS hi, (SELECT count(*) FROM ${e}) AS emb,
+      (SELECT count(DISTINCT ${id}) FROM ${e}) AS named, (SELECT min(${id}) FROM ${e}) AS elo,
+      (SELECT max(${id}) FROM ${e}) AS ehi,
+      (SELECT count(*) FROM ${e} WHERE typeof(${id}) <> 'integer') AS odd`,
     totals: `SELECT count(*) AS n, min(a.${id}) AS lo, max(a.${id}) AS hi, (SELECT count(*) FROM ${e}) AS emb ${from}`,
-    buckets: `SELECT (a.${id} - 1) / ${BUCKET_ROWS} AS bucket, count(*) AS rows, sum(${h}) AS sum ${from}
-      WHERE ${inBuckets} GROUP BY 1 ORDER BY 1`,
-    rows: `SELECT a.${id} AS id, ${h} AS h ${from} WHERE ${inBuckets}`,
+    buckets: `SELECT b.value AS bucket, count(*) AS rows, sum(${h}) AS sum ${inBuckets} GROUP BY 1 ORDER BY 1`,
+    rows: `SELECT a.${id} AS id, ${h} AS h ${inBuckets}`,
     rtree: quoteDouble(`${names.embeddingsTable}_rtree`),
   };
 }
 
 function register(db: Database.Database): void {
   db.function(FN, { deterministic: true, varargs: true }, hashRow);
+}
+
+interface Totals {
+  n: number;
+  lo: number | null;
+  hi: number | null;
+  emb: number;
+}
+
+/** Rows of atoms LEFT JOIN embeddings, min and max id: from the indexes when exact, else the join. */
+function totals(db: Database.Database, sql: ReturnType<typeof sqlFor>): Totals {
+  const q = db.prepare(sql.quick).get() as Totals & {
+    named: number;
+    elo: number | null;
+    ehi: number | null;
+    odd: number;
+  };
+  const dense = q.lo !== null && q.hi !== null && q.n === q.hi - q.lo + 1;
+  const inside = q.emb === 0 || (q.elo !== null && q.ehi !== null && q.elo >= q.lo! && q.ehi <= q.hi!);
+  if (dense && inside && q.odd === 0) return { n: q.n + q.emb - q.named, lo: q.lo, hi: q.hi, emb: q.emb };
+  return db.prepare(sql.totals).get() as Totals;
 }
 
 export function storedFingerprint(
@@ -54,7 +85,7 @@ export function storedFingerprint(
 ): StoredFingerprint {
   register(db);
   const sql = sqlFor(names);
-  const t = db.prepare(sql.totals).get() as { n: number; lo: number | null; hi: number | null; emb: number };
+  const t = totals(db, sql);
   const params = { atoms: req.atoms, buckets: JSON.stringify(req.buckets) };
   const buckets = db.prepare(sql.buckets).all(params) as { bucket: number; rows: number; sum: number }[];
   const out: StoredFingerprint = {

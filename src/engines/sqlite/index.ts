@@ -27,6 +27,7 @@ import type {
   SyncQueueDriver,
   SeedProgress,
   IndexTuning,
+  LoadPoolOptions,
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
@@ -277,10 +278,17 @@ export class SqliteEngine implements Engine {
   async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
     const tpl = sqliteTemplateNames(plan.names);
     const started = performance.now();
-    this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(tpl.rtree!)}`);
     const ddl = renderSqlFile('sqlite', 'index.sql', tpl, quoteDouble);
-    this.conn.transaction(() => this.conn.exec(ddl))();
-    this.conn.exec('ANALYZE');
+    // On a worker thread of its own: a build of 1M rows takes seconds of synchronous SQLite, and the
+    // main thread must stay free to answer Ctrl-C (an interrupted build is rolled back; the index is
+    // then missing and the next run builds it).
+    const worker = new SqliteWorkerPool(1, this.workerData(false));
+    try {
+      await worker.ready();
+      await worker.call({ kind: 'buildIndex', drop: `DROP TABLE IF EXISTS ${quoteDouble(tpl.rtree!)}`, ddl });
+    } finally {
+      await worker.close();
+    }
     this.setMeta('indexBuilt', '1');
     return {
       durationMs: performance.now() - started,
@@ -333,9 +341,13 @@ export class SqliteEngine implements Engine {
     };
   }
 
-  async openPool(size: number): Promise<void> {
+  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
     await this.pool?.close();
-    this.pool = new SqliteWorkerPool(size, this.workerData(false));
+    this.pool = new SqliteWorkerPool(
+      size,
+      { ...this.workerData(false), prepareOps: true },
+      opts.statementTimeoutMs,
+    );
     // The probe and OODA connections start now too: their start-up must not land in the measurement.
     await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
   }

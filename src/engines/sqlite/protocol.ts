@@ -13,6 +13,8 @@ export type WorkerCall =
   | { kind: 'complete'; msg: QueueMessage; metric: PhaseMetricRow; next: Phase | undefined; nowMs: number }
   | { kind: 'depth' }
   | { kind: 'maintain'; maintenance: 'statistics' | 'rebuild' }
+  /** Build the spatial index: `drop` on its own, then `ddl` in one transaction, then ANALYZE. */
+  | { kind: 'buildIndex'; drop: string; ddl: string }
   | { kind: 'syncReceive'; max: number; nowMs: number }
   | { kind: 'syncComplete'; ids: string[] }
   | { kind: 'syncAbandon'; ids: string[] }

@@ -19,12 +19,21 @@ export interface SqliteWorkerData {
   withQueues: boolean;
   /** The Neo4j sync queue table when ingest enqueues sync requests (SchemaPlan.neo4jSync). */
   syncQueue?: string;
+  /**
+   * workload.timeoutMs: a statement waiting on another connection's lock gives up after this long
+   * (busy_timeout) and fails as `timeout`, its connection usable; the pool's deadline is the backstop
+   * for a statement that runs long (worker-pool.ts).
+   */
+  deadlineMs?: number;
+  /** A load worker: prepare the operations' statements before saying ready. */
+  prepareOps?: boolean;
   /** Test hook: every `run` takes at least this long on its worker (see SqliteEngineOptions). */
   serviceTimeMs?: number;
 }
 
 const data = workerData as SqliteWorkerData;
 const db = openSqlite(data.dbPath);
+if (data.deadlineMs) db.pragma(`busy_timeout = ${data.deadlineMs}`);
 // Prepared on first use: a queue-only worker must start before any spatial index exists.
 let opsCache: SqliteOps | undefined;
 const ops = () =>
@@ -82,6 +91,11 @@ function handle(msg: WorkerRequest): unknown {
       }
       return statements;
     }
+    case 'buildIndex':
+      db.exec(msg.drop);
+      db.transaction(() => db.exec(msg.ddl))();
+      db.exec('ANALYZE');
+      return null;
     case 'syncReceive':
       return sync().receive(msg.max, msg.nowMs);
     case 'syncComplete':
@@ -96,6 +110,19 @@ function handle(msg: WorkerRequest): unknown {
   }
 }
 
+// A load worker prepares its statements before it says ready: a fresh worker taking a slot mid-run
+// (a deadline, a cancel) must not spend its first operation's time on preparing them. If the
+// tables are not there yet the statements stay prepared on first use, as before.
+if (data.prepareOps) {
+  try {
+    ops();
+  } catch {
+    opsCache = undefined;
+  }
+}
+/** The load's statements, the ones workload.timeoutMs applies to. */
+const DEADLINED: ReadonlySet<WorkerRequest['kind']> = new Set(['run', 'walkStep']);
+
 parentPort!.postMessage({ ready: true });
 parentPort!.on('message', (msg: WorkerRequest) => {
   let res: WorkerResponse;
@@ -103,7 +130,15 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     res = { id: msg.id, ok: true, value: handle(msg) };
   } catch (e) {
     const err = e as Error & { code?: string };
-    res = { id: msg.id, ok: false, message: err.message, errorClass: err.code ?? err.name ?? 'Error' };
+    const lockWait = data.deadlineMs && /^SQLITE_BUSY/.test(err.code ?? '') && DEADLINED.has(msg.kind);
+    res = lockWait
+      ? {
+          id: msg.id,
+          ok: false,
+          message: `timeout: waited workload.timeoutMs (${data.deadlineMs} ms) for a lock: ${err.message}`,
+          errorClass: 'timeout',
+        }
+      : { id: msg.id, ok: false, message: err.message, errorClass: err.code ?? err.name ?? 'Error' };
   }
   parentPort!.postMessage(res);
 });

@@ -3,7 +3,9 @@ import type { RunResult, TimeSeriesPoint } from '../../model/result.ts';
 
 /**
  * timeseries.csv: one row per interval, for spreadsheets and plotting. The column set is fixed (open-loop
- * and queue columns stay, empty when not measured) so files from different runs line up.
+ * and queue columns stay, empty when not measured) so files from different runs line up. Times are
+ * rounded to the millisecond (tSec to 3 decimals) and latencies to the microsecond (…Ms to 3 decimals),
+ * the resolution the histograms record, so no float noise (1.0025564600000003) reaches a spreadsheet.
  */
 
 export const TIMESERIES_COLUMNS = [
@@ -26,6 +28,13 @@ export const NEO4J_COLUMNS = [
   'neo4jMerged',
 ] as const satisfies readonly (keyof TimeSeriesPoint)[];
 
+/** A time column's value at 3 decimals (s -> ms, ms -> µs), written in its shortest form. */
+export function roundTime(v: number): string {
+  return String(Math.round(v * 1000) / 1000);
+}
+
+const isTime = (c: string): boolean => c === 'tSec' || c.endsWith('Ms');
+
 export function renderCsv(result: RunResult): string {
   const columns = result.neo4j ? [...TIMESERIES_COLUMNS, ...NEO4J_COLUMNS] : [...TIMESERIES_COLUMNS];
   const rows = result.timeseries.map((p) =>
@@ -35,6 +44,7 @@ export function renderCsv(result: RunResult): string {
       if (typeof v === 'boolean') return v ? 'true' : 'false';
       // Maintenance kinds whose window overlapped the interval, e.g. "rebuild+statistics".
       if (Array.isArray(v)) return v.join('+');
+      if (typeof v === 'number' && isTime(c)) return roundTime(v);
       return v === undefined ? '' : String(v);
     }),
   );

@@ -3,6 +3,7 @@ import type { LatencySummary, RunResult } from '../../model/result.ts';
 import {
   errorLines,
   OPERATION_HEADER,
+  OPERATION_NUMERIC,
   operationRows,
   PHASE_HEADER,
   phaseRows,
@@ -18,14 +19,12 @@ import { esc, facts, para, pre, raw, section, table } from '../html/markup.ts';
  * Cells come from the shared row builders and formatters, so they match summary.md.
  */
 
-const LAT_NUMERIC = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-
 export function operationsSection(r: RunResult): string {
   const head = OPERATION_HEADER.map((h, i) => (i >= 4 ? `${h} (ms)` : h));
   const rows = operationRows(r);
   const parts = [
     table(head, rows, {
-      numeric: LAT_NUMERIC,
+      numeric: OPERATION_NUMERIC,
       rowClass: (i) => (i === rows.length - 1 ? 'total' : undefined),
       caption:
         'Measured window only (warm-up excluded). Latency counts successful operations; count includes failures.',

@@ -8,6 +8,7 @@ import {
   interferenceRows,
   maintenanceWindowLines,
   OPERATION_HEADER,
+  OPERATION_NUMERIC,
   faultLines,
   measuredText,
   operationRows,
@@ -80,7 +81,7 @@ function operations(r: RunResult): string[] {
   const rows = operationRows(r);
   const last = rows[rows.length - 1];
   if (last) rows[rows.length - 1] = last.map((c) => `**${c}**`);
-  const out = ['', '## Operations', '', ...table(head, rows, [1, 2, 3, 4, 5, 6, 7, 8, 9])];
+  const out = ['', '## Operations', '', ...table(head, rows, OPERATION_NUMERIC)];
   const errs = errorLines(r);
   if (errs.length > 0) out.push('', `Errors by class: ${errs.join('; ')}.`);
   const filters = r.operations.filter((o) => o.primaryFilterEfficiency !== undefined);

@@ -23,7 +23,9 @@ export const OPERATION_HEADER = [
   'count',
   'errors',
   'ops/s',
+  'min',
   'p50',
+  'p90',
   'p95',
   'p99',
   'p99.9',
@@ -32,6 +34,9 @@ export const OPERATION_HEADER = [
 ];
 
 /** One row per operation, then the lossless total. Latencies in ms; "n/a" when nothing succeeded. */
+/** The right-aligned (numeric) columns of the operations table: all but the name. */
+export const OPERATION_NUMERIC = OPERATION_HEADER.map((_, i) => i).slice(1);
+
 export function operationRows(result: RunResult): string[][] {
   const row = (o: OperationStats, name: string): string[] => {
     const l = o.latencyMs;
@@ -41,7 +46,9 @@ export function operationRows(result: RunResult): string[][] {
       fmtCount(o.count),
       fmtCount(errorCount(o)),
       fmtRate(o.throughputPerSec),
+      ms(l.min),
       ms(l.p50),
+      ms(l.p90),
       ms(l.p95),
       ms(l.p99),
       ms(l.p999),
@@ -139,6 +146,24 @@ export function measuredText(r: RunResult): string {
   const ran = r.load.measuredSec;
   if (ran === undefined || (!r.interrupted && !r.faults?.endedEarly)) return `${fmtSec(planned)} measured`;
   return `${fmtSec(ran)} of ${fmtSec(planned)} measured`;
+}
+
+/**
+ * The run's wall time: seeding and the index build (when this run did them), then warm-up, the measured
+ * window and the drain, from the result's own clock readings.
+ */
+export function wallTimeText(r: RunResult): string {
+  const runSec = Math.max(0, (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000);
+  const before: string[] = [];
+  if (r.dataset.seedDurationMs !== undefined) before.push(`seed ${fmtSec(r.dataset.seedDurationMs / 1000)}`);
+  if (r.dataset.indexBuildMs !== undefined)
+    before.push(`index build ${fmtSec(r.dataset.indexBuildMs / 1000)}`);
+  const beforeSec = ((r.dataset.seedDurationMs ?? 0) + (r.dataset.indexBuildMs ?? 0)) / 1000;
+  const parts = [
+    ...before,
+    `run ${fmtSec(runSec)} (${fmtSec(r.load.warmupSec)} warm-up + ${measuredText(r)})`,
+  ];
+  return `${fmtSec(beforeSec + runSec)}: ${parts.join(', ')}`;
 }
 
 /** Requested vs achieved rate, dropped and cancelled requests: what the terminal, md, junit and html say. */

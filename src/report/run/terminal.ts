@@ -8,9 +8,11 @@ import {
   loadLines,
   measuredText,
   OPERATION_HEADER,
+  OPERATION_NUMERIC,
   operationRows,
   targetRows,
   verdictCounts,
+  wallTimeText,
 } from './rows.ts';
 import { GRAPH_HEADER, graphRows } from './graph-rows.ts';
 
@@ -99,7 +101,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   const opRows = [OPERATION_HEADER.map((h) => h.toUpperCase()), ...operationRows(result)];
   out.push(
     '',
-    ...columns(opRows, [1, 2, 3, 4, 5, 6, 7, 8, 9], (c, _col, row) =>
+    ...columns(opRows, OPERATION_NUMERIC, (c, _col, row) =>
       row === 0 || row === opRows.length - 1 ? paint(c, 'bold') : c,
     ),
     paint('latency in ms, successful operations only', 'dim'),
@@ -108,6 +110,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = { c
   if (errs.length > 0) out.push(`errors: ${errs.join('; ')}`);
   const load = loadLines(result);
   if (load.length > 0) out.push(`load: ${load.join('; ')}`);
+  out.push(`wall time ${wallTimeText(result)}`);
   const graph = graphRows(result);
   if (graph)
     out.push(

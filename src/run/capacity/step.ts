@@ -112,6 +112,8 @@ export async function openSession(
   const fingerprint = await guard(o.url, 'fingerprint', () => engine.fingerprint());
   if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
   if (o.signal.aborted) throw new UserError('interrupted before the first step; the seeded rows are kept');
-  await guard(o.url, 'opening the connection pool', () => engine.openPool(loadPoolSize(sc.load)));
+  await guard(o.url, 'opening the connection pool', () =>
+    engine.openPool(loadPoolSize(sc.load), { statementTimeoutMs: sc.workload.timeoutMs }),
+  );
   return { engine, fingerprint, dataset };
 }

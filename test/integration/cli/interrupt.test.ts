@@ -127,3 +127,30 @@ describe('interrupting the CLI', () => {
     expect(readFileSync(join(cwd, dir, 'latest', 'summary.md'), 'utf8')).toMatch(/\*\*Interrupted:\*\*/);
   });
 });
+
+describe('an interrupted run is never a baseline', () => {
+  it('run --save-baseline, SIGINT in the measured window: reports kept, exit 2 with the reason, nothing saved', async () => {
+    writeFileSync(join(cwd, 'keep.yaml'), scenario(2000, 0.3, 20));
+    const cli = startCli(
+      ['run', 'keep.yaml', '--engine', 'sqlite', '--out', 'keep', '--save-baseline', 'keep'],
+      {
+        cwd,
+        hardTimeoutMs: 90_000,
+      },
+    );
+    await cli.waitFor(/measure \|/);
+    await new Promise((r) => setTimeout(r, 1200));
+    cli.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code, r.out + r.err).toBe(2);
+    // On a loaded machine the self-check may flag the run too: then both reasons are in the one line.
+    expect(r.err).toMatch(
+      /(^|\n)atombench: --save-baseline keep: not saved as a baseline: the run was (client-limited \([^\n]+\) and )?interrupted; for a clean baseline [^\n]*let the run finish, then run again with --save-baseline\n$/,
+    );
+    expect(r.out).not.toMatch(/saved baseline/);
+    expect(JSON.parse(readFileSync(join(cwd, 'keep', 'latest', 'result.json'), 'utf8')).interrupted).toBe(
+      true,
+    );
+    expect(existsSync(join(cwd, '.atombench', 'baselines', 'keep.json'))).toBe(false);
+  }, 90_000);
+});

@@ -15,19 +15,25 @@ import { pgCtl, postgisSkipReason, startPgServer, type PgServer } from '../../he
 
 const skip = postgisSkipReason();
 
-const scenario = (o: { durationSec: number; mix?: string; graceSec?: number }) => `
+const scenario = (o: {
+  durationSec: number;
+  mix?: string;
+  graceSec?: number;
+  timeoutMs?: number;
+  warmupSec?: number;
+}) => `
 name: faults
 engine: postgis
 dataset: { atoms: 3000, seed: 3, batchSize: 1000 }
 workload:
-  mix:
+${o.timeoutMs ? `  timeoutMs: ${o.timeoutMs}\n` : ''}  mix:
 ${
   o.mix ??
   `    - { op: spatial.knn, weight: 3, k: 10 }
     - { op: ingest, weight: 1, batchSize: 5 }`
 }
 load: { model: closed, concurrency: 2, gracefulStopSec: ${o.graceSec ?? 1} }
-warmupSec: 0.5
+warmupSec: ${o.warmupSec ?? 0.5}
 durationSec: ${o.durationSec}
 ooda: { triggerEverySec: 0.2, phaseWorkMs: 1 }
 probes: { intervalMs: 250 }
@@ -168,6 +174,91 @@ describe.skipIf(!!skip)('postgis server faults during atombench run', () => {
     const res = read('stall');
     expect(res.load.cancelled).toBeGreaterThan(0);
     expect(out).toMatch(/cancelled after the 1 s graceful stop: [1-9]/);
+  }, 120_000);
+
+  it('workload.timeoutMs is statement_timeout: ops stuck behind a lock fail as `timeout`, the sessions stay usable', async () => {
+    const cli = run('timeout', scenario({ durationSec: 5, timeoutMs: 300 }));
+    await cli.waitFor(/measure \|/);
+    await sleep(500);
+    // Every statement of the load waits on this lock; the server cancels each one at 300 ms.
+    const lock = `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;`;
+    const locker = spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-h',
+        server.host,
+        '-p',
+        String(server.port),
+        '-U',
+        server.user,
+        '-d',
+        'bench',
+        '-c',
+        lock,
+      ],
+      { stdio: 'ignore' },
+    );
+    const r = await cli.done;
+    locker.kill();
+    const out = r.out + r.err;
+    noCrash(out);
+    expect([0, 1], out).toContain(r.code);
+    const res = read('timeout');
+    expect(res.total.errors.timeout ?? 0, JSON.stringify(res.total.errors)).toBeGreaterThan(0);
+    // Not the raw SQLSTATE, and no session was lost: a statement timeout leaves the connection usable.
+    expect(res.total.errors['57014']).toBeUndefined();
+    expect(connectionErrors(res)).toEqual([]);
+    const measured = res.timeseries.filter((p) => !p.warmup);
+    const last = measured.reduce((at, p, i) => ((p.errorClasses?.timeout ?? 0) > 0 ? i : at), -1);
+    expect(last).toBeGreaterThanOrEqual(0);
+    // After the lock: successful operations on the same pool, no more errors.
+    const after = measured.slice(last + 1).filter((p) => p.ops > 0 && !p.errorClasses);
+    expect(after.length, JSON.stringify(measured)).toBeGreaterThan(0);
+    expect(after.reduce((n, p) => n + p.ops, 0)).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('a run whose every operation timed out fails (latency.spatial: every attempt failed), never passes', async () => {
+    const cli = run('alltimeout', scenario({ durationSec: 3, timeoutMs: 200, warmupSec: 2.5 }));
+    await cli.waitFor(/warm-up \|/);
+    // Taken during the 2.5 s warm-up: every statement of the measured window waits on this lock and is
+    // cancelled at 200 ms; it is released after the window, before the cleanup.
+    const lock = `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;`;
+    const locker = spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-h',
+        server.host,
+        '-p',
+        String(server.port),
+        '-U',
+        server.user,
+        '-d',
+        'bench',
+        '-c',
+        lock,
+      ],
+      { stdio: 'ignore' },
+    );
+    const r = await cli.done;
+    locker.kill();
+    const out = r.out + r.err;
+    noCrash(out);
+    expect(r.code, out).toBe(1);
+    const res = read('alltimeout') as Result & {
+      targets: { metric: string; verdict: string; reason?: string }[];
+    };
+    expect(res.verdict).toBe('fail');
+    expect(res.total.errors.timeout ?? 0).toBeGreaterThan(0);
+    const spatial = res.targets.find((t) => t.metric === 'latency.spatial')!;
+    expect(spatial.verdict, JSON.stringify(spatial)).toBe('fail');
+    expect(spatial.reason).toMatch(
+      /^every spatial\.\* operation failed in the measured window \(\d+ attempts: timeout \d+/,
+    );
+    expect(out).not.toMatch(/verdict: PASS/);
   }, 120_000);
 
   // Last: the server does not come back.

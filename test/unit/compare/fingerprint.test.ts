@@ -5,6 +5,8 @@ import {
   fingerprintOf,
   flatten,
   isIgnoredField,
+  normalise,
+  shortPair,
 } from '../../../src/compare/fingerprint.ts';
 import type { RunFingerprint, RunResult } from '../../../src/model/result.ts';
 import { makeResult } from '../../fixtures/result.ts';
@@ -81,17 +83,20 @@ describe('checkComparable', () => {
     expect(c.ignored.map((d) => d.field)).toEqual(['client.node', 'client.os', 'engine.settings.cache_size']);
   });
 
-  it('refuses a run the client could not drive, or one stopped early, even against itself', () => {
-    const bad = withFp();
+  it('never names a field whose values are equal once normalised; validity is not a field', () => {
+    const bad = withFp((fp) => {
+      fp.engine.settings.cache_size = -16384 as unknown as string;
+      fp.dataset.atoms = '2000 ' as unknown as number;
+    });
     bad.client.bottleneck = true;
     bad.client.reasons = ['event-loop delay p99 31.0 ms > 20 ms'];
-    const c = checkComparable(bad, bad, []);
-    expect(c.blocking.map((d) => d.field)).toEqual(['validity.clientBottleneck']);
-    expect(c.blocking[0]!.candidate).toMatch(/event-loop delay/);
-    const cut = withFp();
-    cut.interrupted = true;
-    expect(checkComparable(withFp(), cut, []).blocking.map((d) => d.field)).toEqual(['validity.interrupted']);
-    expect(checkComparable(withFp(), cut, ['validity.interrupted']).blocking).toEqual([]);
+    bad.interrupted = true;
+    expect(checkComparable(withFp(), bad, [])).toEqual({ blocking: [], ignored: [] });
+    expect(checkComparable(bad, bad, [])).toEqual({ blocking: [], ignored: [] });
+    const other = withFp((fp) => (fp.engine.settings.cache_size = '-2000'));
+    expect(checkComparable(bad, other, []).blocking).toEqual([
+      { field: 'engine.settings.cache_size', baseline: '-16384', candidate: '-2000' },
+    ]);
   });
 
   it('derives a fingerprint for results written before fingerprints, and counts one-sided fields as different', () => {
@@ -107,6 +112,43 @@ describe('checkComparable', () => {
       baseline: '(absent)',
       candidate: 'Xeon',
     });
+  });
+});
+
+describe('normalise', () => {
+  it.each([
+    ['-16384', -16384],
+    [' 1e3 ', 1000],
+    ['1.50', 1.5],
+    [-0, 0],
+    ['0x10', '0x10'],
+    ['WAL ', 'WAL'],
+    [
+      ['1', 'MEDIUM'],
+      [1, 'MEDIUM'],
+    ],
+    [true, true],
+  ])('%j -> %j', (v, out) => expect(normalise(v)).toEqual(out));
+});
+
+describe('shortPair', () => {
+  it('keeps short values, cuts long ones at the start when they differ early', () => {
+    expect(shortPair('a', 'b')).toEqual(['a', 'b']);
+    const [b, c] = shortPair('1'.repeat(70), '2'.repeat(70));
+    expect(b).toBe(`${'1'.repeat(59)}…`);
+    expect(c).toBe(`${'2'.repeat(59)}…`);
+  });
+
+  it('shows where two long values first differ, so they never read the same', () => {
+    const x = `${'f'.repeat(62)}a1`;
+    const y = `${'f'.repeat(62)}b7`;
+    const [b, c] = shortPair(x, y);
+    expect(b).not.toBe(c);
+    expect(b).toBe(`…${'f'.repeat(10)}a1`);
+    expect(c).toBe(`…${'f'.repeat(10)}b7`);
+    expect(describeDifferences([{ field: 'dataset.stored', baseline: x, candidate: y }])[0]).toBe(
+      `dataset.stored: baseline …${'f'.repeat(10)}a1, candidate …${'f'.repeat(10)}b7`,
+    );
   });
 });
 

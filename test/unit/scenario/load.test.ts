@@ -46,6 +46,10 @@ describe('scenario validation', () => {
     [{ ...base, index: { cellsPerObject: 9000 } }, 'index.cellsPerObject'],
     [{ ...base, load: { model: 'open', ratePerSec: -1 } }, 'load.ratePerSec'],
     [{ ...base, load: { model: 'sideways' } }, 'load.model'],
+    [{ ...base, workload: { ...base.workload, timeoutMs: 0 } }, 'workload.timeoutMs: at least 1 ms'],
+    [{ ...base, workload: { ...base.workload, timeoutMs: 2.5 } }, 'workload.timeoutMs: a whole number'],
+    [{ ...base, workload: { ...base.workload, timeoutMs: '5s' } }, 'workload.timeoutMs'],
+    [{ ...base, workload: { ...base.workload, timeoutMs: 4e6 } }, 'workload.timeoutMs: at most 3600000 ms'],
     [
       { ...base, load: { model: 'open', stages: [{ durationSec: 5 }] } },
       'load.stages[0].ratePerSec: required for an open-loop stage',

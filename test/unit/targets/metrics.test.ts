@@ -7,6 +7,7 @@ import {
   type Reading,
 } from '../../../src/targets/metrics.ts';
 import { makeResult, RAW_US } from '../../fixtures/result.ts';
+import { evaluateTarget } from '../../../src/targets/evaluate.ts';
 
 function expr(text: string): TargetExpression {
   const r = parseTargetExpression(text);
@@ -21,12 +22,12 @@ function read(result: MeasuredResult, key: string, text: string): Reading {
 }
 
 function value(r: Reading): number {
-  if ('na' in r) throw new Error(`unexpected n/a: ${r.na}`);
+  if (!('value' in r)) throw new Error(`unexpected reading: ${JSON.stringify(r)}`);
   return r.value;
 }
 
 function naReason(r: Reading): string {
-  if (!('na' in r)) throw new Error(`expected n/a, got ${r.value}`);
+  if (!('na' in r)) throw new Error(`expected n/a, got ${JSON.stringify(r)}`);
   return r.na;
 }
 
@@ -88,6 +89,38 @@ describe('reading metrics', () => {
     expect(value(read(r, 'latency.all', 'p99.9 < 1s'))).toBe(r.total.latencyMs.p999);
     expect(value(read(r, 'throughput.spatial.knn', 'rate > 1'))).toBeCloseTo(1800 / 30, 6);
     expect(value(read(r, 'throughput.all', 'count > 1'))).toBe(4505);
+  });
+
+  it('fails a latency target, with the errors by class, when every attempt failed (never n/a)', () => {
+    const r = makeResult();
+    const none = { ...r.operations[0]!.latencyMs, count: 0 };
+    for (const o of r.operations) {
+      o.errors = { timeout: o.count - 1, connection: 1 };
+      o.latencyMs = none;
+    }
+    r.total = { ...r.total, latencyMs: none, errors: { timeout: 4503, connection: 2 } };
+    const attempts = r.operations.filter((o) => o.op.startsWith('spatial.')).reduce((n, o) => n + o.count, 0);
+    expect(read(r, 'latency.spatial', 'avg < 50ms')).toEqual({
+      failed: `every spatial.* operation failed in the measured window (${attempts} attempts: timeout ${attempts - 2}, connection 2)`,
+      // (each operation's errors: count - 1 timeouts and 1 connection error)
+    });
+    expect(read(r, 'latency.spatial.pool', 'p95 < 1s')).toMatchObject({
+      failed: expect.stringMatching(/^every spatial\.pool operation failed/),
+    });
+    expect(read(r, 'latency.all', 'p95 < 1s')).toMatchObject({
+      failed: expect.stringContaining('4505 attempts'),
+    });
+    const judged = evaluateTarget(r, {
+      metric: 'latency.spatial',
+      kind: 'latency',
+      expression: expr('avg < 50ms'),
+      source: 'runbook',
+    });
+    expect(judged).toMatchObject({ verdict: 'fail', observed: null });
+    expect(judged.reason).toMatch(/^every spatial\.\* operation failed/);
+    // One operation still answering keeps the merged target measurable on what succeeded.
+    r.operations[1]!.latencyMs = makeResult().operations[1]!.latencyMs;
+    expect('value' in read(r, 'latency.spatial', 'avg < 50ms')).toBe(true);
   });
 
   it('computes errors.rate over every attempt', () => {
@@ -166,7 +199,10 @@ describe('reading metrics', () => {
       const ingestOnly = { ...r, operations: r.operations.filter((o) => o.op === 'ingest') };
       expect(naReason(read(ingestOnly, 'latency.spatial', 'avg < 50ms'))).toMatch(/no spatial\.\* operation/);
       const empty = makeResult();
-      for (const o of empty.operations) o.latencyMs = { ...o.latencyMs, count: 0 };
+      // None in the measured window at all (no attempt either): nothing to judge. Attempts that all
+      // failed are a failure instead (the next describe).
+      for (const o of empty.operations)
+        Object.assign(o, { count: 0, errors: {}, latencyMs: { ...o.latencyMs, count: 0 } });
       expect(naReason(read(empty, 'latency.spatial', 'avg < 50ms'))).toMatch(/no successful spatial/);
     });
 

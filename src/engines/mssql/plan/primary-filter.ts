@@ -19,6 +19,8 @@ import type { ObjectNames } from '../../../scenario/names.ts';
 import { qualifiedName } from '../sql/identifiers.ts';
 import { exec, param, rows, type RequestSource, type SqlStatement } from '../sql/statement.ts';
 import { leafElements, startTags } from './xml-text.ts';
+import { operationError } from '../error-class.ts';
+import type { Redactor } from '../redact.ts';
 
 export function primaryFilterQuery(names: ObjectNames, x: number, y: number, radius: number): SqlStatement {
   return {
@@ -97,4 +99,39 @@ export async function samplePrimaryFilter(
     await exec(pool, primaryFilterQuery(names, window.q.x, window.q.y, window.radius)),
   );
   return primaryFilterStats(parseIndexProperties(r[0]?.PropertiesXml));
+}
+
+/**
+ * The rate-limited sampler the engine asks for P and O (the procedure reads the whole index: at most one
+ * call per `everyMs`), keeping the last sample for the probes' gauges. A permission or missing-object
+ * error turns the capability off with the reason.
+ */
+export class PrimaryFilterSampler {
+  private lastAtMs = -Infinity;
+  last: PrimaryFilterStats | undefined;
+
+  constructor(
+    private readonly everyMs: number,
+    private readonly redactor: Redactor,
+    private readonly disable: (reason: string) => void,
+  ) {}
+
+  async sample(
+    pool: RequestSource,
+    names: ObjectNames,
+    window: { q: { x: number; y: number }; radius: number },
+  ): Promise<{ candidates: number; output: number } | undefined> {
+    const now = Date.now();
+    if (now - this.lastAtMs < this.everyMs) return undefined;
+    this.lastAtMs = now;
+    try {
+      const stats = await samplePrimaryFilter(pool, names, window);
+      this.last = stats ?? this.last;
+      return stats && { candidates: stats.candidates, output: stats.output };
+    } catch (e) {
+      const err = operationError(e, this.redactor, 'sp_help_spatial_geometry_index_xml');
+      if (err.errorClass === 'permission' || err.errorClass === 'missing-object') this.disable(err.message);
+      throw err;
+    }
+  }
 }

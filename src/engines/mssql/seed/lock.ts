@@ -87,3 +87,27 @@ export async function acquireDatasetLock(pool: sql.ConnectionPool, names: Object
     },
   };
 }
+
+/** The engine's hold on the dataset lock: a pool of one connection of its own, taken once, released at close. */
+export class DatasetLockHolder {
+  private lock: DatasetLock | undefined;
+  private pool: sql.ConnectionPool | undefined;
+
+  async take(open: () => Promise<sql.ConnectionPool>, names: ObjectNames): Promise<void> {
+    if (this.lock) return;
+    const pool = await open();
+    try {
+      this.lock = await acquireDatasetLock(pool, names);
+      this.pool = pool;
+    } catch (e) {
+      await pool.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.lock?.release();
+    await this.pool?.close().catch(() => undefined);
+    this.lock = this.pool = undefined;
+  }
+}

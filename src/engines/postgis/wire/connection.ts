@@ -48,6 +48,8 @@ interface Pending {
   count: number;
   affected?: number;
   error?: Error;
+  /** This client sent a CancelRequest for it (the graceful stop): a 57014 then is not the timeout. */
+  cancelRequested?: boolean;
   resolve(r: WireResult): void;
   reject(e: Error): void;
 }
@@ -134,7 +136,10 @@ export class WireConnection {
     if (!this.s.user) return this.fail(new Error('no user to log in as: name one in the URL (or PGUSER)'));
     const params: Record<string, string> = { user: this.s.user, database: this.s.database };
     if (this.s.application_name) params.application_name = this.s.application_name;
-    if (this.s.options) params.options = this.s.options;
+    // statement_timeout as a start-up option, so every (re)connected session of the load has it.
+    const timeout = this.s.statementTimeoutMs ? `-c statement_timeout=${this.s.statementTimeoutMs}` : '';
+    const options = [this.s.options, timeout].filter(Boolean).join(' ');
+    if (options) params.options = options;
     params.client_encoding = 'UTF8';
     this.sock.write(startupMessage(params));
   }
@@ -196,6 +201,9 @@ export class WireConnection {
         const err = serverError(errorFields(b, start, end));
         if (this.startup) return this.fail(err); // the server closes the connection after a startup error
         if (p) {
+          // 57014 query_canceled that this client did not ask for, on a session with a statement_timeout:
+          // the server's per-operation deadline (workload.timeoutMs). The session stays usable.
+          if (err.code === '57014' && this.s.statementTimeoutMs && !p.cancelRequested) err.code = 'timeout';
           p.error ??= err;
           if (p.parsing !== undefined) this.parsed.delete(p.parsing);
         }
@@ -253,6 +261,7 @@ export class WireConnection {
   cancel(): Promise<void> {
     const key = this.key;
     if (!key || !this.pending || this.broken) return Promise.resolve();
+    this.pending.cancelRequested = true;
     return sendCancelRequest(serverAddress(this.s), key);
   }
 

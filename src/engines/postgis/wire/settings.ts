@@ -21,6 +21,8 @@ export interface WireSettings {
   ssl?: Ssl;
   application_name?: string;
   options?: string;
+  /** statement_timeout of every session (the load pool's workload.timeoutMs); absent: the server's. */
+  statementTimeoutMs?: number;
   isDomainSocket: boolean;
 }
 

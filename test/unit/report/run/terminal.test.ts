@@ -35,7 +35,9 @@ describe('terminal reporter', () => {
       '2,400',
       '0',
       '80.0',
+      fmtMs(pool.min),
       fmtMs(pool.p50),
+      fmtMs(pool.p90),
       fmtMs(pool.p95),
       fmtMs(pool.p99),
       fmtMs(pool.p999),
@@ -43,6 +45,25 @@ describe('terminal reporter', () => {
       fmtMs(pool.mean),
     ]);
     expect(plain).toMatch(/^all operations +4,505 +5 /m);
+    expect(plain).toMatch(/^OPERATION +COUNT +ERRORS +OPS\/S +MIN +P50 +P90 +P95 +P99 +P99\.9 +MAX +MEAN$/m);
+  });
+
+  it('says the wall time: seeding and index build, then warm-up and the measured window', () => {
+    const w = makeResult();
+    w.startedAt = '2026-12-02T10:06:26.545Z';
+    w.finishedAt = '2026-12-02T10:07:00.045Z';
+    w.load.warmupSec = 3;
+    w.dataset.seedDurationMs = 1224.87;
+    w.dataset.indexBuildMs = 363.28;
+    const line = renderTerminal(w, { color: false })
+      .split('\n')
+      .find((l) => l.startsWith('wall time'));
+    expect(line).toBe(
+      'wall time 35.1 s: seed 1.2 s, index build 0.4 s, run 33.5 s (3 s warm-up + 30 s measured)',
+    );
+    delete w.dataset.seedDurationMs;
+    delete w.dataset.indexBuildMs;
+    expect(renderTerminal(w, { color: false })).toContain('\nwall time 33.5 s: run 33.5 s (3 s warm-up');
   });
 
   it('colours verdicts only when asked, without shifting columns', () => {
