@@ -97,7 +97,7 @@ describe('regression gate', () => {
   it('an injected slowdown: "regressed", exit 1, with the effect size and interval in the Markdown', () => {
     expect(cli('run', 'slow.yaml', '--out', 'slow', '--no-progress', '--quiet').code).toBe(0);
     const r = cli('compare', 'main', 'slow/latest', '--out', 'cmp');
-    expect(r.code).toBe(1);
+    expect(r.code, r.out + r.err).toBe(1);
     expect(r.out).toContain('## atombench compare: REGRESSED');
     const line = r.out.split('\n').find((l) => l.startsWith('| spatial.knn | p50 |'))!;
     expect(line).toMatch(/\| \+\d+\.\d% \| \+\d+\.\d% … \+\d+\.\d% \| 0\.050 \| 50% \| \*\*regressed\*\* \|/);
