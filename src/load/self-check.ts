@@ -69,3 +69,22 @@ export class ClientMonitor {
     };
   }
 }
+
+/**
+ * An open loop drops arrivals when load.maxInFlight requests are busy. By Little's law the load asks
+ * for rate x mean latency requests in flight; when that is above maxInFlight the server's service time
+ * alone explains the drops, whatever the client's own health says. Returns the reason, or undefined.
+ */
+export function serverBoundDrops(i: {
+  ratePerSec: number;
+  meanLatencyMs: number;
+  maxInFlight: number;
+  dropped: number;
+}): string | undefined {
+  if (i.dropped <= 0 || !(i.meanLatencyMs > 0)) return undefined;
+  const needed = (i.ratePerSec * i.meanLatencyMs) / 1000;
+  if (needed <= i.maxInFlight) return undefined;
+  const mean =
+    i.meanLatencyMs >= 1000 ? `${(i.meanLatencyMs / 1000).toFixed(1)} s` : `${i.meanLatencyMs.toFixed(1)} ms`;
+  return `at ${i.ratePerSec}/s with a mean latency of ${mean}, ${Math.round(needed)} requests would have to be in flight (load.maxInFlight ${i.maxInFlight}): the server's service time limited the load`;
+}

@@ -1,7 +1,7 @@
 import type { EngineFingerprint } from '../model/engine.ts';
 import { summarize, countOf, encodeHistogram } from '../metrics/histogram.ts';
 import { toOperationStats, totalOperationStats } from '../metrics/operation-stats.ts';
-import { evaluateClientHealth } from '../load/self-check.ts';
+import { evaluateClientHealth, serverBoundDrops } from '../load/self-check.ts';
 import {
   RESULT_SCHEMA,
   type OperationStats,
@@ -67,7 +67,19 @@ export function buildResult(i: ResultInput): RunResult {
     serverReasons.push(
       `${totals.cancelled} requests still running after the ${load.gracefulStopSec} s graceful stop were cancelled`,
     );
-  if (client.bottleneck) client.limitedBy = 'client';
+  const total = totalOperationStats(totals.operations.values(), sec);
+  const littles =
+    load.model === 'open'
+      ? serverBoundDrops({
+          ratePerSec: load.ratePerSec,
+          meanLatencyMs: total.latencyMs.mean,
+          maxInFlight: load.maxInFlight,
+          dropped: totals.dropped,
+        })
+      : undefined;
+  if (littles) serverReasons.push(littles);
+  // The client's own health decides unless the server's latency alone explains the drops.
+  if (client.bottleneck && !littles) client.limitedBy = 'client';
   else if (serverReasons.length > 0) client.limitedBy = 'server';
   if (serverReasons.length > 0) client.serverReasons = serverReasons;
   const ooda =
@@ -113,7 +125,7 @@ export function buildResult(i: ResultInput): RunResult {
         : { concurrency: load.concurrency }),
     },
     operations,
-    total: totalOperationStats(totals.operations.values(), sec),
+    total,
     probes,
     ooda,
     ...(i.graph && m.graph ? { neo4j: neo4jSummary(sc, i.graph, m.graph) } : {}),

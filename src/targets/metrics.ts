@@ -269,7 +269,11 @@ function readDropRatio(result: MeasuredResult): Reading {
   if (l.model !== 'open') return na('a closed loop never drops: each worker waits for its answer');
   if (l.dropRatio === undefined) return na('no arrival was due in the measured window');
   if (!l.dropped) return { value: l.dropRatio };
-  const who = result.client.bottleneck ? 'the client' : 'the server';
+  // Who limited the load (run/result.ts): the server when its latency alone explains the drops.
+  const who =
+    (result.client.limitedBy ?? (result.client.bottleneck ? 'client' : 'server')) === 'client'
+      ? 'the client'
+      : 'the server';
   return {
     value: l.dropRatio,
     note:

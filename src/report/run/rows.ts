@@ -94,6 +94,8 @@ export function errorLines(result: RunResult): string[] {
 export function clientWarning(result: RunResult): string | undefined {
   if (!result.client.bottleneck) return undefined;
   const why = result.client.reasons.length > 0 ? `: ${result.client.reasons.join('; ')}` : '';
+  if (result.client.limitedBy === 'server')
+    return `the client's self-check failed${why}, so do not gate a release on these numbers; the load itself was limited by the server (${(result.client.serverReasons ?? []).join('; ')}).`;
   return `the client itself was the bottleneck${why}. These numbers describe the load generator, not the server; do not gate a release on them.`;
 }
 
