@@ -5,6 +5,8 @@ import type { Point3 } from '../../src/dataset/types.ts';
 import type { Engine } from '../../src/engines/types.ts';
 import { UserError } from '../../src/errors.ts';
 import { ensureDataset, schemaPlan } from '../../src/run/dataset.ts';
+import { runBenchmark, type RunOptions } from '../../src/run/orchestrator.ts';
+import type { RunResult } from '../../src/model/result.ts';
 import { silentProgress } from '../../src/run/progress.ts';
 import { validateScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
@@ -16,6 +18,27 @@ import { executeOperation } from '../../src/workload/registry.ts';
  * returns the wrong rows fails, not only one that throws.
  */
 export const CONTRACT_ATOMS = 3000;
+
+/** runBenchmark on an engine the test made, as the CLI calls it (no targets, reseeded, silent). */
+export function benchmarkOn(
+  engine: Engine,
+  scenario: Scenario,
+  o: Partial<RunOptions> = {},
+): Promise<RunResult> {
+  return runBenchmark({
+    scenario,
+    targets: [],
+    url: undefined,
+    runId: 'test',
+    version: 'test',
+    signal: new AbortController().signal,
+    progress: silentProgress,
+    reseed: true,
+    force: false,
+    engine,
+    ...o,
+  });
+}
 
 export function contractScenario(overrides: Record<string, unknown> = {}): Scenario {
   const { scenario, problems } = validateScenario({

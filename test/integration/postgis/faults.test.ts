@@ -84,6 +84,27 @@ describe.skipIf(!!skip)('postgis server faults during atombench run', () => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
+  /** Another session holding ACCESS EXCLUSIVE on the embeddings for `sec` seconds (psql, in the background). */
+  const lockEmbeddings = (sec: number) =>
+    spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-h',
+        server.host,
+        '-p',
+        String(server.port),
+        '-U',
+        server.user,
+        '-d',
+        'bench',
+        '-c',
+        `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${sec}); COMMIT;`,
+      ],
+      { stdio: 'ignore' },
+    );
+
   const run = (name: string, yaml: string) => {
     writeFileSync(join(cwd, `${name}.yaml`), yaml);
     return startCli(['run', `${name}.yaml`, '--url', url, '--out', name], {
@@ -181,25 +202,7 @@ describe.skipIf(!!skip)('postgis server faults during atombench run', () => {
     await cli.waitFor(/measure \|/);
     await sleep(500);
     // Every statement of the load waits on this lock; the server cancels each one at 300 ms.
-    const lock = `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;`;
-    const locker = spawn(
-      'psql',
-      [
-        '-X',
-        '-q',
-        '-h',
-        server.host,
-        '-p',
-        String(server.port),
-        '-U',
-        server.user,
-        '-d',
-        'bench',
-        '-c',
-        lock,
-      ],
-      { stdio: 'ignore' },
-    );
+    const locker = lockEmbeddings(1.5);
     const r = await cli.done;
     locker.kill();
     const out = r.out + r.err;
@@ -224,25 +227,7 @@ describe.skipIf(!!skip)('postgis server faults during atombench run', () => {
     await cli.waitFor(/warm-up \|/);
     // Taken during the 2.5 s warm-up: every statement of the measured window waits on this lock and is
     // cancelled at 200 ms; it is released after the window, before the cleanup.
-    const lock = `BEGIN; LOCK TABLE "AtomEmbeddings" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;`;
-    const locker = spawn(
-      'psql',
-      [
-        '-X',
-        '-q',
-        '-h',
-        server.host,
-        '-p',
-        String(server.port),
-        '-U',
-        server.user,
-        '-d',
-        'bench',
-        '-c',
-        lock,
-      ],
-      { stdio: 'ignore' },
-    );
+    const locker = lockEmbeddings(6);
     const r = await cli.done;
     locker.kill();
     const out = r.out + r.err;

@@ -7,11 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgisIds, postgisMaintenanceSql } from '../../../src/engines/postgis/dialect.ts';
 import { PostgisEngine } from '../../../src/engines/postgis/index.ts';
-import { runBenchmark } from '../../../src/run/orchestrator.ts';
-import { silentProgress } from '../../../src/run/progress.ts';
 import { NAME_PRESETS, resolveNames } from '../../../src/scenario/names.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
-import { contractScenario } from '../contract.ts';
+import { benchmarkOn, contractScenario } from '../contract.ts';
 import { parseTargetExpression } from '../../../src/targets/grammar.ts';
 
 const skip = postgisSkipReason();
@@ -59,8 +57,7 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
     // The issue's target, judged by the run itself like a scenario's `targets:` entry.
     const target = parseTargetExpression('p95 ratio < 2');
     if (!target.ok) throw new Error(target.error);
-    const result = await runBenchmark({
-      scenario: sc,
+    const result = await benchmarkOn(engine, sc, {
       targets: [
         {
           metric: 'interference.spatial',
@@ -71,12 +68,6 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
       ],
       url,
       runId: 'maint',
-      version: 'test',
-      signal: new AbortController().signal,
-      progress: silentProgress,
-      reseed: true,
-      force: false,
-      engine,
     });
     const m = result.maintenance!;
     const stats = m.windows.filter((w) => w.kind === 'statistics');

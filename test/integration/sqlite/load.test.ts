@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEngine, type SqliteEngineOptions } from '../../../src/engines/sqlite/index.ts';
 import type { EngineRequest, OperationResult } from '../../../src/engines/types.ts';
-import { runBenchmark } from '../../../src/run/orchestrator.ts';
-import { silentProgress } from '../../../src/run/progress.ts';
-import { contractScenario } from '../contract.ts';
+import { benchmarkOn, contractScenario } from '../contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'atombench-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,19 +48,7 @@ function openScenario(ratePerSec: number, durationSec: number) {
   });
 }
 
-const run = (engine: SqliteEngine, sc: ReturnType<typeof openScenario>) =>
-  runBenchmark({
-    scenario: sc,
-    targets: [],
-    url: undefined,
-    runId: 'test',
-    version: 'test',
-    signal: new AbortController().signal,
-    progress: silentProgress,
-    reseed: true,
-    force: false,
-    engine,
-  });
+const run = (engine: SqliteEngine, sc: ReturnType<typeof openScenario>) => benchmarkOn(engine, sc);
 
 describe('open loop on the embedded engine', () => {
   it('achieves the scheduled rate within 1 % and reports schedule lag and drops', async () => {

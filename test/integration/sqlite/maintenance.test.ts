@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEngine } from '../../../src/engines/sqlite/index.ts';
 import { sqliteIdentifiers, sqliteMaintenanceSql } from '../../../src/engines/sqlite/dialect.ts';
-import { runBenchmark } from '../../../src/run/orchestrator.ts';
-import { silentProgress } from '../../../src/run/progress.ts';
 import { evaluateTarget } from '../../../src/targets/evaluate.ts';
 import { parseTargetExpression } from '../../../src/targets/grammar.ts';
 import { NAME_PRESETS } from '../../../src/scenario/names.ts';
-import { contractScenario } from '../contract.ts';
+import { benchmarkOn, contractScenario } from '../contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'atombench-maint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,18 +42,7 @@ describe('index maintenance under load (SQLite)', () => {
     });
     const path = join(dir, 'maint.sqlite');
     const engine = new SqliteEngine({ path, dataset: sc.dataset, runNonce: 'm' });
-    const result = await runBenchmark({
-      scenario: sc,
-      targets: [],
-      url: undefined,
-      runId: 'maint',
-      version: 'test',
-      signal: new AbortController().signal,
-      progress: silentProgress,
-      reseed: true,
-      force: false,
-      engine,
-    });
+    const result = await benchmarkOn(engine, sc, { runId: 'maint' });
     const m = result.maintenance!;
     expect(m.updateStatisticsEverySec).toBe(1);
     const stats = m.windows.filter((w) => w.kind === 'statistics');

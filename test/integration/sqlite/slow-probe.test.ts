@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEngine } from '../../../src/engines/sqlite/index.ts';
 import type { ProbeSample } from '../../../src/engines/types.ts';
-import { runBenchmark } from '../../../src/run/orchestrator.ts';
-import { silentProgress } from '../../../src/run/progress.ts';
-import { contractScenario } from '../contract.ts';
+import { benchmarkOn, contractScenario } from '../contract.ts';
 
 /**
  * Ticks on real time (issue 12 item 5): the real embedded engine, except that every probe round
@@ -45,18 +43,7 @@ describe('time series under a slow probe', () => {
       runNonce: 'p',
     });
     const startedAt = performance.now();
-    const result = await runBenchmark({
-      scenario: sc,
-      targets: [],
-      url: undefined,
-      runId: 'test',
-      version: 'test',
-      signal: new AbortController().signal,
-      progress: silentProgress,
-      reseed: true,
-      force: false,
-      engine,
-    });
+    const result = await benchmarkOn(engine, sc);
     const wallSec = (performance.now() - startedAt) / 1000;
     // The last row is taken after the drain and the final probe round: the regular ticks come before.
     const rows = result.timeseries.slice(0, -1);
