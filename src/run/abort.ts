@@ -10,9 +10,16 @@ export function untilAborted<T>(
 ): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new DOMException(`interrupted ${during}`, 'AbortError'));
+    const onAbort = () =>
+      reject(Object.assign(new DOMException(`interrupted ${during}`, 'AbortError'), { during }));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The step an AbortError of untilAborted interrupted (its `during`), or undefined for any other error. */
+export function interruptedStep(e: unknown): string | undefined {
+  const during = (e as { during?: unknown } | null)?.during;
+  return typeof during === 'string' ? during : undefined;
 }

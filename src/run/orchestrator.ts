@@ -10,7 +10,7 @@ import type { Clock } from '../model/clock.ts';
 import type { RunResult } from '../model/result.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
-import { untilAborted } from './abort.ts';
+import { interruptedStep, untilAborted } from './abort.ts';
 import { ensureDataset, followDataset, type DatasetOutcome } from './dataset.ts';
 import type { VerifyMode } from '../dataset/fingerprint.ts';
 import { measure, type Measurement } from './measure.ts';
@@ -131,9 +131,8 @@ async function interruptible<T>(
     return await fn();
   } catch (e) {
     if (!signal.aborted) throw e;
-    // The phase that was interrupted says where it was (run/abort.ts: "interrupted during ...").
-    const inner = e instanceof Error ? /^interrupted (during .+)$/.exec(e.message)?.[1] : undefined;
-    throw new Interrupted(typeof during === 'string' ? during : during(inner));
+    // The step that was interrupted says where it was (run/abort.ts).
+    throw new Interrupted(typeof during === 'string' ? during : during(interruptedStep(e)));
   }
 }
 
@@ -170,14 +169,15 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
   const engine = o.engine ?? (await connectEngine(sc.engine, sc, o.url, o.signal));
   if (o.engine) await engine.connect();
   let graph: GraphSession | undefined;
+  // Loaded only for a run with a graph side: neo4j-driver costs ~0.4 s of CPU at every start.
+  let graphApi: typeof import('./graph/session.ts') | undefined;
   try {
     if (o.neo4jUrl) {
       if (!engine.syncQueue)
         throw new UserError(`--neo4j-url: the ${engine.name} engine has no Neo4j sync queue yet`);
       // Before the dataset: a foreign graph is refused before the first write anywhere.
-      // Loaded only for a run with a graph side: neo4j-driver costs ~0.4 s of CPU at every start.
-      const { openGraph } = await import('./graph/session.ts');
-      graph = await openGraph(sc, o.neo4jUrl);
+      graphApi = await import('./graph/session.ts');
+      graph = await graphApi.openGraph(sc, o.neo4jUrl);
       o.progress.info(`neo4j: ${graph.display} (${graph.graph.serverVersion})`);
     }
     if (shard) checkShardable(engine, sc, shard);
@@ -208,7 +208,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       );
       if (dataset.indexDdl) fingerprint.indexDdl = dataset.indexDdl;
       // Before the other shards may go on: graph setups running at once deadlock on Neo4j's label lock.
-      if (graph) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
+      if (graph) await graphApi!.setupGraph(graph, sc, o.progress);
       // Only shard 0 seeds: the other shards wait for this row before they touch the data.
       if (shard && coord)
         await guard(o.url, 'announcing the dataset', () =>
@@ -232,7 +232,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunResult> {
       );
     }
     // After shard 0's: nothing left to change.
-    if (graph && !lead) await (await import('./graph/session.ts')).setupGraph(graph, sc, o.progress);
+    if (graph && !lead) await graphApi!.setupGraph(graph, sc, o.progress);
     if (o.signal.aborted)
       throw new Interrupted('before the load started; nothing was measured, the seeded rows are kept');
     const load = shardLoad(sc.load, shard?.spec);
