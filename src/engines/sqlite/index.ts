@@ -47,7 +47,7 @@ import { checkDatabase } from './ownership.ts';
 import { SqliteQueueDriver } from './queues/queue-driver.ts';
 import { syncSql } from './queues/sync-ops.ts';
 import { SqliteSyncQueue } from './queues/sync-queue.ts';
-import { SqliteWorkerPool } from './worker-pool.ts';
+import { SqliteWorkerPool } from './pool/worker-pool.ts';
 
 export const SQLITE_CAPABILITIES: Capabilities = {
   seekRatio: { supported: true },

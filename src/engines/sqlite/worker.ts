@@ -22,7 +22,7 @@ export interface SqliteWorkerData {
   /**
    * workload.timeoutMs: a statement waiting on another connection's lock gives up after this long
    * (busy_timeout) and fails as `timeout`, its connection usable; the pool's deadline is the backstop
-   * for a statement that runs long (worker-pool.ts).
+   * for a statement that runs long (pool/worker-pool.ts).
    */
   deadlineMs?: number;
   /** A load worker: prepare the operations' statements before saying ready. */

@@ -1,6 +1,6 @@
 import type { Phase } from '../../../scenario/names.ts';
 import type { PhaseMetricRow, QueueDriver, QueueMessage } from '../../types.ts';
-import type { SqliteWorkerPool } from '../worker-pool.ts';
+import type { SqliteWorkerPool } from '../pool/worker-pool.ts';
 
 /** How often an empty queue is polled while a receive waits (SQLite has no WAITFOR). */
 const POLL_MS = 20;

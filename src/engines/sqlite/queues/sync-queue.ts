@@ -1,5 +1,5 @@
 import type { SyncBatch, SyncQueueDriver, SyncRequest } from '../../types.ts';
-import type { SqliteWorkerPool } from '../worker-pool.ts';
+import type { SqliteWorkerPool } from '../pool/worker-pool.ts';
 
 /** How often an empty sync queue is polled while a receive waits (SQLite has no WAITFOR). */
 const POLL_MS = 20;
