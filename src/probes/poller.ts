@@ -17,21 +17,28 @@ export const PROBE_MISSING_LIMIT = 0.2;
  * interval, so every sampled plan is a different query and the sample follows the mix.
  */
 export class RequestSampler {
-  private fresh: OperationRequest[] = [];
+  /** The latest `capacity` spatial requests, a ring (offer runs once per operation: no shifting). */
+  private readonly ring: OperationRequest[] = [];
+  private next = 0;
+  /** Spatial requests offered since the last take (the ring holds the latest min(fresh, capacity)). */
+  private fresh = 0;
   constructor(private readonly capacity = 256) {}
 
   offer(req: OperationRequest): void {
     if (!isSpatialOperation(req.op)) return;
-    if (this.fresh.length >= this.capacity) this.fresh.shift();
-    this.fresh.push(req);
+    this.ring[this.next] = req;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.fresh++;
   }
 
-  /** Up to n of the requests issued since the last take, spread evenly over them. */
+  /** Up to n of the requests issued since the last take, spread evenly over them, oldest first. */
   take(n: number): OperationRequest[] {
-    const pool = this.fresh;
-    this.fresh = [];
-    if (pool.length <= n) return pool;
-    return Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]!);
+    const held = Math.min(this.fresh, this.capacity);
+    this.fresh = 0;
+    // The i-th oldest of the held requests sits `held - i` places behind the write position.
+    const at = (i: number) => this.ring[(this.next - held + i + this.capacity) % this.capacity]!;
+    if (held <= n) return Array.from({ length: held }, (_, i) => at(i));
+    return Array.from({ length: n }, (_, i) => at(Math.floor((i * held) / n)));
   }
 }
 

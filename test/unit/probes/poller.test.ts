@@ -24,3 +24,18 @@ describe('request sampler', () => {
     expect(s.take(10)).toEqual([]);
   });
 });
+
+describe('request sampler, past its capacity', () => {
+  const knn = (k: number): OperationRequest => ({ op: 'spatial.knn', q, k });
+
+  it('keeps the latest `capacity` requests and spreads the sample over them, oldest first', () => {
+    const s = new RequestSampler(4);
+    for (let k = 1; k <= 10; k++) s.offer(knn(k));
+    expect(s.take(10).map((r) => (r as { k: number }).k)).toEqual([7, 8, 9, 10]);
+    for (let k = 11; k <= 16; k++) s.offer(knn(k));
+    expect(s.take(2).map((r) => (r as { k: number }).k)).toEqual([13, 15]);
+    s.offer(knn(17));
+    expect(s.take(3).map((r) => (r as { k: number }).k)).toEqual([17]);
+    expect(s.take(3)).toEqual([]);
+  });
+});

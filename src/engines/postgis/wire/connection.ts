@@ -17,7 +17,6 @@ import {
   cStrings,
   dataRowText,
   errorFields,
-  FrameReader,
   int32,
   message,
   parseMessage,
@@ -26,6 +25,7 @@ import {
   terminateMessage,
   type WireParam,
 } from './frames.ts';
+import { FrameReader } from './reader.ts';
 import { md5Password, scramClientFinal, scramStart, scramVerify, type ScramSession } from './auth.ts';
 import { pgPassPassword, type WireSettings } from './settings.ts';
 import { sendCancelRequest, serverAddress, sslRequest, tlsOptions } from './socket.ts';
@@ -74,7 +74,11 @@ export class WireConnection {
   }
 
   private constructor(private readonly s: WireSettings) {
-    this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end));
+    // Rows only counted (the spatial operations) are counted in the read loop, not one call each.
+    this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end), {
+      counting: () => this.pending !== undefined && !this.pending.keepRows,
+      add: (n) => void (this.pending!.count += n),
+    });
   }
 
   static async open(s: WireSettings): Promise<WireConnection> {
