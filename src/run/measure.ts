@@ -119,7 +119,9 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ops: sc.workload.mix.map((m) => m.op),
     openLoop: sc.load.model === 'open',
   });
-  const poller = new ProbePoller(engine, sampler, sc.probes.planSamples, engine.capabilities);
+  const poller = new ProbePoller(engine, sampler, sc.probes.planSamples, engine.capabilities, () =>
+    clock.nowMs(),
+  );
   const monitor = new ClientMonitor();
 
   let ooda: OodaDriver | undefined;
