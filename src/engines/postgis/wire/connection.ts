@@ -44,7 +44,8 @@ interface Pending {
   keepRows: boolean;
   /** The statement this query parses, until the server confirms it (ParseComplete). */
   parsing?: string;
-  rows: (string | null)[][];
+  /** Kept rows (`keepRows` only: a counted query allocates none). */
+  rows: (string | null)[][] | undefined;
   count: number;
   affected?: number;
   error?: Error;
@@ -171,7 +172,7 @@ export class WireConnection {
     if (known !== undefined && known !== text)
       return Promise.reject(new Error(`prepared statement ${name} was already used for another statement`));
     return new Promise<WireResult>((resolve, reject) => {
-      this.pending = { keepRows, rows: [], count: 0, resolve, reject };
+      this.pending = { keepRows, rows: keepRows ? [] : undefined, count: 0, resolve, reject };
       if (known === undefined) {
         // Remembered now; a Parse the server refuses is forgotten again (ErrorResponse before ParseComplete).
         this.parsed.set(name, text);
@@ -187,7 +188,7 @@ export class WireConnection {
       case Backend.DataRow:
         if (p) {
           p.count++;
-          if (p.keepRows) p.rows.push(dataRowText(b, start));
+          if (p.rows) p.rows.push(dataRowText(b, start));
         }
         return;
       case Backend.ReadyForQuery:
@@ -198,7 +199,8 @@ export class WireConnection {
         } else if (p) {
           this.pending = undefined;
           if (p.error) p.reject(p.error);
-          else p.resolve({ count: p.count, affected: p.affected, ...(p.keepRows ? { rows: p.rows } : {}) });
+          else if (p.rows) p.resolve({ count: p.count, affected: p.affected, rows: p.rows });
+          else p.resolve({ count: p.count, affected: p.affected });
         }
         return;
       case Backend.ErrorResponse: {
