@@ -5,8 +5,13 @@
 -- the earlier schema.sql declared them.
 -- statement: atoms-key
 ALTER TABLE {{atomsTable}} ADD PRIMARY KEY ({{atomIdColumn}});
+-- The embeddings' key is built as a unique index first (CREATE INDEX takes SHARE: the other indexes of
+-- the embeddings are built beside it on the other connection), then made the primary key (a catalog
+-- change, ALTER TABLE waits for the builds to end).
+-- statement: embeddings-key-index
+CREATE UNIQUE INDEX IF NOT EXISTS {{embeddingsKey}} ON {{embeddingsTable}} ({{embeddingIdColumn}});
 -- statement: embeddings-key
-ALTER TABLE {{embeddingsTable}} ADD PRIMARY KEY ({{embeddingIdColumn}});
+ALTER TABLE {{embeddingsTable}} ADD CONSTRAINT {{embeddingsKey}} PRIMARY KEY USING INDEX {{embeddingsKey}};
 -- statement: unique
 ALTER TABLE {{atomsTable}} ADD UNIQUE (ContentHash);
 -- statement: foreign-key

@@ -18,16 +18,18 @@ import { indexDdlFor } from './index-options.ts';
 export const AFTER_LOAD_PARTS = ['atoms-key', 'embeddings-key', 'unique', 'foreign-key', 'indexes'] as const;
 export type AfterLoadPart = (typeof AFTER_LOAD_PARTS)[number];
 
-/** The sections of seed/postgis/after-load.sql, by their `-- statement: <name>` line. */
-function afterLoadStatements(names: ObjectNames): Record<AfterLoadPart, string> {
+/** The sections of seed/postgis/after-load.sql (by their `-- statement: <name>` line). */
+const SECTIONS = [...AFTER_LOAD_PARTS, 'embeddings-key-index'] as const;
+
+function afterLoadStatements(names: ObjectNames): Record<(typeof SECTIONS)[number], string> {
   const text = renderSqlFile('postgis', 'after-load.sql', postgisTemplateNames(names), quoteDouble);
   const out: Record<string, string> = {};
   for (const part of text.split(/^-- statement: /m).slice(1)) {
     const nl = part.indexOf('\n');
     out[part.slice(0, nl).trim()] = part.slice(nl + 1).trim();
   }
-  for (const p of AFTER_LOAD_PARTS) if (!out[p]) throw new Error(`after-load.sql: no section ${p}`);
-  return out as Record<AfterLoadPart, string>;
+  for (const p of SECTIONS) if (!out[p]) throw new Error(`after-load.sql: no section ${p}`);
+  return out as Record<(typeof SECTIONS)[number], string>;
 }
 
 /** The after-load parts not (or not wholly) in the catalog, in AFTER_LOAD_PARTS order: one query. */
@@ -49,18 +51,16 @@ export async function missingAfterLoad(c: pg.ClientBase, names: ObjectNames): Pr
   return AFTER_LOAD_PARTS.filter((_, i) => !have[i]);
 }
 
-/** Sort memory of the session's index builds (SET, not the server's setting; RESET after). */
-const MAINTENANCE_WORK_MEM = process.env.ATOMBENCH_PG_MAINTENANCE_WORK_MEM ?? '';
-
 /**
- * After the load, on two connections at once where the locks allow it: the atoms' primary key, UNIQUE
- * ContentHash then VACUUM (ANALYZE) of the atoms on `c`, while `other` builds the embeddings' primary
- * key, secondary indexes and spatial index (GiST unless index.postgis says otherwise; ALTER TABLE ADD
- * PRIMARY KEY and CREATE INDEX lock the embeddings only); then the foreign key (it locks both tables and
- * needs the atoms' key) and VACUUM (ANALYZE) of the embeddings. Each key is skipped when it exists.
- * VACUUM (ANALYZE): statistics for the planner, and hint bits and the visibility map set now, so the
- * first measured queries do not pay for writing them. The DDL is recorded: prepare compares it with the
- * scenario's.
+ * After the load, on two connections at once, in two balanced chains. `c`: VACUUM (ANALYZE) of the atoms,
+ * their primary key and UNIQUE ContentHash, then the embeddings' key index and secondary indexes;
+ * `other`: VACUUM (ANALYZE) of the embeddings, then their spatial index (GiST unless index.postgis says
+ * otherwise; the longest build). CREATE INDEX holds SHARE, so builds on the embeddings run side by side
+ * (each waits for the embeddings' VACUUM to end). Then the embeddings' key index becomes their primary
+ * key and the foreign key is added (it needs the atoms' key). Each key is skipped when it exists.
+ * VACUUM first, over the bare heaps: statistics for the planner, hint bits and the visibility map set
+ * now (the index builds then read hinted pages, and the first measured queries do not pay for writing
+ * them), and no index to scan. The DDL is recorded: prepare compares it with the scenario's.
  */
 export async function buildIndex(
   c: pg.ClientBase,
@@ -73,30 +73,25 @@ export async function buildIndex(
   const started = performance.now();
   const ddl = indexDdlFor(names, plan.index.postgis);
   const missing = new Set(await missingAfterLoad(c, names));
-  const conns = other === c ? [c] : [c, other];
-  if (MAINTENANCE_WORK_MEM)
-    for (const x of conns) await x.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`);
-  const atoms = async () => {
+  const keysAndIndexes = async () => {
+    await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
     if (missing.has('atoms-key')) await c.query(sql['atoms-key']);
     if (missing.has('unique')) await c.query(sql.unique);
-    await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
+    if (missing.has('embeddings-key')) await c.query(sql['embeddings-key-index']);
+    await c.query(sql.indexes);
   };
-  const embeddings = async () => {
-    if (missing.has('embeddings-key')) await other.query(sql['embeddings-key']);
-    await other.query(sql.indexes);
+  const spatial = async () => {
+    await other.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
     await other.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
     await other.query(ddl);
   };
-  try {
-    // Both run to the end before an error is thrown: no statement is left running on either connection.
-    const done = await Promise.allSettled(other === c ? [atoms().then(embeddings)] : [atoms(), embeddings()]);
-    for (const d of done) if (d.status === 'rejected') throw d.reason;
-    if (missing.has('foreign-key')) await c.query(sql['foreign-key']);
-    await c.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
-  } finally {
-    if (MAINTENANCE_WORK_MEM)
-      for (const x of conns) await x.query('RESET maintenance_work_mem').catch(() => {});
-  }
+  // Both run to the end before an error is thrown: no statement is left running on either connection.
+  const done = await Promise.allSettled(
+    other === c ? [keysAndIndexes().then(spatial)] : [keysAndIndexes(), spatial()],
+  );
+  for (const d of done) if (d.status === 'rejected') throw d.reason;
+  if (missing.has('embeddings-key')) await c.query(sql['embeddings-key']);
+  if (missing.has('foreign-key')) await c.query(sql['foreign-key']);
   const left = await missingAfterLoad(c, names);
   if (left.length)
     throw new RuntimeFailure(
