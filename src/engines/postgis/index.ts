@@ -238,8 +238,13 @@ export class PostgisEngine implements Engine {
     await this.pool?.cancelAll();
   }
 
-  storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
-    return this.q((c) => storedFingerprint(c, this.names, req));
+  async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
+    try {
+      return await this.q((c) => storedFingerprint(c, this.names, req, other));
+    } finally {
+      await other.end().catch(() => {});
+    }
   }
 
   storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
