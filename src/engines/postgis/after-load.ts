@@ -92,6 +92,16 @@ export async function buildIndex(
   for (const d of done) if (d.status === 'rejected') throw d.reason;
   if (missing.has('embeddings-key')) await c.query(sql['embeddings-key']);
   if (missing.has('foreign-key')) await c.query(sql['foreign-key']);
+  // COPY wrote the ids explicitly: the identity sequences move past them (MAX is a key lookup now), so
+  // ingested atoms get ids above the dataset's.
+  for (const [table, column] of [
+    [names.atomsTable, names.atomIdColumn],
+    [names.embeddingsTable, names.embeddingIdColumn],
+  ] as const)
+    await c.query(
+      `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT MAX(${quoteDouble(column)}) FROM ${quoteDouble(table)}), 1))`,
+      [quoteDouble(table), column],
+    );
   const left = await missingAfterLoad(c, names);
   if (left.length)
     throw new RuntimeFailure(

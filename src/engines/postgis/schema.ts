@@ -157,8 +157,9 @@ export async function prepareSchema(
 }
 
 /**
- * Record the dataset identity (and its generator checksum), and move the identity sequences past the seeded ids (COPY wrote them
- * explicitly), so ingested atoms get ids above the dataset's.
+ * Record the dataset identity (and its generator checksum). The identity sequences are moved past the
+ * seeded ids by buildIndex (after-load.ts), once the primary keys make MAX a lookup: nothing ingests
+ * before the index is built.
  */
 export async function markSeeded(
   c: pg.ClientBase,
@@ -167,23 +168,7 @@ export async function markSeeded(
   rows: number,
   checksum?: string,
 ): Promise<void> {
-  await c.query('BEGIN');
-  try {
-    await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
-    for (const [table, column] of [
-      [names.atomsTable, names.atomIdColumn],
-      [names.embeddingsTable, names.embeddingIdColumn],
-    ] as const) {
-      await c.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT COALESCE(MAX(${quoteDouble(column)}), 0) FROM ${quoteDouble(table)}), $3::bigint, 1))`,
-        [quoteDouble(table), column, rows],
-      );
-    }
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => {});
-    throw e;
-  }
+  await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
 }
 
 export async function resetIngested(

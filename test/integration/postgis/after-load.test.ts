@@ -86,6 +86,13 @@ describe.skipIf(!!skip)('postgis: keys built after the load', () => {
     expect(counts()).toBe(`${ATOMS}|${ATOMS}|1|${ATOMS}|${ATOMS}`);
     expect(objects().split(',').sort()).toEqual(ALL);
     expect(out.stored?.rows).toBe(ATOMS);
+    // The identity sequences were moved past the ids COPY wrote (ingest continues above the dataset).
+    const last = (t: string, col: string) =>
+      server.psql(`SELECT pg_sequence_last_value(pg_get_serial_sequence('"${t}"', '${col}')::regclass)`, db);
+    expect([last('Atoms', 'AtomId'), last('AtomEmbeddings', 'AtomEmbeddingId')]).toEqual([
+      `${ATOMS}`,
+      `${ATOMS}`,
+    ]);
   });
 
   it('a finished seed missing a key is not taken as built: the next seed builds it again', async () => {
