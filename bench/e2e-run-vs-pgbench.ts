@@ -10,7 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../src/model/result.ts';
 import { atombench, BASE_CLI, e2eSkipReason, load1, writeScenario } from './e2e-process.ts';
-import { OPS, pgbenchScript, pgbenchSide, type BenchOp, type Side } from './pgbench-side.ts';
+import { createQuerySource } from '../src/dataset/queries.ts';
+import { validateScenario } from '../src/scenario/load.ts';
+import { POINTS_PER_REQUEST } from '../src/workload/request-stream.ts';
+import {
+  OPS,
+  PGBENCH_MAX_SCRIPTS,
+  pgbenchPointScripts,
+  pgbenchScript,
+  pgbenchSide,
+  type BenchOp,
+  type Side,
+} from './pgbench-side.ts';
 import {
   benchEnv,
   benchServer,
@@ -46,6 +57,26 @@ function scenarioDoc(env: BenchEnv, op: BenchOp, probeIntervalMs: number): Recor
     probes: { intervalMs: probeIntervalMs, planSamples: 4 },
     report: { formats: ['json'] },
   };
+}
+
+/**
+ * pgbench's script(s). Default: the inner bench's uniform core points (comparable with earlier
+ * figures). ATOMBENCH_BENCH_PGBENCH_POINTS=run: the statement at points `atombench run` draws for this
+ * scenario (its run seed is the dataset seed; request k uses point POINTS_PER_REQUEST x k), one script
+ * per point, spread over a run's requests. Neither is the run's exact workload: the core points are
+ * another distribution (in a bare lean-client loop they ran 10-20 % faster than the run's points),
+ * and 128 points repeated keep pgbench's pages hotter than the run's 100k distinct ones.
+ */
+function pgbenchScripts(env: BenchEnv, op: BenchOp): string | string[] {
+  if (process.env.ATOMBENCH_BENCH_PGBENCH_POINTS !== 'run') return pgbenchScript(op);
+  const { scenario, problems } = validateScenario({ name: 'points', ...scenarioDoc(env, op, 1000) });
+  if (!scenario) throw new Error(JSON.stringify(problems));
+  const points = createQuerySource(scenario.dataset, scenario.workload.queryJitter, scenario.dataset.seed);
+  const stride = 97; // requests apart: the sample spans a run's requests, not only its first ones
+  return pgbenchPointScripts(
+    op,
+    Array.from({ length: PGBENCH_MAX_SCRIPTS }, (_, j) => points.at(j * stride * POINTS_PER_REQUEST)),
+  );
 }
 
 function cliSide(
@@ -102,7 +133,7 @@ export const e2eRunVsPgbench: BenchModule = {
       if (seeded.status !== 0) throw new Error(`atombench seed exited ${seeded.status}: ${seeded.stderr}`);
       log(`  dataset: ${env.atoms} atoms (atombench seed ${fmt(seeded.wallSec, 1)} s, load ${load1()})`);
       for (const op of [knn, OPS['spatial.pool']!]) {
-        const script = pgbenchScript(op);
+        const script = pgbenchScripts(env, op);
         log(
           `  ${op.label}: ${env.clients} clients, ${env.warmupSec}s warm-up + ${env.durationSec}s, probes every 1 s, OODA off, ` +
             `pgbench -j ${env.clients}, ${env.reps} repetitions (alternating order)`,

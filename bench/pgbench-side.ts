@@ -65,18 +65,46 @@ export interface Side {
 }
 
 /** The engine's own statement with pgbench variables in place of its parameters. */
-export function pgbenchScript(op: BenchOp): string {
+function pgbenchSql(op: BenchOp): string {
   const engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
-  const sql = engineSql
-    .replace(/\$(\d+)/g, (_, i: string) => `:${op.vars[Number(i) - 1]}`)
-    .replace(/\s+/g, ' ');
+  return engineSql.replace(/\$(\d+)/g, (_, i: string) => `:${op.vars[Number(i) - 1]}`).replace(/\s+/g, ' ');
+}
+
+/** The statement at query points drawn uniformly over the blob's core (the inner bench's points). */
+export function pgbenchScript(op: BenchOp): string {
   return [
     `\\set qx random(-${SPAN}, ${SPAN}) / ${SCALE}.0`,
     `\\set qy random(-${SPAN}, ${SPAN}) / ${SCALE}.0`,
     ...op.sets,
-    `${sql};`,
+    `${pgbenchSql(op)};`,
     '',
   ].join('\n');
+}
+
+/**
+ * pgbench's script limit (MAX_SCRIPTS in pgbench.c): one script per query point, picked at random
+ * per transaction, so pgbench runs the very points another client draws.
+ */
+export const PGBENCH_MAX_SCRIPTS = 128;
+
+/**
+ * The statement at given query points, one script each (pgbench cannot read its variables from a
+ * file): the points a run's query source draws, so both sides run the same queries. A query's cost
+ * depends on where its point lies (the core is denser than the tails), so points from another
+ * distribution would compare two workloads, not two clients.
+ */
+export function pgbenchPointScripts(op: BenchOp, points: readonly Point3[]): string[] {
+  return points
+    .slice(0, PGBENCH_MAX_SCRIPTS)
+    .map((q) =>
+      [
+        `\\set qx ${q.x.toFixed(15)}`,
+        `\\set qy ${q.y.toFixed(15)}`,
+        ...op.sets,
+        `${pgbenchSql(op)};`,
+        '',
+      ].join('\n'),
+    );
 }
 
 /** Children's user and system seconds from bash's `times` (its second line: "0m0.340s 0m0.970s"). */
@@ -90,11 +118,15 @@ function childCpuSec(timesOutput: string): number {
 /**
  * pgbench -M prepared with `jobs` threads (-j) and a per-transaction log; the warm-up is cut from the log like atombench cuts it.
  */
-export function pgbenchSide(url: string, script: string, env: BenchEnv, jobs = 1): Side {
+export function pgbenchSide(url: string, script: string | string[], env: BenchEnv, jobs = 1): Side {
   const dir = mkdtempSync(join(tmpdir(), 'atombench-pgbench-'));
   try {
-    const scriptFile = join(dir, 'script.sql');
-    writeFileSync(scriptFile, script);
+    // Several scripts: pgbench picks one at random per transaction (equal weights).
+    const scriptArgs = (Array.isArray(script) ? script : [script]).flatMap((text, i) => {
+      const file = join(dir, `script-${i}.sql`);
+      writeFileSync(file, text);
+      return ['-f', file];
+    });
     const prefix = join(dir, 'txlog');
     const total = Math.ceil(env.warmupSec + env.durationSec);
     const args = [
@@ -107,8 +139,7 @@ export function pgbenchSide(url: string, script: string, env: BenchEnv, jobs = 1
       String(jobs),
       '-T',
       String(total),
-      '-f',
-      scriptFile,
+      ...scriptArgs,
       '-l',
       `--log-prefix=${prefix}`,
       url,
@@ -132,7 +163,8 @@ export function pgbenchSide(url: string, script: string, env: BenchEnv, jobs = 1
     }
     if (!tx.length) throw new Error('pgbench wrote no transaction log');
     const cpuUsPerQuery = (childCpuSec(readFileSync(timesFile, 'utf8')) * 1e6) / tx.length;
-    const startUs = Math.min(...tx.map((t) => t.endUs - t.latUs));
+    // A loop, not Math.min(...): a run of 120k transactions and more overflows the call stack.
+    const startUs = tx.reduce((m, t) => Math.min(m, t.endUs - t.latUs), Infinity);
     const from = startUs + env.warmupSec * 1e6;
     const to = from + env.durationSec * 1e6;
     const measured = tx.filter((t) => t.endUs >= from && t.endUs < to).map((t) => t.latUs / 1000);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { renderHealthReport } from '../report/check/terminal.ts';
-import { newEngine } from '../run/orchestrator.ts';
+import { newEngine } from '../run/phases/connect.ts';
 import { addCommonOptions, DEFAULT_SCENARIO, resolveConfig, type CommonFlags } from './options.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ensureDataset } from '../run/dataset.ts';
-import { connectEngine, guard } from '../run/orchestrator.ts';
+import { connectEngine } from '../run/phases/connect.ts';
+import { guard } from '../run/phases/guard.ts';
 import { Interrupted, UserError } from '../errors.ts';
 import {
   addCommonOptions,

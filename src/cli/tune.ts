@@ -6,7 +6,8 @@ import { newRunId, writeDocument } from '../report/write.ts';
 import { formatNames, reporterFor } from '../report/registry.ts';
 import { type TuneJson } from '../tune/document.ts';
 import type { IndexTuning } from '../engines/types.ts';
-import { guard, newEngine, openWithDataset } from '../run/orchestrator.ts';
+import { newEngine, openWithDataset } from '../run/phases/connect.ts';
+import { guard } from '../run/phases/guard.ts';
 import { checkMeasurable, measureIndex } from '../tune/sweep/measure.ts';
 import { runTuneModel } from '../tune/model/model-run.ts';
 import {

@@ -2,7 +2,7 @@
  * Every workload operation by name, with whether it is a spatial read query: those count toward the
  * runbook's spatial latency (targets/), are sampled for the seek ratio (probes/) and have a primary
  * filter. On the ground floor so that targets/ (below workload/) reads the same flag as probes/ and
- * workload/; the scenario's mix schema (scenario/schema.ts) has one branch per name, checked there.
+ * workload/; the scenario's mix schema (scenario/workload-schema.ts) has one branch per name, checked there.
  */
 export const OPERATION_KINDS = {
   'spatial.pool': { spatial: true },

@@ -48,7 +48,11 @@ export interface Neo4jSummary {
   /** Times the graph became unreachable and the time until a merge succeeded again. */
   outages: number;
   unavailableMs: number;
-  /** Whole run, warm-up included: requests merged, Atom nodes they created. */
+  /**
+   * Whole run, warm-up included: requests merged, Atom nodes they created (summed from each MERGE's
+   * counters: a batch that committed while its reply was lost in an outage is retried and counts 0,
+   * so after an outage graphNodes, counted in Neo4j, is the exact figure).
+   */
   mergedTotal: number;
   nodesCreated: number;
   /** Requests still queued when the drain ended (0: the graph caught up). */

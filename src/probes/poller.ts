@@ -7,6 +7,28 @@ import type { Phase } from '../scenario/names.ts';
 /** Primary filter samples kept per operation over a run (each costs a scan of the candidates). */
 const FILTER_SAMPLES_PER_OP = 8;
 /**
+ * Share of the measured time the primary filter samples may take together. Each is a count of all
+ * the window's candidates: about 0.2 s of one server core for spatial.pool radius 10 on 1M atoms,
+ * where the query it samples takes 8 ms. Eight of them in a 10 s window took 3-9 % of the load's
+ * throughput on 2 cores; within this share a run still gets its 8 samples after 80 s of window.
+ */
+export const FILTER_TIME_SHARE = 0.02;
+
+/**
+ * May the poller take another primary filter sample of an operation? Its first always (a run gets
+ * one), then while the samples so far took at most `share` of the measured time elapsed.
+ */
+export function filterSampleAllowed(i: {
+  sampled: number;
+  spentMs: number;
+  elapsedMs: number;
+  max?: number;
+  share?: number;
+}): boolean {
+  if (i.sampled >= (i.max ?? FILTER_SAMPLES_PER_OP)) return false;
+  return i.sampled === 0 || i.spentMs <= (i.share ?? FILTER_TIME_SHARE) * i.elapsedMs;
+}
+/**
  * Share of the measured probe rounds that may be missing (the server or the probe connection was
  * gone) before the probe targets cannot be judged: judged on what is left, an outage would pass.
  */
@@ -17,21 +39,28 @@ export const PROBE_MISSING_LIMIT = 0.2;
  * interval, so every sampled plan is a different query and the sample follows the mix.
  */
 export class RequestSampler {
-  private fresh: OperationRequest[] = [];
+  /** The latest `capacity` spatial requests, a ring (offer runs once per operation: no shifting). */
+  private readonly ring: OperationRequest[] = [];
+  private next = 0;
+  /** Spatial requests offered since the last take (the ring holds the latest min(fresh, capacity)). */
+  private fresh = 0;
   constructor(private readonly capacity = 256) {}
 
   offer(req: OperationRequest): void {
     if (!isSpatialOperation(req.op)) return;
-    if (this.fresh.length >= this.capacity) this.fresh.shift();
-    this.fresh.push(req);
+    this.ring[this.next] = req;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    this.fresh++;
   }
 
-  /** Up to n of the requests issued since the last take, spread evenly over them. */
+  /** Up to n of the requests issued since the last take, spread evenly over them, oldest first. */
   take(n: number): OperationRequest[] {
-    const pool = this.fresh;
-    this.fresh = [];
-    if (pool.length <= n) return pool;
-    return Array.from({ length: n }, (_, i) => pool[Math.floor((i * pool.length) / n)]!);
+    const held = Math.min(this.fresh, this.capacity);
+    this.fresh = 0;
+    // The i-th oldest of the held requests sits `held - i` places behind the write position.
+    const at = (i: number) => this.ring[(this.next - held + i + this.capacity) % this.capacity]!;
+    if (held <= n) return Array.from({ length: held }, (_, i) => at(i));
+    return Array.from({ length: n }, (_, i) => at(Math.floor((i * held) / n)));
   }
 }
 
@@ -56,12 +85,17 @@ export class ProbePoller {
   /** Measured probe rounds, and how many of them got no sample from the server. */
   private rounds = 0;
   private missing = 0;
+  /** Time the primary filter samples took, and when the first measured round started (ms). */
+  private filterSpentMs = 0;
+  private measuredFromMs: number | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly sampler: RequestSampler,
     private readonly planSamples: number,
     private readonly caps: Capabilities,
+    /** Monotonic milliseconds (the run's clock). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** The summed queue depth of the latest sample, for the time series. */
@@ -125,6 +159,7 @@ export class ProbePoller {
       return false;
     }
     if (!measuring) return true;
+    this.measuredFromMs ??= this.now();
     let filteredThisPoll = false;
     for (const req of this.sampler.take(this.planSamples)) {
       try {
@@ -137,14 +172,17 @@ export class ProbePoller {
         // The primary filter costs a count over every candidate: a few samples per operation are
         // enough, and more would load the server the run is measuring.
         const sampled = this.filter[req.op]?.samples ?? 0;
+        const t0 = this.now();
         if (
           this.caps.primaryFilter.supported &&
           this.engine.primaryFilter &&
-          sampled < FILTER_SAMPLES_PER_OP &&
-          !filteredThisPoll
+          !filteredThisPoll &&
+          filterSampleAllowed({ sampled, spentMs: this.filterSpentMs, elapsedMs: t0 - this.measuredFromMs })
         ) {
           filteredThisPoll = true;
-          const f = await this.engine.primaryFilter(req);
+          const f = await this.engine
+            .primaryFilter(req)
+            .finally(() => (this.filterSpentMs += this.now() - t0));
           if (f) {
             const e = (this.filter[req.op] ??= { samples: 0, candidates: 0, output: 0 });
             e.samples++;

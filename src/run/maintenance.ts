@@ -10,7 +10,7 @@ import type { LoadSink } from '../load/types.ts';
 import { LatencySplit, WindowLog } from '../metrics/windows.ts';
 import type { Clock } from '../model/clock.ts';
 import type { MaintenanceSummary, MaintenanceWindow } from '../model/result.ts';
-import type { MaintenanceSpec } from '../scenario/schema.ts';
+import type { MaintenanceSpec } from '../scenario/ooda-schema.ts';
 import { interferenceOf } from './interference.ts';
 
 export function maintenanceKinds(spec: MaintenanceSpec): { kind: MaintenanceKind; everySec: number }[] {

@@ -94,11 +94,19 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     requests.at(index ?? globalRequestIndex(sent++, shard));
   const sampler = new RequestSampler();
   const delayMs = sc.workload.injectDelayMs;
-  const execute = async (req: OperationRequest): Promise<OperationResult> => {
+  const opCtx = { graph: o.graph?.graph };
+  // Not async: a wrapper promise per operation is load-path work for nothing when there is no delay.
+  const execute = (req: OperationRequest): Promise<OperationResult> => {
     sampler.offer(req);
-    const res = await executeOperation(engine, req, { graph: o.graph?.graph });
-    if (delayMs > 0) await clock.sleep(delayMs); // a deliberate slowdown for testing the regression gate
-    return res;
+    let res: Promise<OperationResult>;
+    try {
+      res = executeOperation(engine, req, opCtx);
+    } catch (e) {
+      return Promise.reject(e as Error); // errors reject (LoadContext.execute), thrown or not
+    }
+    if (!(delayMs > 0)) return res;
+    // A deliberate slowdown for testing the regression gate.
+    return res.then((r) => clock.sleep(delayMs).then(() => r));
   };
 
   // One clock for everything that reads time: latencies, ticks, the recorder's intervals, OODA.
@@ -111,7 +119,9 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ops: sc.workload.mix.map((m) => m.op),
     openLoop: sc.load.model === 'open',
   });
-  const poller = new ProbePoller(engine, sampler, sc.probes.planSamples, engine.capabilities);
+  const poller = new ProbePoller(engine, sampler, sc.probes.planSamples, engine.capabilities, () =>
+    clock.nowMs(),
+  );
   const monitor = new ClientMonitor();
 
   let ooda: OodaDriver | undefined;

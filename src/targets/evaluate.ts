@@ -1,6 +1,7 @@
 import type { TargetResult } from '../model/result.ts';
 import { observedUnit, type Comparator } from './grammar.ts';
-import { resolveMetric, type MeasuredResult, type Reading } from './metrics.ts';
+import { resolveMetric } from './metrics.ts';
+import type { MeasuredResult, Reading } from './reading.ts';
 import type { TargetSpec } from './runbook.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { OperationError } from '../errors.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import type { OperationPlugin } from './types.ts';
 
 type Spec = Extract<OperationSpec, { op: 'graph.provenance' }>;

@@ -1,5 +1,5 @@
 import type { OperationRequest } from '../engines/types.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import { operationPlugin } from './registry.ts';
 import type { BuildContext } from './types.ts';
 

@@ -1,7 +1,7 @@
 import type { Engine, EngineRequest, OperationRequest, OperationResult } from '../engines/types.ts';
 import { UserError } from '../errors.ts';
 import type { OperationName } from '../model/operations.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import { graphProvenance } from './graph-provenance.ts';
 import { ingest } from './ingest.ts';
 import { spatialDedup } from './spatial-dedup.ts';

@@ -1,7 +1,7 @@
 import { drawParam, type QuerySource } from '../dataset/queries.ts';
 import { drawUniform, rowState, streamKey, STREAMS } from '../dataset/prng.ts';
 import type { OperationRequest } from '../engines/types.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import { WorkloadMix } from './mix.ts';
 
 /**

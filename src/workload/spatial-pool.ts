@@ -1,4 +1,4 @@
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import type { OperationPlugin } from './types.ts';
 
 type Spec = Extract<OperationSpec, { op: 'spatial.pool' }>;

@@ -1,6 +1,6 @@
 import type { Point3 } from '../dataset/types.ts';
 import type { OperationRequest, OperationResult, WalkStepFn } from '../engines/types.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 import type { OperationPlugin } from './types.ts';
 
 type Spec = Extract<OperationSpec, { op: 'spatial.walk' }>;

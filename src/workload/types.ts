@@ -2,7 +2,7 @@ import type { Point3 } from '../dataset/types.ts';
 import type { Engine, GraphReader, OperationRequest, OperationResult } from '../engines/types.ts';
 import type { ParamDist } from '../dataset/schema.ts';
 import type { OperationName } from '../model/operations.ts';
-import type { OperationSpec } from '../scenario/schema.ts';
+import type { OperationSpec } from '../scenario/workload-schema.ts';
 
 /** What an operation needs to turn its scenario spec into one concrete request. */
 export interface BuildContext {

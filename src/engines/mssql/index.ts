@@ -4,11 +4,13 @@
  * Attach mode creates nothing, runs read-only spatial work and probes, and sends OODA triggers only with
  * ooda.sendInAttachMode. The password never leaves connection-url.ts unredacted: every message goes
  * through the target's Redactor. Seeding path: seed-rows.ts (native by default, ATOMBENCH_MSSQL_SEED_MODE).
+ * The dataset side (prepare, seed, index, cleanup) is in seed/dataset-writes.ts, the queues are opened
+ * in broker/open-queues.ts, the options in engine-options.ts.
  */
 import { DatasetLockHolder } from './seed/lock.ts';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
 import type { SeedBatch } from '../../dataset/types.ts';
-import { RuntimeFailure, UserError } from '../../errors.ts';
+import { UserError } from '../../errors.ts';
 import { resolveNames, type ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type {
@@ -36,51 +38,34 @@ import type {
 } from '../types.ts';
 import { mssqlCoordination } from './coordination.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
-import { MssqlQueueDriver } from './broker/queue-driver.ts';
-import { updateMetaQuery } from './sql/catalog.ts';
 import { parseMssqlUrl, type MssqlTarget } from './connection-url.ts';
 import { MssqlPools } from './pools.ts';
 import { queryWindow } from './sql/dialect.ts';
-import { resetIngestedQuery } from './sql/dialect-ingest.ts';
 import { enableBroker, type Sessions } from './broker/enable-broker.ts';
-import { MssqlSyncQueue } from './queues/sync-queue.ts';
-import { syncClearQuery } from './queues/sync-dialect.ts';
+import { EngineQueues, openSyncQueue } from './broker/open-queues.ts';
 import { mssqlErrorClass } from './error-class.ts';
-import { attachState, readFingerprint } from './engine-info.ts';
-import { buildSpatialIndexes, spatialIndexBytes } from './seed/index-build.ts';
+import { readFingerprint } from './engine-info.ts';
+import { seedModeOf, type MssqlEngineOptions } from './engine-options.ts';
 import { MssqlOperations } from './operations.ts';
 import { PrimaryFilterSampler } from './plan/primary-filter.ts';
 import { openMaintenanceSession } from './maintenance.ts';
-import { defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
-import { prepareSchema } from './seed/schema.ts';
-import { SEED_MODES, type SeedMode } from './seed/seed-rows.ts';
-import { seedBatches } from './seed/seeding.ts';
+import { clientGauges, defaultCapabilities, MssqlProbes, NO_SHOWPLAN } from './plan/probes.ts';
+import {
+  buildIndexes,
+  prepareDataset,
+  readIndexBytes,
+  recordSeeded,
+  removeIngested,
+  seedDataset,
+  type DatasetSide,
+} from './seed/dataset-writes.ts';
+import type { SeedMode } from './seed/seed-rows.ts';
 import { mssqlTuning } from './tune/tune-target.ts';
 import { runHealthCheck } from './check/healthcheck.ts';
 import type { HealthReport } from '../../model/health.ts';
-import { exec, rows } from './sql/statement.ts';
+import { setupStep } from './setup-step.ts';
 import { storedFingerprint, storedRowHashes } from './seed/stored-fingerprint.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
-
-export interface MssqlEngineOptions {
-  url: string | undefined;
-  scenario: Scenario;
-  /** Unique per run: ingested atoms get content hashes no other run uses. */
-  runNonce: string;
-  /** Seeding path (seed-rows.ts); default native, or ATOMBENCH_MSSQL_SEED_MODE=staging. */
-  seedMode?: SeedMode;
-  /** At most one sp_help_spatial_geometry_index_xml call per this many ms (it reads the whole index). */
-  primaryFilterEveryMs?: number;
-}
-
-const QUEUE_POOL_MAX = 10;
-
-function seedModeOf(o: MssqlEngineOptions): SeedMode {
-  const m = o.seedMode ?? process.env.ATOMBENCH_MSSQL_SEED_MODE ?? 'native';
-  if (!SEED_MODES.includes(m as SeedMode))
-    throw new UserError(`ATOMBENCH_MSSQL_SEED_MODE: "${m}" is not one of ${SEED_MODES.join(', ')}`);
-  return m as SeedMode;
-}
 
 export class MssqlEngine implements Engine {
   readonly name = 'mssql' as const;
@@ -93,7 +78,7 @@ export class MssqlEngine implements Engine {
   private ops: MssqlOperations;
   private readonly pools: MssqlPools;
   private probes: MssqlProbes | undefined;
-  private driver: MssqlQueueDriver | undefined;
+  private readonly queueSide: EngineQueues;
   /** prepare() created the Neo4j sync queue (SchemaPlan.neo4jSync): ingest sends to it. */
   private neo4jSync = false;
   private readonly datasetLock = new DatasetLockHolder();
@@ -113,6 +98,7 @@ export class MssqlEngine implements Engine {
   constructor(private readonly o: MssqlEngineOptions) {
     this.target = parseMssqlUrl(o.url);
     this.pools = new MssqlPools(this.target);
+    this.queueSide = new EngineQueues(this.pools, this.target.redactor, o.scenario);
     this.scenario = o.scenario;
     this.names = resolveNames(o.scenario.names.preset, o.scenario.names.overrides);
     this.index = o.scenario.index;
@@ -154,42 +140,39 @@ export class MssqlEngine implements Engine {
     });
   }
 
+  private makeProbes(): MssqlProbes {
+    return new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
+      clientGauges(this.queueSide.errorsByClass, this.filter.last),
+    );
+  }
+
   healthCheck(): Promise<HealthReport> {
     return runHealthCheck(this.o.url, this.names);
   }
 
-  /** Run setup work, turning server errors into RuntimeFailures (exit 3) with a redacted message. */
-  private async setup<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof UserError || e instanceof RuntimeFailure) throw e;
-      throw new RuntimeFailure(`${what} on ${this.target.display}: ${this.target.redactor.message(e)}`);
-    }
+  /** What the dataset side (seed/dataset-writes.ts) works with, as it is now. */
+  private side(): DatasetSide {
+    return {
+      pools: this.pools,
+      names: this.names,
+      mode: this.mode,
+      attach: this.attach,
+      neo4jSync: this.neo4jSync,
+      validation: this.scenario.ooda.validation,
+      // Server errors as RuntimeFailures (exit 3) with a redacted message.
+      setup: (what, fn) => setupStep(this.target, what, fn),
+    };
   }
 
   async connect(): Promise<void> {
     await this.pools.connect();
-    this.probes = new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
-      this.driverGauges(),
-    );
+    this.probes = this.makeProbes();
     await this.probes.detect().catch(() => undefined);
   }
 
-  /** Gauges kept client-side: broker errors by class, the last sp_help_spatial_geometry_index_xml sample. */
-  private driverGauges(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(this.driver?.errorsByClass ?? {})) out[`brokerErrors.${k}`] = v;
-    const f = this.filter.last;
-    if (f?.efficiencyPercent !== undefined) out['primaryFilter.efficiencyPercent'] = f.efficiencyPercent;
-    if (f?.indexRowsPerBaseRow !== undefined) out['spatialIndex.rowsPerBaseRow'] = f.indexRowsPerBaseRow;
-    return out;
-  }
-
   async close(): Promise<void> {
-    await this.unlock();
-    await this.driver?.close().catch(() => undefined);
-    this.driver = undefined;
+    await this.datasetLock.release();
+    await this.queueSide.close();
     await this.pools.close();
   }
 
@@ -198,12 +181,8 @@ export class MssqlEngine implements Engine {
     return this.datasetLock.take(() => this.pools.open(1, 0), this.names);
   }
 
-  private unlock(): Promise<void> {
-    return this.datasetLock.release();
-  }
-
   async fingerprint(): Promise<EngineFingerprint> {
-    return this.setup('fingerprint', () =>
+    return setupStep(this.target, 'fingerprint', () =>
       readFingerprint(this.pools.probe, {
         names: this.names,
         index: this.index,
@@ -218,26 +197,11 @@ export class MssqlEngine implements Engine {
     this.index = plan.index;
     this.neo4jSync = plan.neo4jSync === true && !this.attach;
     this.ops = this.makeOps();
-    this.probes = new MssqlProbes(this.pools.probe, this.names, this.capabilities, this.target.redactor, () =>
-      this.driverGauges(),
-    );
-    if (this.attach) return this.setup('attach', () => attachState(this.pools.admin, this.names));
-    const pools = this.pools;
-    if (!opts.followShard) await this.setup('taking the dataset lock', () => this.lock());
-    return this.setup('prepare', () =>
-      prepareSchema(
-        {
-          get pool() {
-            return pools.admin;
-          },
-          names: this.names,
-          validation: this.scenario.ooda.validation,
-          enableBroker: (exclusive) => enableBroker(this.sessions(), exclusive),
-        },
-        plan,
-        opts,
-      ),
-    );
+    this.probes = this.makeProbes();
+    return prepareDataset(this.side(), plan, opts, {
+      lock: () => this.lock(),
+      enableBroker: (exclusive) => enableBroker(this.sessions(), exclusive),
+    });
   }
 
   private sessions(): Sessions {
@@ -253,69 +217,28 @@ export class MssqlEngine implements Engine {
     };
   }
 
-  private writable(what: string): void {
-    if (this.attach)
-      throw new UserError(`attach mode is read-only: atombench does not ${what} on a deployment`);
-  }
-
   async seed(
     batches: AsyncIterable<SeedBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome> {
-    this.writable('seed');
-    return this.setup('seeding', () =>
-      seedBatches(
-        { pool: this.pools.admin, names: this.names, mode: this.mode },
-        batches,
-        onProgress,
-        rowsTotal,
-      ),
-    );
+    return seedDataset(this.side(), batches, onProgress, rowsTotal);
   }
 
   async markSeeded(datasetKey: string, rowsSeeded: number): Promise<void> {
-    this.writable('record a dataset');
-    await this.setup('recording the dataset', () =>
-      exec(
-        this.pools.admin,
-        updateMetaQuery(this.names.schema, {
-          DatasetKey: datasetKey,
-          SeededRows: rowsSeeded,
-          PendingDatasetKey: null,
-        }),
-      ),
-    );
+    await recordSeeded(this.side(), datasetKey, rowsSeeded);
   }
 
   async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
-    this.writable('build indexes');
-    const r = await this.setup('building the spatial index', () =>
-      buildSpatialIndexes(this.pools.admin, plan.names, plan.index),
-    );
-    return { durationMs: r.durationMs, ddl: r.ddl };
+    return buildIndexes(this.side(), plan);
   }
 
   indexBytes(): Promise<number | undefined> {
-    return this.setup('reading the spatial index size', () =>
-      spatialIndexBytes(this.pools.admin, this.names),
-    );
+    return readIndexBytes(this.side());
   }
 
   async resetIngested(datasetRows: number): Promise<number> {
-    if (this.attach) return 0;
-    // Sync requests left behind name atoms about to be deleted: their dialogs are ended first.
-    if (this.neo4jSync)
-      await this.setup('clearing the Neo4j sync queue', () =>
-        exec(this.pools.admin, syncClearQuery(this.names)),
-      );
-    return this.setup('removing ingested atoms', async () =>
-      Number(
-        rows<{ Deleted: number }>(
-          await exec(this.pools.admin, resetIngestedQuery(this.names, datasetRows)),
-        )[0]?.Deleted ?? 0,
-      ),
-    );
+    return removeIngested(this.side(), datasetRows);
   }
 
   async run(req: EngineRequest): Promise<OperationResult> {
@@ -337,25 +260,14 @@ export class MssqlEngine implements Engine {
     await this.pools.resizeWork(size, opts.statementTimeoutMs);
   }
 
-  async queues(): Promise<QueueDriver> {
-    if (this.driver) return this.driver;
-    const pool = await this.pools.open(QUEUE_POOL_MAX, 120_000);
-    this.driver = new MssqlQueueDriver({
-      pool,
-      names: this.names,
-      redactor: this.target.redactor,
-      attach: this.attach,
-      allowTriggers: !this.attach || this.scenario.ooda.sendInAttachMode,
-      ownsPool: true,
-    });
-    if (this.scenario.ooda.enabled) await this.driver.setActivation(this.scenario.ooda.activation);
-    return this.driver;
+  queues(): Promise<QueueDriver> {
+    return this.queueSide.driverFor(this.names);
   }
 
   /** Neo4jSyncQueue over Service Broker: a connection per reader (each holds its receive) plus depth. */
   async syncQueue(readers: number): Promise<SyncQueueDriver> {
     if (!this.neo4jSync) throw new Error('mssql engine: prepare() with neo4jSync first');
-    return new MssqlSyncQueue(await this.pools.open(readers + 1, 120_000), this.names, this.target.redactor);
+    return openSyncQueue(this.pools, this.names, this.target.redactor, readers);
   }
 
   async probe(): Promise<ProbeSample> {

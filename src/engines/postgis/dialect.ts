@@ -77,6 +77,8 @@ export function postgisTemplateNames(names: ObjectNames): Record<string, string>
     metaTable: META_TABLE,
     ix_embeddings_atom: `IX_${names.embeddingsTable}_AtomId`,
     ix_embeddings_tenant: `IX_${names.embeddingsTable}_Tenant`,
+    /** The name PostgreSQL gives an inline primary key (after-load.sql builds it as an index first). */
+    embeddingsKey: `${names.embeddingsTable}_pkey`,
   };
 }
 

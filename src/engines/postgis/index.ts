@@ -44,7 +44,8 @@ import { PostgisProbes } from './server/probes.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
 import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
-import { buildIndex, markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
+import { buildIndex } from './after-load.ts';
+import { markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
 import { seedWithCopy } from './seeder.ts';
 import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
@@ -237,8 +238,13 @@ export class PostgisEngine implements Engine {
     await this.pool?.cancelAll();
   }
 
-  storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
-    return this.q((c) => storedFingerprint(c, this.names, req));
+  async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
+    try {
+      return await this.q((c) => storedFingerprint(c, this.names, req, other));
+    } finally {
+      await other.end().catch(() => {});
+    }
   }
 
   storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {

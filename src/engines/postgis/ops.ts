@@ -5,6 +5,8 @@ import { textArray } from './wire/frames.ts';
 import type { WireConnection } from './wire/connection.ts';
 import type { WirePool } from './wire/pool.ts';
 
+const counted = (r: { count: number }): OperationResult => ({ rows: r.count, queries: 1 });
+
 /**
  * The workload operations on the load's connection pool (the lean client, wire/: src/engines/postgis
  * README says why not pg's). Every statement is a named prepared statement, parsed once per connection
@@ -41,10 +43,9 @@ export class PostgisOps {
   }
 
   /** Numbers as the text PostgreSQL parses: JS's shortest exact decimal. */
-  private async count(name: string, text: string, values: number[]): Promise<OperationResult> {
+  private count(name: string, text: string, values: number[]): Promise<OperationResult> {
     const params = values.map(String);
-    const r = await this.pool.with((c) => c.query(name, text, params));
-    return { rows: r.count, queries: 1 };
+    return this.pool.with((c) => c.query(name, text, params)).then(counted);
   }
 
   /**

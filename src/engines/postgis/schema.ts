@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { RuntimeFailure, UserError } from '../../errors.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
-import type { DatasetState, IndexBuildOutcome, PrepareOptions, SchemaPlan } from '../types.ts';
+import type { DatasetState, PrepareOptions, SchemaPlan } from '../types.ts';
+import { missingAfterLoad } from './after-load.ts';
 import {
   META_TABLE,
   metaSql,
@@ -139,7 +140,9 @@ export async function prepareSchema(
     const indexBuilt =
       meta.indexBuilt === '1' &&
       builtDdl === indexDdlFor(names, plan.index.postgis) &&
-      (await tableExists(c, names.spatialIndex));
+      (await tableExists(c, names.spatialIndex)) &&
+      // A key missing after a finished seed (dropped by hand): the next seed or run builds it again.
+      !(await missingAfterLoad(c, names)).length;
     await c.query('COMMIT');
     return {
       seededRows: seeded,
@@ -154,8 +157,9 @@ export async function prepareSchema(
 }
 
 /**
- * Record the dataset identity (and its generator checksum), and move the identity sequences past the seeded ids (COPY wrote them
- * explicitly), so ingested atoms get ids above the dataset's.
+ * Record the dataset identity (and its generator checksum). The identity sequences are moved past the
+ * seeded ids by buildIndex (after-load.ts), once the primary keys make MAX a lookup: nothing ingests
+ * before the index is built.
  */
 export async function markSeeded(
   c: pg.ClientBase,
@@ -164,79 +168,7 @@ export async function markSeeded(
   rows: number,
   checksum?: string,
 ): Promise<void> {
-  await c.query('BEGIN');
-  try {
-    await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
-    for (const [table, column] of [
-      [names.atomsTable, names.atomIdColumn],
-      [names.embeddingsTable, names.embeddingIdColumn],
-    ] as const) {
-      await c.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((SELECT COALESCE(MAX(${quoteDouble(column)}), 0) FROM ${quoteDouble(table)}), $3::bigint, 1))`,
-        [quoteDouble(table), column, rows],
-      );
-    }
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => {});
-    throw e;
-  }
-}
-
-/** The sections of seed/postgis/after-load.sql, by their `-- statement: <name>` line. */
-function afterLoadStatements(names: ObjectNames): Record<string, string> {
-  const text = renderSqlFile('postgis', 'after-load.sql', postgisTemplateNames(names), quoteDouble);
-  const out: Record<string, string> = {};
-  for (const part of text.split(/^-- statement: /m).slice(1)) {
-    const nl = part.indexOf('\n');
-    out[part.slice(0, nl).trim()] = part.slice(nl + 1).trim();
-  }
-  return out;
-}
-
-async function hasConstraint(c: pg.ClientBase, table: string, type: 'u' | 'f'): Promise<boolean> {
-  const r = await c.query(
-    'SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = $2) AS e',
-    [quoteDouble(table), type],
-  );
-  return r.rows[0].e as boolean;
-}
-
-/**
- * After the load (the seed loads into tables with primary keys only), on two connections at once
- * where the locks allow it: UNIQUE ContentHash then VACUUM (ANALYZE) of the atoms on `c`, while `other`
- * builds the secondary indexes and the spatial index (GiST unless index.postgis says otherwise) of the
- * embeddings (CREATE INDEX holds SHARE on the embeddings only); then the foreign key (it locks both
- * tables) and VACUUM (ANALYZE) of the embeddings. Each key is skipped when it exists. VACUUM (ANALYZE):
- * statistics for the planner, and hint bits and the visibility map set now, so the first measured
- * queries do not pay for writing them. The DDL is recorded: prepare compares it with the scenario's.
- */
-export async function buildIndex(
-  c: pg.ClientBase,
-  plan: SchemaPlan,
-  other: pg.ClientBase = c,
-): Promise<IndexBuildOutcome> {
-  const names = plan.names;
-  const ids = postgisIds(names);
-  const sql = afterLoadStatements(names);
-  const started = performance.now();
-  const ddl = indexDdlFor(names, plan.index.postgis);
-  const atoms = async () => {
-    if (!(await hasConstraint(c, names.atomsTable, 'u'))) await c.query(sql.unique!);
-    await c.query(`VACUUM (ANALYZE) ${ids.atoms}`);
-  };
-  const embeddings = async () => {
-    await other.query(sql.indexes!);
-    await other.query(`DROP INDEX IF EXISTS ${ids.spatialIndex}`);
-    await other.query(ddl);
-  };
-  // Both run to the end before an error is thrown: no statement is left running on either connection.
-  const done = await Promise.allSettled(other === c ? [atoms().then(embeddings)] : [atoms(), embeddings()]);
-  for (const d of done) if (d.status === 'rejected') throw d.reason;
-  if (!(await hasConstraint(c, names.embeddingsTable, 'f'))) await c.query(sql['foreign-key']!);
-  await c.query(`VACUUM (ANALYZE) ${ids.embeddings}`);
-  await setMeta(c, names, { indexBuilt: '1', indexDdl: ddl });
-  return { durationMs: performance.now() - started, ddl };
+  await setMeta(c, names, { datasetKey, seededRows: String(rows), ...(checksum ? { checksum } : {}) });
 }
 
 export async function resetIngested(

@@ -6,7 +6,7 @@ import { searchConfig, stepScenario } from '../../capacity/step-scenario.ts';
 import { checkName } from '../../capacity/checks.ts';
 import { realClock } from '../../load/clock.ts';
 import { CAPACITY_SCHEMA, type CapacityDocument, type CapacityStep } from '../../model/capacity.ts';
-import { connect, connectEngine, newEngine } from '../orchestrator.ts';
+import { connect, connectEngine, newEngine } from '../phases/connect.ts';
 import { checkActivation } from '../../ooda/activation.ts';
 import { smallerKeys } from '../../capacity/sweep.ts';
 import { measureStep, openSession, type CapacityRunOptions } from './step.ts';

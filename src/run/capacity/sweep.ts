@@ -6,7 +6,8 @@ import type { Scenario } from '../../scenario/schema.ts';
 import { measureStep, openSession, type CapacityRunOptions } from './step.ts';
 import { checkedBuckets, storedContentHash } from '../../dataset/fingerprint.ts';
 import { ensureDataset } from '../dataset.ts';
-import { connect, guard, newEngine } from '../orchestrator.ts';
+import { connect, newEngine } from '../phases/connect.ts';
+import { guard } from '../phases/guard.ts';
 
 export interface SweepArgs {
   o: CapacityRunOptions;

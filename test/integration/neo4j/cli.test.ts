@@ -80,7 +80,13 @@ describe.skipIf(!!skip)('atombench run --neo4j-url (real Neo4j)', () => {
     expect(g.serverVersion).toMatch(/^Neo4j Kernel 5\.26/);
     expect(g.ingestedAtoms).toBeGreaterThan(50);
     expect(g.graphNodes).toBe(g.ingestedAtoms); // counted in Neo4j after the drain
-    expect(g.nodesCreated).toBe(g.ingestedAtoms);
+    // Summed from each MERGE's counters. Across an outage a batch can commit while its reply is lost
+    // (Neo4j killed between commit and answer): the driver's retry finds the nodes and creates none, so
+    // the sum may fall short by such batches; the graph count above is the one that must be exact.
+    if (outage) {
+      expect(g.nodesCreated).toBeLessThanOrEqual(g.ingestedAtoms);
+      expect(g.nodesCreated).toBeGreaterThan(0);
+    } else expect(g.nodesCreated).toBe(g.ingestedAtoms);
     expect(g.backlogAtEnd).toBe(0);
     expect(g.syncLagMs.count).toBeGreaterThan(20);
     expect(g.syncLagMs.p95).toBeGreaterThan(0);

@@ -47,7 +47,7 @@ describe.skipIf(!!skip)('postgis engine specifics', () => {
     await server?.stop();
   });
 
-  it('builds UNIQUE ContentHash, the foreign key and the secondary indexes after the load, once', async () => {
+  it('builds the primary keys, UNIQUE ContentHash, the foreign key and the secondary indexes after the load, once', async () => {
     const objects = () =>
       server.psql(
         `SELECT string_agg(name, ',' ORDER BY name) FROM (

@@ -168,4 +168,22 @@ describe.skipIf(!!skip)('postgis lean wire client', () => {
       await pool.end();
     }
   });
+
+  it('gives the connection back whatever the caller does: resolves, rejects or throws', async () => {
+    const pool = await WirePool.open(wireSettings(clientConfig(server.url)), 1);
+    try {
+      const pid = await pool.with((c) => one(c, 'SELECT pg_backend_pid()'));
+      await expect(pool.with(() => Promise.reject(new Error('rejected')))).rejects.toThrow('rejected');
+      await expect(
+        pool.with(() => {
+          throw new Error('thrown');
+        }),
+      ).rejects.toThrow('thrown');
+      await expect(pool.with((c) => c.query('bad', 'SELECT 1/0', []))).rejects.toThrow(/division by zero/);
+      // Still the one connection, free again after each (a lost one would leave the next caller waiting).
+      expect(await pool.with((c) => one(c, 'SELECT pg_backend_pid()'))).toBe(pid);
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -222,24 +222,22 @@ describe('hostile result.json files', () => {
 });
 
 describe('--help lists only the flags a command honours', () => {
-  const longs = (name: string) =>
-    buildProgram(() => {})
-      .commands.find((c) => c.name() === name)!
-      .options.map((o) => o.long);
-  it('seed takes no load or report flags, tune no load flags or --format, check only engine/url/json', () => {
+  const longs = async (name: string) =>
+    (await buildProgram(() => {})).commands.find((c) => c.name() === name)!.options.map((o) => o.long);
+  it('seed takes no load or report flags, tune no load flags or --format, check only engine/url/json', async () => {
     for (const f of ['--duration', '--warmup', '--rate', '--concurrency', '--out', '--format'])
-      expect(longs('seed')).not.toContain(f);
-    expect(longs('seed')).toEqual(
+      expect(await longs('seed')).not.toContain(f);
+    expect(await longs('seed')).toEqual(
       expect.arrayContaining(['--atoms', '--reseed', '--force', '--verify', '--drop-foreign-rows']),
     );
     for (const f of ['--duration', '--warmup', '--rate', '--concurrency', '--format'])
-      expect(longs('tune')).not.toContain(f);
-    expect(longs('tune')).toContain('--out');
-    expect(longs('check')).toEqual(['--engine', '--url', '--json']);
-    expect(longs('run')).toEqual(expect.arrayContaining(['--duration', '--rate', '--format', '--verify']));
-    const top = buildProgram(() => {})
-      .commands.find((c) => c.name() === 'tune')!
-      .helpInformation();
+      expect(await longs('tune')).not.toContain(f);
+    expect(await longs('tune')).toContain('--out');
+    expect(await longs('check')).toEqual(['--engine', '--url', '--json']);
+    expect(await longs('run')).toEqual(
+      expect.arrayContaining(['--duration', '--rate', '--format', '--verify']),
+    );
+    const top = (await buildProgram(() => {})).commands.find((c) => c.name() === 'tune')!.helpInformation();
     expect(top.match(/default 15/g)).toHaveLength(1);
     expect(top).not.toContain('(default: "15")');
   });

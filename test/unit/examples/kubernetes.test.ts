@@ -69,7 +69,7 @@ describe('examples/kubernetes manifests', () => {
     expect(() => new Job(bad as never).validate()).toThrow(/completionMode|must be string/);
   });
 
-  it('runs N shards as an Indexed Job: completions = parallelism = ATOMBENCH_SHARDS, no retries', () => {
+  it('runs N shards as an Indexed Job: completions = parallelism = ATOMBENCH_SHARDS, no retries', async () => {
     const spec = shardJob.spec;
     const c = spec.template.spec.containers[0];
     const n = Number(envOf(c, 'ATOMBENCH_SHARDS').value);
@@ -85,7 +85,7 @@ describe('examples/kubernetes manifests', () => {
         ATOMBENCH_SHARDS: String(n),
         ATOMBENCH_RUN_ID: 'b7e2c1a4-2f1d-4c1e-9a55-0c0ffee00001',
       };
-      const program = buildProgram(() => {});
+      const program = await buildProgram(() => {});
       const run = program.commands.find((x) => x.name() === 'run')!;
       run.action(() => {}); // parse only
       const saved = { ...process.env };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSpatialOperation, OPERATION_KINDS, OPERATION_NAMES } from '../../../src/model/operations.ts';
-import { operationSchema } from '../../../src/scenario/schema.ts';
+import { operationSchema } from '../../../src/scenario/workload-schema.ts';
 import { OPERATIONS } from '../../../src/workload/registry.ts';
 
 describe('operation table', () => {

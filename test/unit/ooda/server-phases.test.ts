@@ -4,7 +4,8 @@ import { drawParam } from '../../../src/dataset/queries.ts';
 import type { ServerPhaseRow } from '../../../src/engines/types.ts';
 import { activationProblem } from '../../../src/ooda/activation.ts';
 import { foldServerRows, serverLoopPlan } from '../../../src/ooda/server-phases.ts';
-import { oodaSchema, scenarioSchema } from '../../../src/scenario/schema.ts';
+import { oodaSchema } from '../../../src/scenario/ooda-schema.ts';
+import { scenarioSchema } from '../../../src/scenario/schema.ts';
 
 describe('ooda.activation', () => {
   it('defaults to client; server is accepted; anything else is an error at ooda.activation', () => {

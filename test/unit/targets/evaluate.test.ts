@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparator } from '../../../src/targets/grammar.ts';
 import { compare, evaluateTarget, evaluateTargets, tally } from '../../../src/targets/evaluate.ts';
-import type { MeasuredResult } from '../../../src/targets/metrics.ts';
+import type { MeasuredResult } from '../../../src/targets/reading.ts';
 import { resolveTargets, type TargetSpec } from '../../../src/targets/runbook.ts';
 import { makeResult, SPATIAL_MEAN_MS } from '../../fixtures/result.ts';
 

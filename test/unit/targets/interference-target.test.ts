@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFitsKind, parseTargetExpression } from '../../../src/targets/grammar.ts';
-import { resolveMetric, type MeasuredResult } from '../../../src/targets/metrics.ts';
+import { resolveMetric } from '../../../src/targets/metrics.ts';
+import type { MeasuredResult } from '../../../src/targets/reading.ts';
 import type { InterferenceStats } from '../../../src/model/result.ts';
 
 describe('"<aggregate> ratio" (inside / outside maintenance windows)', () => {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTargetExpression, type TargetExpression } from '../../../src/targets/grammar.ts';
-import {
-  METRIC_KEYS,
-  resolveMetric,
-  type MeasuredResult,
-  type Reading,
-} from '../../../src/targets/metrics.ts';
+import { METRIC_KEYS, resolveMetric } from '../../../src/targets/metrics.ts';
+import type { MeasuredResult, Reading } from '../../../src/targets/reading.ts';
 import { makeResult, RAW_US } from '../../fixtures/result.ts';
 import { evaluateTarget } from '../../../src/targets/evaluate.ts';
 

@@ -2,7 +2,7 @@ import { RuntimeFailure, UserError } from '../../../errors.ts';
 import type { Redactor } from '../redact.ts';
 import { quoteName } from '../sql/identifiers.ts';
 import type { MssqlPools } from '../pools.ts';
-import { enableBrokerSql, MULTI_USER_SQL } from '../seed/schema.ts';
+import { enableBrokerSql, MULTI_USER_SQL } from './enable-broker-sql.ts';
 import { exec, param, rows } from '../sql/statement.ts';
 
 /** The engine's own sessions, closed before ALTER DATABASE and reopened after it. */

@@ -23,6 +23,7 @@ import {
 import { isServerStatePermissionError } from '../error-class.ts';
 import { phaseQueues } from '../sql/object-names.ts';
 import type { Redactor } from '../redact.ts';
+import type { PrimaryFilterStats } from './primary-filter.ts';
 import { exec, rows } from '../sql/statement.ts';
 
 export const NO_VIEW_SERVER_STATE =
@@ -50,6 +51,18 @@ export function depthByPhase(
   const byQueue = new Map(result.map((r) => [r.queue_name, Number(r.depth)]));
   const queues = phaseQueues(names);
   return Object.fromEntries(PHASES.map((p) => [p, byQueue.get(queues[p]) ?? 0])) as Record<Phase, number>;
+}
+
+/** Gauges kept client-side: broker errors by class, the last sp_help_spatial_geometry_index_xml sample. */
+export function clientGauges(
+  brokerErrorsByClass: Record<string, number> | undefined,
+  f: PrimaryFilterStats | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(brokerErrorsByClass ?? {})) out[`brokerErrors.${k}`] = v;
+  if (f?.efficiencyPercent !== undefined) out['primaryFilter.efficiencyPercent'] = f.efficiencyPercent;
+  if (f?.indexRowsPerBaseRow !== undefined) out['spatialIndex.rowsPerBaseRow'] = f.indexRowsPerBaseRow;
+  return out;
 }
 
 export class MssqlProbes {

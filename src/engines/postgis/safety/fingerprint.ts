@@ -37,19 +37,23 @@ export function fingerprintSql(names: ObjectNames) {
   };
 }
 
+/** The totals and the buckets are two scans: on `other` (a second connection) they run side by side. */
 export async function storedFingerprint(
   c: pg.ClientBase,
   names: ObjectNames,
   req: FingerprintRequest,
+  other: pg.ClientBase = c,
 ): Promise<StoredFingerprint> {
   const sql = fingerprintSql(names);
-  const t = (await c.query(sql.totals)).rows[0] as {
-    n: string;
-    lo: string | null;
-    hi: string | null;
-    emb: string;
-  };
-  const b = await c.query(sql.buckets, [req.atoms, req.buckets]);
+  // Both end before an error is thrown: no statement is left running on either connection.
+  const [tr, br] = await Promise.allSettled([
+    c.query(sql.totals),
+    other.query(sql.buckets, [req.atoms, req.buckets]),
+  ]);
+  if (tr.status === 'rejected') throw tr.reason;
+  if (br.status === 'rejected') throw br.reason;
+  const [totals, b] = [tr.value, br.value];
+  const t = totals.rows[0] as { n: string; lo: string | null; hi: string | null; emb: string };
   return {
     rows: Number(t.n),
     minId: t.lo === null ? null : Number(t.lo),

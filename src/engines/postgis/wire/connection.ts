@@ -17,7 +17,6 @@ import {
   cStrings,
   dataRowText,
   errorFields,
-  FrameReader,
   int32,
   message,
   parseMessage,
@@ -26,6 +25,7 @@ import {
   terminateMessage,
   type WireParam,
 } from './frames.ts';
+import { FrameReader } from './reader.ts';
 import { md5Password, scramClientFinal, scramStart, scramVerify, type ScramSession } from './auth.ts';
 import { pgPassPassword, type WireSettings } from './settings.ts';
 import { sendCancelRequest, serverAddress, sslRequest, tlsOptions } from './socket.ts';
@@ -44,7 +44,8 @@ interface Pending {
   keepRows: boolean;
   /** The statement this query parses, until the server confirms it (ParseComplete). */
   parsing?: string;
-  rows: (string | null)[][];
+  /** Kept rows (`keepRows` only: a counted query allocates none). */
+  rows: (string | null)[][] | undefined;
   count: number;
   affected?: number;
   error?: Error;
@@ -74,7 +75,11 @@ export class WireConnection {
   }
 
   private constructor(private readonly s: WireSettings) {
-    this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end));
+    // Rows only counted (the spatial operations) are counted in the read loop, not one call each.
+    this.reader = new FrameReader((t, b, start, end) => this.onMessage(t, b, start, end), {
+      counting: () => this.pending !== undefined && !this.pending.keepRows,
+      add: (n) => void (this.pending!.count += n),
+    });
   }
 
   static async open(s: WireSettings): Promise<WireConnection> {
@@ -167,7 +172,7 @@ export class WireConnection {
     if (known !== undefined && known !== text)
       return Promise.reject(new Error(`prepared statement ${name} was already used for another statement`));
     return new Promise<WireResult>((resolve, reject) => {
-      this.pending = { keepRows, rows: [], count: 0, resolve, reject };
+      this.pending = { keepRows, rows: keepRows ? [] : undefined, count: 0, resolve, reject };
       if (known === undefined) {
         // Remembered now; a Parse the server refuses is forgotten again (ErrorResponse before ParseComplete).
         this.parsed.set(name, text);
@@ -183,7 +188,7 @@ export class WireConnection {
       case Backend.DataRow:
         if (p) {
           p.count++;
-          if (p.keepRows) p.rows.push(dataRowText(b, start));
+          if (p.rows) p.rows.push(dataRowText(b, start));
         }
         return;
       case Backend.ReadyForQuery:
@@ -194,7 +199,8 @@ export class WireConnection {
         } else if (p) {
           this.pending = undefined;
           if (p.error) p.reject(p.error);
-          else p.resolve({ count: p.count, affected: p.affected, ...(p.keepRows ? { rows: p.rows } : {}) });
+          else if (p.rows) p.resolve({ count: p.count, affected: p.affected, rows: p.rows });
+          else p.resolve({ count: p.count, affected: p.affected });
         }
         return;
       case Backend.ErrorResponse: {

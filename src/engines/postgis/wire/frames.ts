@@ -114,34 +114,6 @@ export function bindExecuteSync(name: string, params: readonly WireParam[]): Buf
   return out;
 }
 
-/**
- * Splits the byte stream into messages. `push` takes a chunk that may be reused by the caller after the
- * call returns (the socket's read buffer): an incomplete tail is copied.
- */
-export class FrameReader {
-  private carry: Buffer | undefined;
-
-  constructor(private readonly onMessage: (type: number, buf: Buffer, start: number, end: number) => void) {}
-
-  push(chunk: Buffer, length: number): void {
-    let buf = chunk;
-    let end = length;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk.subarray(0, length)]);
-      end = buf.length;
-      this.carry = undefined;
-    }
-    let o = 0;
-    while (end - o >= 5) {
-      const len = buf.readInt32BE(o + 1);
-      if (end - o < len + 1) break;
-      this.onMessage(buf[o]!, buf, o + 5, o + 1 + len);
-      o += len + 1;
-    }
-    if (o < end) this.carry = Buffer.from(buf.subarray(o, end));
-  }
-}
-
 /** An ErrorResponse / NoticeResponse body: field type byte -> value (C = SQLSTATE, M = message...). */
 export function errorFields(buf: Buffer, start: number, end: number): Map<string, string> {
   const out = new Map<string, string>();

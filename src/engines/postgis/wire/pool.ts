@@ -34,16 +34,36 @@ export class WirePool {
     return pool;
   }
 
-  /** Run `fn` on one connection of the pool, given back afterwards. */
-  async with<T>(fn: (c: WireConnection) => Promise<T>): Promise<T> {
-    const c = await this.acquire();
+  /**
+   * Run `fn` on one connection of the pool, given back afterwards. An idle, healthy connection is
+   * lent at once (no await before the query is written: this runs once per operation of the load).
+   */
+  with<T>(fn: (c: WireConnection) => Promise<T>): Promise<T> {
+    const last = this.idle.length - 1;
+    if (!this.closed && last >= 0 && !this.idle[last]!.broken) return this.lend(this.idle.pop()!, fn);
+    return this.acquire().then((c) => this.lend(c, fn));
+  }
+
+  private lend<T>(c: WireConnection, fn: (c: WireConnection) => Promise<T>): Promise<T> {
     this.lent.add(c);
-    try {
-      return await fn(c);
-    } finally {
+    const back = () => {
       this.lent.delete(c);
       this.release(c);
+    };
+    let p: Promise<T>;
+    try {
+      p = fn(c);
+    } catch (e) {
+      back();
+      return Promise.reject(e as Error);
     }
+    return p.then(
+      (r) => (back(), r),
+      (e: unknown) => {
+        back();
+        throw e;
+      },
+    );
   }
 
   /** Cancel on the server every query the pool's connections run now (CancelRequest per session). */

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bindExecuteSync,
@@ -6,7 +5,6 @@ import {
   cStrings,
   dataRowText,
   errorFields,
-  FrameReader,
   message,
   serverError,
   startupMessage,
@@ -42,35 +40,6 @@ describe('wire frames', () => {
   it('generic messages: type, length including itself, NUL-terminated strings', () => {
     expect(message('p', 'pw')).toEqual(hex('70 00000007 707700'));
     expect(message('S')).toEqual(hex('53 00000004'));
-  });
-
-  it('FrameReader yields the same messages however the stream is cut', () => {
-    const msgs = [
-      message('D', Buffer.from([0, 1, 0, 0, 0, 1, 0x41])),
-      message('C', 'SELECT 1'),
-      message('Z', 'I'),
-    ];
-    const stream = Buffer.concat(msgs);
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 8 }),
-        (cuts) => {
-          const seen: string[] = [];
-          const r = new FrameReader((t, b, s, e) =>
-            seen.push(`${String.fromCharCode(t)}:${b.toString('hex', s, e)}`),
-          );
-          const bounds = [0, ...cuts.sort((a, b) => a - b), stream.length];
-          const scratch = Buffer.alloc(stream.length);
-          for (let i = 0; i + 1 < bounds.length; i++) {
-            // The reader's chunk is a reused read buffer: overwrite it after each push.
-            const n = stream.copy(scratch, 0, bounds[i], bounds[i + 1]);
-            r.push(scratch, n);
-            scratch.fill(0xee);
-          }
-          expect(seen).toEqual(msgs.map((m) => `${String.fromCharCode(m[0]!)}:${m.toString('hex', 5)}`));
-        },
-      ),
-    );
   });
 
   it('reads ErrorResponse fields into an Error carrying the SQLSTATE', () => {

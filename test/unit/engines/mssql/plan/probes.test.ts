@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NAME_PRESETS } from '../../../../../src/scenario/names.ts';
 import {
+  clientGauges,
   defaultCapabilities,
   depthByPhase,
   statementGauges,
@@ -161,5 +162,23 @@ describe('activation counters (sys.dm_broker_activated_tasks, sys.dm_broker_queu
       'activation.ActQueue.activatedTasks': 1,
       'activation.ActQueue.tasksWaiting': 0,
     });
+  });
+});
+
+describe('clientGauges (kept client-side, merged into every probe sample)', () => {
+  it('names broker errors by class and the last primary-filter sample; nothing before either exists', () => {
+    expect(clientGauges(undefined, undefined)).toEqual({});
+    expect(
+      clientGauges(
+        { timeout: 2, deadlock: 1 },
+        { candidates: 40, output: 10, efficiencyPercent: 25, indexRowsPerBaseRow: 1.5 },
+      ),
+    ).toEqual({
+      'brokerErrors.timeout': 2,
+      'brokerErrors.deadlock': 1,
+      'primaryFilter.efficiencyPercent': 25,
+      'spatialIndex.rowsPerBaseRow': 1.5,
+    });
+    expect(clientGauges({}, { candidates: 1, output: 1 })).toEqual({});
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NAME_PRESETS } from '../../../../../src/scenario/names.ts';
-import { indexSchema } from '../../../../../src/scenario/schema.ts';
+import { indexSchema } from '../../../../../src/scenario/index-schema.ts';
 import {
   createSpatialIndexDdl,
   dropIndexDdl,

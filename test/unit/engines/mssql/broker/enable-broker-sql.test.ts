@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENT_DATABASE_SQL } from '../../../../../src/engines/mssql/sql/catalog.ts';
-import { enableBrokerSql, MULTI_USER_SQL } from '../../../../../src/engines/mssql/seed/schema.ts';
+import {
+  enableBrokerSql,
+  MULTI_USER_SQL,
+} from '../../../../../src/engines/mssql/broker/enable-broker-sql.ts';
 
 /** The ALTER DATABASE statements the batch builds with sp_executesql, in order. */
 function alters(t: string): string[] {
@@ -24,7 +27,9 @@ describe('enabling Service Broker (alter-database-transact-sql-set-options.md)',
     const catchAt = owned.indexOf('BEGIN CATCH');
     expect(tryAt).toBeGreaterThan(owned.indexOf('SINGLE_USER'));
     expect(owned.slice(tryAt, catchAt)).toContain('SET ENABLE_BROKER');
-    expect(owned.slice(catchAt)).toMatch(/SET MULTI_USER;';\nEXEC sys\.sp_executesql @sql;\s+THROW;\nEND CATCH;/);
+    expect(owned.slice(catchAt)).toMatch(
+      /SET MULTI_USER;';\nEXEC sys\.sp_executesql @sql;\s+THROW;\nEND CATCH;/,
+    );
   });
 
   it('--force on a database it does not own: ENABLE_BROKER alone, never SINGLE_USER or a rollback', () => {
