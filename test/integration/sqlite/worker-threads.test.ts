@@ -39,7 +39,9 @@ describe('sqlite worker threads', () => {
     const entry = await sqliteWorkerEntry();
     expect(entry.reason).toBeUndefined();
     expect(entry.kind).toBe('bundle');
-    expect(entry.file.pathname).toMatch(/node_modules\/\.cache\/atombench\/sqlite-worker-[0-9a-f]{16}\.cjs$/);
+    expect(entry.file.pathname).toMatch(
+      /node_modules\/\.cache\/atombench\/sqlite-worker-[0-9a-f]{16}\/worker\.cjs$/,
+    );
     const q = { x: 0.005, y: -0.004, z: 0 };
     const calls: WorkerCall[] = [
       { kind: 'run', req: { op: 'spatial.pool', q, radius: 0.1, pool: 1000 } },

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundled } from '../../src/bundle.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'atombench-bundle-'));
+const CACHE = join(ROOT, 'node_modules', '.cache', 'atombench');
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const f of readdirSync(CACHE))
+    if (f.startsWith('test-entry-')) rmSync(join(CACHE, f), { recursive: true, force: true });
+});
+
+/** A two-module TypeScript entry with a lazy import, written fresh so each test owns its sources. */
+function sources(value: string): URL {
+  writeFileSync(join(dir, 'lazy.ts'), `export const value: string = ${JSON.stringify(value)};\n`);
+  writeFileSync(
+    join(dir, 'entry.ts'),
+    'export const where: string = import.meta.url;\n' +
+      "export const lazy = async (): Promise<string> => (await import('./lazy.ts')).value;\n",
+  );
+  return pathToFileURL(join(dir, 'entry.ts'));
+}
+
+describe('bundle: the cached plain-JS build of a TypeScript entry', () => {
+  it('builds once, reuses the build while the sources are unchanged, rebuilds when one changes', async () => {
+    const entry = sources('first');
+    const a = await bundled(entry, { name: 'test-entry', format: 'esm' });
+    expect(fileURLToPath(a)).toContain(CACHE);
+    const m = (await import(a.href)) as { where: string; lazy: () => Promise<string> };
+    // import.meta.url stays the source file's own URL, and the dynamic import loads its own chunk.
+    expect(m.where).toBe(entry.href);
+    expect(await m.lazy()).toBe('first');
+    expect(readdirSync(join(fileURLToPath(a), '..')).length).toBe(2);
+    expect((await bundled(entry, { name: 'test-entry', format: 'esm' })).href).toBe(a.href);
+
+    sources('second');
+    const b = await bundled(entry, { name: 'test-entry', format: 'esm' });
+    expect(b.href).not.toBe(a.href);
+    expect(await ((await import(b.href)) as { lazy: () => Promise<string> }).lazy()).toBe('second');
+  });
+
+  it('the command runs from its bundle', () => {
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
+      .version;
+    expect(
+      execFileSync(process.execPath, [join(ROOT, 'bin/atombench.js'), '--version'], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe(version);
+    const manifests = readdirSync(CACHE).filter((f) => /^cli-[0-9a-f]{16}\.json$/.test(f));
+    expect(manifests.length).toBeGreaterThan(0);
+    const m = JSON.parse(readFileSync(join(CACHE, manifests[0]!), 'utf8')) as {
+      dir: string;
+      main: string;
+      inputs: string[];
+    };
+    expect(m.main).toBe('main.mjs');
+    expect(m.inputs).toContain(join(ROOT, 'src/cli/main.ts'));
+    expect(readdirSync(join(CACHE, m.dir))).toContain('main.mjs');
+  });
+});
