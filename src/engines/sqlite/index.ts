@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Point3, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
-import { NAME_PRESETS, PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
+import { NAME_PRESETS, type ObjectNames } from '../../scenario/names.ts';
 import type { HealthReport } from '../../model/health.ts';
 import { runSqliteHealthCheck } from './check.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -33,19 +33,12 @@ import type {
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { openSqlite, SQLITE_PRAGMAS } from './connection.ts';
 import { sqliteCoordination } from './coordination.ts';
-import {
-  seedAtomParams,
-  seedEmbeddingParams,
-  seedSql,
-  sqliteIdentifiers,
-  sqliteTemplateNames,
-} from './dialect.ts';
+import { seedSql, sqliteIdentifiers, sqliteTemplateNames } from './dialect.ts';
+import { prepareDataset, resetIngested, seedRows, setMeta, tableExists } from './dataset.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { storedFingerprint, storedRowHashes } from './fingerprint.ts';
 import { DatasetLock } from './lock.ts';
-import { checkDatabase } from './ownership.ts';
 import { SqliteQueueDriver } from './queues/queue-driver.ts';
-import { syncSql } from './queues/sync-ops.ts';
 import { SqliteSyncQueue } from './queues/sync-queue.ts';
 import { SqliteWorkerPool } from './pool/worker-pool.ts';
 
@@ -158,121 +151,27 @@ export class SqliteEngine implements Engine {
     };
   }
 
-  private meta(key: string): string | undefined {
-    const row = this.conn.prepare('SELECT value FROM atombench_meta WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    return row?.value;
-  }
-  private setMeta(key: string, value: string): void {
-    this.conn.prepare('INSERT OR REPLACE INTO atombench_meta (key, value) VALUES (?, ?)').run(key, value);
-  }
-  private tableExists(name: string): boolean {
-    return !!this.conn
-      .prepare("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')")
-      .get(name);
-  }
-
   async prepare(plan: SchemaPlan, opts: PrepareOptions): Promise<DatasetState> {
     this.names = plan.names;
     // One atombench per dataset file, then every check, all before the first write (WAL included).
     if (!opts.followShard) this.lock.acquire();
-    const owned = this.tableExists('atombench_meta') && this.meta('owner') === 'atombench';
-    const tpl = sqliteTemplateNames(plan.names);
-    const scripts = [
-      renderSqlFile('sqlite', 'schema.sql', tpl, quoteDouble),
-      ...PHASES.map((phase) =>
-        renderSqlFile('sqlite', 'queue.sql', { queue: phaseQueue(plan.names, phase) }, quoteDouble),
-      ),
-      ...(plan.neo4jSync
-        ? [renderSqlFile('sqlite', 'sync-queue.sql', { queue: plan.names.neo4jSyncQueue }, quoteDouble)]
-        : []),
-    ];
-    const dropForeign = checkDatabase(
-      this.conn,
-      plan.names,
-      scripts.join('\n'),
-      { ...opts, owned },
-      this.opts.path,
-    );
-    // A partly seeded dataset counts too: resuming dataset B on top of A's rows would be wrong data.
-    const stored = owned ? (this.meta('datasetKey') ?? this.meta('pendingDatasetKey')) : undefined;
-    const replace =
-      !!stored &&
-      (!!opts.replaceDataset || (stored !== plan.datasetKey && !plan.growsFrom?.includes(stored)));
-    if (replace && !opts.allowDestructive)
-      throw new UserError(`${this.opts.path} holds another dataset (${stored}); pass --reseed to replace it`);
-    this.conn.pragma(`journal_mode = ${SQLITE_PRAGMAS.journal_mode}`);
-    if (dropForeign)
-      this.conn.transaction(() => {
-        dropForeign();
-        // The R*Tree still holds the deleted rows' entries: rebuild it.
-        if (owned) this.setMeta('indexBuilt', '0');
-        this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(`${plan.names.embeddingsTable}_rtree`)}`);
-      })();
-    if (replace) {
-      opts.notify?.(`replacing the stored dataset ${stored}`);
-      this.dropOwned(plan.names);
-    }
-    for (const script of scripts) this.conn.exec(script);
+    const state = prepareDataset(this.conn, plan, opts, this.opts.path);
     this.syncTable = plan.neo4jSync ? plan.names.neo4jSyncQueue : undefined;
-    this.setMeta('owner', 'atombench');
-    this.setMeta('pendingDatasetKey', plan.datasetKey);
-    const ids = sqliteIdentifiers(plan.names);
-    const seeded = (this.conn.prepare(seedSql(ids).maxSeeded).get() as { n: number }).n;
-    const datasetKey = this.meta('datasetKey');
-    const checksum = datasetKey ? this.meta('checksum') : undefined;
-    return {
-      seededRows: seeded,
-      datasetKey,
-      ...(checksum ? { checksum } : {}),
-      indexBuilt: this.meta('indexBuilt') === '1' && this.tableExists(`${plan.names.embeddingsTable}_rtree`),
-    };
+    return state;
   }
 
-  private dropOwned(names: ObjectNames): void {
-    const tables = [
-      `${names.embeddingsTable}_rtree`,
-      names.embeddingsTable,
-      names.atomsTable,
-      names.metricsTable,
-      names.neo4jSyncQueue,
-    ];
-    for (const phase of PHASES) tables.push(phaseQueue(names, phase));
-    for (const t of tables) this.conn.exec(`DROP TABLE IF EXISTS ${quoteDouble(t)}`);
-    this.conn.exec('DELETE FROM atombench_meta');
-  }
-
-  async seed(
+  seed(
     batches: AsyncIterable<SeedBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome> {
-    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
-    const atom = this.conn.prepare(sql.atom);
-    const emb = this.conn.prepare(sql.embedding);
-    const insertBatch = this.conn.transaction((b: SeedBatch) => {
-      for (const r of b.records) {
-        atom.run(...seedAtomParams(r));
-        emb.run(...seedEmbeddingParams(r));
-      }
-    });
-    const started = performance.now();
-    let inserted = 0;
-    for await (const batch of batches) {
-      insertBatch(batch);
-      inserted += batch.records.length;
-      onProgress({ rowsDone: batch.startIndex + batch.records.length, rowsTotal });
-      // Let timers (progress bar, SIGINT) run between batches: each batch is committed, so an
-      // interrupted seed resumes from here.
-      await new Promise((r) => setImmediate(r));
-    }
-    return { rowsInserted: inserted, durationMs: performance.now() - started };
+    return seedRows(this.conn, this.requireNames(), batches, onProgress, rowsTotal);
   }
 
   async markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
-    this.setMeta('datasetKey', datasetKey);
-    this.setMeta('seededRows', String(rows));
-    if (checksum) this.setMeta('checksum', checksum);
+    setMeta(this.conn, 'datasetKey', datasetKey);
+    setMeta(this.conn, 'seededRows', String(rows));
+    if (checksum) setMeta(this.conn, 'checksum', checksum);
   }
 
   async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
@@ -289,7 +188,7 @@ export class SqliteEngine implements Engine {
     } finally {
       await worker.close();
     }
-    this.setMeta('indexBuilt', '1');
+    setMeta(this.conn, 'indexBuilt', '1');
     return {
       durationMs: performance.now() - started,
       ddl: rtreeDdl(plan.names.embeddingsTable),
@@ -297,21 +196,12 @@ export class SqliteEngine implements Engine {
   }
 
   async resetIngested(datasetRows: number): Promise<number> {
-    const sql = seedSql(sqliteIdentifiers(this.requireNames()));
-    const sync = this.requireNames().neo4jSyncQueue;
-    return this.conn.transaction(() => {
-      // Sync requests left by an interrupted run name atoms about to be deleted.
-      if (this.tableExists(sync)) this.conn.prepare(syncSql(sync).clear).run();
-      if (this.tableExists(`${this.requireNames().embeddingsTable}_rtree`))
-        this.conn.prepare(sql.resetRtree).run({ limit: datasetRows });
-      this.conn.prepare(sql.resetEmbeddings).run({ limit: datasetRows });
-      return this.conn.prepare(sql.resetAtoms).run({ limit: datasetRows }).changes;
-    })();
+    return resetIngested(this.conn, this.requireNames(), datasetRows);
   }
 
   async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
     const names = this.requireNames();
-    return storedFingerprint(this.conn, names, req, this.tableExists(`${names.embeddingsTable}_rtree`));
+    return storedFingerprint(this.conn, names, req, tableExists(this.conn, `${names.embeddingsTable}_rtree`));
   }
 
   async storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
@@ -320,7 +210,7 @@ export class SqliteEngine implements Engine {
 
   async indexBytes(): Promise<number | undefined> {
     const names = this.requireNames();
-    if (!this.tableExists(`${names.embeddingsTable}_rtree_node`)) return undefined;
+    if (!tableExists(this.conn, `${names.embeddingsTable}_rtree_node`)) return undefined;
     return (this.conn.prepare(seedSql(sqliteIdentifiers(names)).rtreeBytes).get() as { n: number }).n;
   }
 
