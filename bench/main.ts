@@ -1,3 +1,4 @@
+import { clientsBench } from './clients.ts';
 import { e2eRunVsPgbench } from './e2e-run-vs-pgbench.ts';
 import { e2eSeedVsCopy } from './e2e-seed-vs-copy.ts';
 import { postgisSeedVsCopy } from './postgis-seed-vs-copy.ts';
@@ -21,6 +22,7 @@ const MODULES: BenchModule[] = [
   postgisSeedVsCopy,
   e2eRunVsPgbench,
   e2eSeedVsCopy,
+  clientsBench,
 ];
 
 /** --quick: knobs an explicit environment variable still overrides. */
