@@ -7,7 +7,7 @@
 // starts a second V8 isolate with tsx and esbuild) and a transform per file; a worker thread through
 // tsx's hooks held ~16 MB against ~9 MB bundled (README "Performance as users meet it").
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -94,14 +94,16 @@ export async function bundled(entry, { name, format }) {
   };
   // Another process may build the same bundle at once: each writes its own folder, then renames it
   // into place; the loser keeps the winner's (identical) folder.
-  for (const f of built.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    writeFileSync(f.path, f.contents);
-  }
   try {
+    for (const f of built.outputFiles) {
+      mkdirSync(dirname(f.path), { recursive: true });
+      writeFileSync(f.path, f.contents);
+    }
     renameSync(outdir, join(CACHE_DIR, m.dir));
   } catch {
+    // The winner's folder is in place, or nothing is (a full disk, no permission): then say so.
     rmSync(outdir, { recursive: true, force: true });
+    if (!existsSync(fileURLToPath(main(m)))) throw new Error(`cannot write the bundle in ${CACHE_DIR}`);
   }
   const tmp = `${manifestFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(m));
