@@ -58,16 +58,34 @@ describe('open loop on the embedded engine', () => {
       sc,
     );
     expect(result.load.ratePerSec).toBe(200);
+    // Every scheduled arrival started (an open loop fires late arrivals at once): 900 over 4.5 s.
     expect(Math.abs(result.load.achievedRatePerSec! - 200) / 200).toBeLessThan(0.01);
     expect(result.load.dropped).toBe(0);
-    // The whole planned window is measured: the tick that ends warm-up never files the first
-    // measured interval as warm-up, even when its timer fires a little early.
-    expect(result.load.measuredSec).toBeGreaterThan(3.9);
-    expect(result.load.scheduleLagMs?.count).toBeGreaterThan(0.97 * 200 * result.load.measuredSec!);
-    // Completions over the measured window (its length comes from the interval ticks, which a busy
-    // machine can delay: a count would shift by the operations of the late tick, a rate does not).
-    expect(Math.abs(result.total.throughputPerSec - 200) / 200).toBeLessThan(0.05);
-    expect(result.total.count).toBeGreaterThan(700);
+    expect(result.total.errors).toEqual({});
+    // The measured window is bounded by the run's own ticks, which a busy machine delays: it opens at
+    // the warm-up tick (due at 0.5 s, late under load) and closes at the final tick, after the drain and
+    // the last probe round. So the assertions below are on what the run recorded about its window, not
+    // on the planned 4 s, and hold however late the ticks were.
+    const warm = result.timeseries.filter((p) => p.warmup);
+    const last = result.timeseries.at(-1)!;
+    // Only the tick that ends warm-up is warm-up: an early-firing tick would also file the first measured
+    // interval as warm-up (two warm-up points, and the window would open at 1 s instead of 0.5 s).
+    expect(warm).toHaveLength(1);
+    const openSec = warm[0]!.tSec;
+    expect(openSec).toBeGreaterThanOrEqual(0.5);
+    expect(result.load.measuredSec!).toBeCloseTo(last.tSec - openSec, 3);
+    // The whole planned window is measured: it closes after the schedule ends.
+    expect(last.tSec).toBeGreaterThanOrEqual(4.5);
+    // Every arrival due between the window's opening and the schedule's end (4.5 s) has its schedule lag
+    // recorded in the window (the load starts a little after the run's clock, so at least this many).
+    const dueInWindow = Math.floor(200 * (4.5 - openSec));
+    expect(result.load.scheduleLagMs!.count).toBeGreaterThanOrEqual(dueInWindow);
+    // Nothing lost or counted twice: the issued arrivals (achieved rate x 4.5 s) are the warm-up's
+    // completions plus the measured ones, since the final tick comes after the drain.
+    const issued = Math.round(result.load.achievedRatePerSec! * 4.5);
+    expect(issued).toBe(900);
+    expect(warm[0]!.ops + result.total.count).toBe(issued);
+    expect(result.load.scheduleLagMs!.count).toBeLessThanOrEqual(result.total.count);
   });
 
   it('shows a stall in p99 and in schedule lag (coordinated omission handled)', async () => {
@@ -82,8 +100,12 @@ describe('open loop on the embedded engine', () => {
     expect(result.total.latencyMs.max).toBeGreaterThan(550);
     expect(result.load.scheduleLagMs!.max).toBeGreaterThan(550);
     expect(result.load.scheduleLagMs!.p99).toBeGreaterThan(400);
-    // The median query was not stalled: the stall is visible without smearing the whole run.
-    expect(result.total.latencyMs.p50).toBeLessThan(100);
+    // The median query was not stalled: the stall is visible without smearing the whole run. Arrivals
+    // due after the stall fire at once, each measured from its own time; a loop that did not catch up
+    // would carry the 600 ms into the rest of the run (with the stall, two thirds of it): p50 >= 600 ms. The
+    // bound is half the stall, not a figure for a quiet machine: a machine loaded ~6x (note-flakes)
+    // put the median of these ~1 ms queries at 100-210 ms through its own late timers.
+    expect(result.total.latencyMs.p50).toBeLessThan(600 / 2);
     expect(result.client.bottleneck).toBe(true);
   });
 });
