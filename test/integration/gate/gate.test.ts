@@ -8,8 +8,15 @@ import { afterAll, describe, expect, it } from 'vitest';
  * The regression gate end to end on the embedded engine: trials, a named baseline, compare's verdicts and
  * exit codes. Runs are tiny (2k atoms, 3 trials of 1 s). The suite runs on shared 2-core machines beside
  * other integration tests, so the test scenario widens the minimum effects and waives the client
- * self-check; the defaults are measured in docs/noise-floor.md. The injected delay (+15 ms on ~1 ms
- * queries) is far beyond any of them.
+ * self-check; the defaults are measured in docs/noise-floor.md.
+ *
+ * What a loaded machine does to these runs (measured at load average ~20 on 2 cores, note-flakes): the
+ * client's late timers add to every latency (it is measured from the intended start), so a trial's p50 on
+ * ~1 ms queries reached 25 ms and the runbook's `latency.spatial avg < 50ms` failed the run (exit 1).
+ * So the scenario judges no latency target: this file tests compare, and whether `run` passes its latency
+ * targets is the machine's speed, not the gate's logic. The injected delay (+100 ms on ~1 ms queries)
+ * stays beyond that noise: a baseline trial's p50 would have to reach 67 ms (100 / 1.5, the p50 minimum
+ * effect) to hide it.
  */
 
 const BIN = resolve('bin/atombench.js');
@@ -40,6 +47,7 @@ ooda: { triggerEverySec: 0.25, phaseWorkMs: 1, failureRate: 0 }
 probes: { intervalMs: 250 }
 targets:
   ooda.loopInterval: null
+  latency.spatial: null
 gate:
   trials: 3
   minEffect: { p50: 50%, p95: 100%, p99: 200%, throughput: 30% }
@@ -50,7 +58,7 @@ const json = (file: string) => JSON.parse(readFileSync(join(cwd, file), 'utf8'))
 
 describe('regression gate', () => {
   writeFileSync(join(cwd, 'gate.yaml'), scenario(0));
-  writeFileSync(join(cwd, 'slow.yaml'), scenario(15));
+  writeFileSync(join(cwd, 'slow.yaml'), scenario(100));
 
   it('run --trials keeps every trial and a fingerprint, and --save-baseline stores it by name', () => {
     const r = cli('run', 'gate.yaml', '--out', 'base', '--no-progress', '--quiet', '--save-baseline', 'main');
