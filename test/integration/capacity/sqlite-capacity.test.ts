@@ -51,11 +51,20 @@ function scenario() {
   return sc;
 }
 
-async function search(id: string): Promise<{ doc: CapacityDocument; lines: string[] }> {
+/** Client delay a step had, from its own result.json: the self-check's figures (ms). */
+interface ClientDelay {
+  scheduleLagP99Ms: number;
+  eventLoopLagP99Ms: number;
+}
+
+async function search(
+  id: string,
+): Promise<{ doc: CapacityDocument; lines: string[]; delays: Map<string, ClientDelay> }> {
   const sc = scenario();
   const targets = resolveTargets(sc.targets, { datasetAtoms: sc.dataset.atoms }).specs;
   const lines: string[] = [];
   const saved: string[] = [];
+  const delays = new Map<string, ClientDelay>();
   const doc = await runCapacity({
     scenario: sc,
     targets,
@@ -67,7 +76,14 @@ async function search(id: string): Promise<{ doc: CapacityDocument; lines: strin
     capacityProgress: { line: (t) => lines.push(t) },
     reseed: false,
     force: false,
-    saveStep: async (r, name) => (saved.push(r.runId), `steps/${name}/result.json`),
+    saveStep: async (r, name) => {
+      saved.push(r.runId);
+      delays.set(r.runId, {
+        scheduleLagP99Ms: r.load.scheduleLagMs?.p99 ?? 0,
+        eventLoopLagP99Ms: r.client.eventLoopLagP99Ms,
+      });
+      return `steps/${name}/result.json`;
+    },
     engine: new SqliteEngine({
       path: join(knownDir, 'known.sqlite'),
       dataset: sc.dataset,
@@ -76,17 +92,43 @@ async function search(id: string): Promise<{ doc: CapacityDocument; lines: strin
     }),
   });
   expect(saved).toHaveLength(doc.search!.steps.length);
-  return { doc, lines };
+  return { doc, lines, delays };
 }
 
 describe('capacity on an engine of known capacity (4 workers x 100 ms = 40/s)', () => {
   it(
     'finds the knee within 10 %, with an interval and the first target to break',
     { timeout: 240_000 },
-    async () => {
-      const { doc, lines } = await search('known-1');
+    async (ctx) => {
+      const { doc, lines, delays } = await search('known-1');
       const s = doc.search!;
-      expect(s.outcome).toBe('knee');
+      const why = s.steps.map((st) => ({
+        rate: st.offeredRatePerSec,
+        verdict: st.verdict,
+        failed: st.checks.filter((c) => c.verdict === 'fail').map((c) => `${c.name} ${c.observed}`),
+        p50: st.totalLatencyMs.p50,
+        client: st.clientReasons,
+        delay: delays.get(st.runId),
+      }));
+      // Below 40/s this engine never queues, so a request takes its 100 ms service time and p95 passes
+      // 250 ms with 150 ms to spare. A step below capacity can fail only when the client itself was late:
+      // latency runs from the intended start to the completion callback, so the client's schedule lag
+      // (late starts) and event-loop delay (late completions) add to it. On a machine loaded ~10x
+      // (note-flakes) the first step at 25/s measured p50 190 ms with schedule lag p99 124 ms and
+      // event-loop delay p99 94 ms: the step measured the client, and its self-check said so. Such a
+      // search has no knee to check; any other failure below capacity is the harness's and fails here.
+      const clientBad = s.steps.filter((st) => st.verdict === 'bad' && st.offeredRatePerSec < CAPACITY);
+      if (clientBad.length > 0) {
+        for (const st of clientBad) {
+          const d = delays.get(st.runId)!;
+          expect(st.clientFlagged, JSON.stringify(why)).toBe(true);
+          expect(d.scheduleLagP99Ms + d.eventLoopLagP99Ms, JSON.stringify(why)).toBeGreaterThanOrEqual(
+            250 - SERVICE_MS,
+          );
+        }
+        ctx.skip(`the client was the bottleneck below capacity (self-check): ${JSON.stringify(why)}`);
+      }
+      expect(s.outcome, JSON.stringify(why)).toBe('knee');
       const k = s.knee!;
       expect(k.ratePerSec).toBeGreaterThan(CAPACITY * 0.9);
       expect(k.ratePerSec).toBeLessThan(CAPACITY * 1.1);
