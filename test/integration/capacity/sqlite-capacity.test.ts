@@ -110,18 +110,20 @@ describe('capacity on an engine of known capacity (4 workers x 100 ms = 40/s)', 
         client: st.clientReasons,
         delay: delays.get(st.runId),
       }));
-      // Below 40/s this engine never queues, so a request takes its 100 ms service time and p95 passes
-      // 250 ms with 150 ms to spare. A step below capacity can fail only when the client itself was late:
-      // latency runs from the intended start to the completion callback, so the client's schedule lag
-      // (late starts) and event-loop delay (late completions) add to it. On a machine loaded ~10x
-      // (note-flakes) the first step at 25/s measured p50 190 ms with schedule lag p99 124 ms and
-      // event-loop delay p99 94 ms: the step measured the client, and its self-check said so. Such a
-      // search has no knee to check; any other failure below capacity is the harness's and fails here.
+      // Below 40/s this engine should not queue: a request takes its 100 ms service time and p95 passes
+      // 250 ms with 150 ms to spare. Latency runs from the intended start to the completion callback, so
+      // the client's schedule lag (late starts) and event-loop delay (late completions) add to it, and a
+      // connection stays busy until the main thread hands it the next request, which the 100 ms pad does
+      // not cover: a loaded client lowers the real capacity below 40/s (at 37.5/s a good step measured
+      // p50 165 ms; note-flakes). So a step that fails below 40/s must be one the self-check flagged, and
+      // the first one (25/s, 62.5 % busy, far from any queue) only when the client's own delays, schedule
+      // lag p99 + event-loop delay p99, reach that 150 ms (seen: 124 + 94 ms at load ~10 with the
+      // sweep seeding beside it). Then the search measured the client and there is no knee to check.
       const clientBad = s.steps.filter((st) => st.verdict === 'bad' && st.offeredRatePerSec < CAPACITY);
       if (clientBad.length > 0) {
-        for (const st of clientBad) {
-          const d = delays.get(st.runId)!;
-          expect(st.clientFlagged, JSON.stringify(why)).toBe(true);
+        for (const st of clientBad) expect(st.clientFlagged, JSON.stringify(why)).toBe(true);
+        if (clientBad[0]!.index === 1) {
+          const d = delays.get(clientBad[0]!.runId)!;
           expect(d.scheduleLagP99Ms + d.eventLoopLagP99Ms, JSON.stringify(why)).toBeGreaterThanOrEqual(
             250 - SERVICE_MS,
           );
