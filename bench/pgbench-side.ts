@@ -64,10 +64,17 @@ export interface Side {
   cpuUsPerQuery: number;
 }
 
-/** The engine's own statement with pgbench variables in place of its parameters. */
-function pgbenchSql(op: BenchOp): string {
+/**
+ * The engine's own statement with pgbench variables in place of its parameters; `point`, when given,
+ * stands for the query point's two parameters ($1 x, $2 y) instead of :qx and :qy.
+ */
+export function pgbenchSql(op: BenchOp, point?: { x: string; y: string }): string {
   const engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
-  return engineSql.replace(/\$(\d+)/g, (_, i: string) => `:${op.vars[Number(i) - 1]}`).replace(/\s+/g, ' ');
+  return engineSql
+    .replace(/\$(\d+)/g, (_, i: string) =>
+      point && i === '1' ? point.x : point && i === '2' ? point.y : `:${op.vars[Number(i) - 1]}`,
+    )
+    .replace(/\s+/g, ' ');
 }
 
 /** The statement at query points drawn uniformly over the blob's core (the inner bench's points). */
