@@ -66,15 +66,16 @@ export interface Side {
 
 /**
  * The engine's own statement with pgbench variables in place of its parameters; `point`, when given,
- * stands for the query point's two parameters ($1 x, $2 y) instead of :qx and :qy.
+ * replaces the query point's expression (`ST_MakePoint($1::float8, $2::float8)`) wherever it appears.
  */
-export function pgbenchSql(op: BenchOp, point?: { x: string; y: string }): string {
-  const engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
-  return engineSql
-    .replace(/\$(\d+)/g, (_, i: string) =>
-      point && i === '1' ? point.x : point && i === '2' ? point.y : `:${op.vars[Number(i) - 1]}`,
-    )
-    .replace(/\s+/g, ' ');
+export function pgbenchSql(op: BenchOp, point?: string): string {
+  let engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
+  if (point) {
+    const q = 'ST_MakePoint($1::float8, $2::float8)';
+    if (!engineSql.includes(q)) throw new Error(`the statement has no ${q}: ${engineSql}`);
+    engineSql = engineSql.split(q).join(point);
+  }
+  return engineSql.replace(/\$(\d+)/g, (_, i: string) => `:${op.vars[Number(i) - 1]}`).replace(/\s+/g, ' ');
 }
 
 /** The statement at query points drawn uniformly over the blob's core (the inner bench's points). */
