@@ -109,3 +109,27 @@ describe('the floor plan', () => {
     expect(named).toEqual([]);
   });
 });
+
+describe('re-exports', () => {
+  /** Names `export { a, type B } from '...'` passes on from another module. */
+  const reExported = (text: string): string[] =>
+    [...text.matchAll(/^export\s+(?:type\s*)?\{([^}]*)\}\s*from\s*['"][^'"]+['"]/gm)].flatMap((m) =>
+      m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, '')),
+    );
+
+  it('scenario/schema.ts passes on only names some file still imports from it', () => {
+    const schema = join(SRC, 'scenario/schema.ts');
+    const importers = [...sourceFiles(SRC), ...sourceFiles(join(SRC, '../test'))]
+      .filter((f) => f !== schema)
+      .map((f) => readFileSync(f, 'utf8'));
+    const unused = reExported(readFileSync(schema, 'utf8')).filter(
+      (name) =>
+        !importers.some((text) =>
+          [
+            ...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"][^'"]*scenario\/schema\.ts['"]/g),
+          ].some((m) => m[1]!.split(',').some((n) => n.trim().replace(/^type\s+/, '') === name)),
+        ),
+    );
+    expect(unused).toEqual([]);
+  });
+});
