@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The floor plan (README "Layout and extending"): each folder of src/ imports only folders listed after
- * it here; model/ imports nothing of the project; errors.ts, redact.ts, bundle.mjs and bundle-cache.mjs sit under everything but model, each above
- * the ones after it.
+ * it here; model/ imports nothing of the project; the root files (ROOT_FILES) sit under everything but
+ * model, each above the ones after it.
  */
 const FLOORS = [
   'cli',
