@@ -31,17 +31,18 @@ async function keyOf(entry, inputs, esbuildVersion, format) {
 
 /**
  * Each module's `import.meta.url` stays its own source file's URL inside the bundle (the sources find
- * seed/, assets and package.json from it; CommonJS output has no import.meta at all).
+ * seed/, assets and package.json from it; CommonJS output has no import.meta at all). The .mjs files
+ * too: this module is in the CLI's bundle (the SQLite engine builds its worker's bundle with it) and
+ * finds the checkout from its own URL. A regular expression, so that this file's own text is not
+ * rewritten when it is bundled.
  */
+const META_URL = /\bimport\.meta\.url\b/g;
 const metaUrlPlugin = {
   name: 'atombench-import-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
-      loader: 'ts',
-      contents: (await readFile(path, 'utf8')).replaceAll(
-        'import.meta.url',
-        JSON.stringify(pathToFileURL(path).href),
-      ),
+    build.onLoad({ filter: /\.(ts|mjs)$/ }, async ({ path }) => ({
+      loader: path.endsWith('.ts') ? 'ts' : 'js',
+      contents: (await readFile(path, 'utf8')).replace(META_URL, JSON.stringify(pathToFileURL(path).href)),
     }));
   },
 };

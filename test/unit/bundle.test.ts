@@ -64,5 +64,12 @@ describe('bundle: the cached plain-JS build of a TypeScript entry', () => {
     expect(m.main).toBe('main.mjs');
     expect(m.inputs).toContain(join(ROOT, 'src/cli/main.ts'));
     expect(readdirSync(join(CACHE, m.dir))).toContain('main.mjs');
+    // Every module's import.meta.url is its source's, bundle.mjs's too (in the SQLite engine's chunk:
+    // it builds the worker's bundle, and finds the checkout and the cache from its own URL).
+    const chunks = readdirSync(join(CACHE, m.dir)).map((f) => readFileSync(join(CACHE, m.dir, f), 'utf8'));
+    expect(chunks.filter((text) => /\bimport\.meta\.url\b/.test(text))).toEqual([]);
+    expect(
+      chunks.some((text) => text.includes(JSON.stringify(pathToFileURL(join(ROOT, 'src/bundle.mjs')).href))),
+    ).toBe(true);
   });
 });
