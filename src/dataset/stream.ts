@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { AtomRecord, SeedBatch } from './types.ts';
+import type { AtomRecord, RowBatch, SeedBatch } from './types.ts';
 import type { DatasetConfig, DistributionConfig } from './distributions.ts';
 import { createRecordFactory, type RecordFactory } from './records.ts';
 import { Checksummer } from './checksum.ts';
@@ -63,6 +63,44 @@ export async function* datasetBatches(
   for (let at = start; at < end; at += size) {
     options.signal?.throwIfAborted();
     yield generateBatch(factory, at, Math.min(size, end - at));
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * The dataset's rows [startIndex, endIndex) as lazy batches (RowBatch): each row is generated when the
+ * batch is visited, hashed into `checksum` (which must be at startIndex) and dropped after its visit.
+ * The same rows, in the same batches, as datasetBatches; a batch visited twice, or out of order, throws.
+ */
+export async function* datasetRowBatches(
+  config: DatasetConfig,
+  checksum: Checksummer,
+  options: BatchOptions = {},
+): AsyncGenerator<RowBatch> {
+  const start = options.startIndex ?? 0;
+  const end = options.endIndex ?? config.atoms;
+  const size = options.batchSize ?? config.batchSize;
+  checkRange(config, start, end, size);
+  const factory = createRecordFactory(config);
+  for (let at = start; at < end; at += size) {
+    options.signal?.throwIfAborted();
+    const first = at;
+    const rows = Math.min(size, end - at);
+    let visited = false;
+    yield {
+      startIndex: first,
+      rows,
+      each(visit) {
+        if (visited) throw new Error(`dataset: batch at row ${first} visited twice`);
+        visited = true;
+        for (let i = first; i < first + rows; i++) {
+          const record = factory(i);
+          checksum.updateRecord(record);
+          visit(record);
+        }
+      },
+    };
+    if (!visited) throw new Error(`dataset: batch at row ${first} was not visited`);
     await yieldToEventLoop();
   }
 }

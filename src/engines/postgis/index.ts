@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
-import type { SeedBatch } from '../../dataset/types.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -37,6 +37,7 @@ import {
   spatialSql,
   SPATIAL_INDEX_BYTES_SQL,
   type PoolVariant,
+  type PostgisIds,
 } from './dialect.ts';
 import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
@@ -46,7 +47,7 @@ import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
 import { buildIndex } from './after-load.ts';
 import { markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
-import { seedWithCopy } from './seeder.ts';
+import { seedRowsWithCopy, seedWithCopy, type SeedStreams } from './seeder.ts';
 import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { postgisTuning } from './tune/tune-target.ts';
@@ -199,18 +200,31 @@ export class PostgisEngine implements Engine {
     return this.q((c) => prepareSchema(c, plan, opts, this.where));
   }
 
-  async seed(
+  seed(
     batches: AsyncIterable<SeedBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    return this.withSeedStreams((s, ids) => seedWithCopy(s, ids, batches, onProgress, rowsTotal));
+  }
+
+  seedRows(
+    batches: AsyncIterable<RowBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    return this.withSeedStreams((s, ids) => seedRowsWithCopy(s, ids, batches, onProgress, rowsTotal));
+  }
+
+  /** The seed's connections: the admin one and seedConnections - 1 more, closed after the load. */
+  private async withSeedStreams(
+    load: (streams: SeedStreams, ids: PostgisIds) => Promise<SeedOutcome>,
   ): Promise<SeedOutcome> {
     const extra: pg.Client[] = [];
     try {
       for (let i = 1; i < (this.opts.seedConnections ?? 2); i++) extra.push(await openClient(this.opts.url));
       const streams = { clients: [this.conn, ...extra], format: this.opts.copyFormat ?? 'binary' };
-      return await scrubbing(this.opts.url, () =>
-        seedWithCopy(streams, postgisIds(this.names), batches, onProgress, rowsTotal),
-      );
+      return await scrubbing(this.opts.url, () => load(streams, postgisIds(this.names)));
     } finally {
       await Promise.all(extra.map((c) => c.end().catch(() => {})));
     }
