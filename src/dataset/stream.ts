@@ -48,23 +48,31 @@ function checkRange(config: DatasetConfig, start: number, end: number, size: num
 }
 
 /**
- * Yields the dataset's rows in order as batches. Between batches it yields to the event loop, so
- * timers, progress output and abort signals keep working while a large dataset is generated.
+ * The batches' row ranges, in order, checked. Between batches it yields to the event loop, so timers,
+ * progress output and abort signals keep working while a large dataset is generated.
  */
-export async function* datasetBatches(
+async function* batchRanges(
   config: DatasetConfig,
-  options: BatchOptions = {},
-): AsyncGenerator<SeedBatch> {
+  options: BatchOptions,
+): AsyncGenerator<{ first: number; rows: number }> {
   const start = options.startIndex ?? 0;
   const end = options.endIndex ?? config.atoms;
   const size = options.batchSize ?? config.batchSize;
   checkRange(config, start, end, size);
-  const factory = createRecordFactory(config);
   for (let at = start; at < end; at += size) {
     options.signal?.throwIfAborted();
-    yield generateBatch(factory, at, Math.min(size, end - at));
+    yield { first: at, rows: Math.min(size, end - at) };
     await yieldToEventLoop();
   }
+}
+
+/** Yields the dataset's rows in order as batches (see batchRanges). */
+export async function* datasetBatches(
+  config: DatasetConfig,
+  options: BatchOptions = {},
+): AsyncGenerator<SeedBatch> {
+  const factory = createRecordFactory(config);
+  for await (const { first, rows } of batchRanges(config, options)) yield generateBatch(factory, first, rows);
 }
 
 /**
@@ -77,15 +85,8 @@ export async function* datasetRowBatches(
   checksum: Checksummer,
   options: BatchOptions = {},
 ): AsyncGenerator<RowBatch> {
-  const start = options.startIndex ?? 0;
-  const end = options.endIndex ?? config.atoms;
-  const size = options.batchSize ?? config.batchSize;
-  checkRange(config, start, end, size);
   const factory = createRecordFactory(config);
-  for (let at = start; at < end; at += size) {
-    options.signal?.throwIfAborted();
-    const first = at;
-    const rows = Math.min(size, end - at);
+  for await (const { first, rows } of batchRanges(config, options)) {
     let visited = false;
     yield {
       startIndex: first,
@@ -101,7 +102,6 @@ export async function* datasetRowBatches(
       },
     };
     if (!visited) throw new Error(`dataset: batch at row ${first} was not visited`);
-    await yieldToEventLoop();
   }
 }
 
