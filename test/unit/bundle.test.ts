@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,9 +53,10 @@ describe('bundle: the cached plain-JS build of a TypeScript entry', () => {
         encoding: 'utf8',
       }).trim(),
     ).toBe(version);
-    const manifests = readdirSync(CACHE).filter((f) => /^cli-[0-9a-f]{16}\.json$/.test(f));
-    expect(manifests.length).toBeGreaterThan(0);
-    const m = JSON.parse(readFileSync(join(CACHE, manifests[0]!), 'utf8')) as {
+    // This checkout's manifest (other checkouts may share node_modules, and so the cache).
+    const entry = pathToFileURL(join(ROOT, 'src/cli/main.ts')).href;
+    const id = createHash('sha256').update(entry).update('\0').update('esm').update('\0').digest('hex');
+    const m = JSON.parse(readFileSync(join(CACHE, `cli-${id.slice(0, 16)}.json`), 'utf8')) as {
       dir: string;
       main: string;
       inputs: string[];
@@ -62,5 +64,12 @@ describe('bundle: the cached plain-JS build of a TypeScript entry', () => {
     expect(m.main).toBe('main.mjs');
     expect(m.inputs).toContain(join(ROOT, 'src/cli/main.ts'));
     expect(readdirSync(join(CACHE, m.dir))).toContain('main.mjs');
+    // Every module's import.meta.url is its source's, bundle.mjs's too (in the SQLite engine's chunk:
+    // it builds the worker's bundle, and finds the checkout and the cache from its own URL).
+    const chunks = readdirSync(join(CACHE, m.dir)).map((f) => readFileSync(join(CACHE, m.dir, f), 'utf8'));
+    expect(chunks.filter((text) => /\bimport\.meta\.url\b/.test(text))).toEqual([]);
+    expect(
+      chunks.some((text) => text.includes(JSON.stringify(pathToFileURL(join(ROOT, 'src/bundle.mjs')).href))),
+    ).toBe(true);
   });
 });
