@@ -8,7 +8,7 @@
 // starts a second V8 isolate with tsx and esbuild) and a transform per file; a worker thread through
 // tsx's hooks held ~16 MB against ~9 MB bundled (README "Performance as users meet it").
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +23,44 @@ const sha = (...parts) => {
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex');
 };
+
+/**
+ * What each input's stat says about its contents without reading it, as git's index does (size,
+ * mtime, ctime, inode; ctime cannot be set back by hand): a manifest keeps them, and a process whose
+ * inputs all stat the same skips reading and hashing ~300 files. Undefined when one input was written
+ * less than RACY_NS before `sinceNs` (git's racy case: a write in the same clock tick as the stat, or
+ * while the build read it, would look unchanged): the next process hashes, and stores them then.
+ */
+const RACY_NS = 2_000_000_000n;
+function statsOf(inputs, sinceNs) {
+  const stats = [];
+  for (const f of inputs) {
+    const s = statSync(f, { bigint: true });
+    if (s.mtimeNs > sinceNs - RACY_NS || s.ctimeNs > sinceNs - RACY_NS) return undefined;
+    stats.push(`${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`);
+  }
+  return stats;
+}
+const wallNs = () => BigInt(Date.now()) * 1_000_000n;
+
+function sameStats(inputs, stats) {
+  if (!Array.isArray(stats) || stats.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const s = statSync(inputs[i], { bigint: true });
+    if (stats[i] !== `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`) return false;
+  }
+  return true;
+}
+
+/** esbuild's version from its package.json: importing esbuild costs 20-60 ms, and a cache hit needs only this. */
+function esbuildVersion() {
+  try {
+    const v = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('esbuild/package.json')), 'utf8'));
+    return typeof v.version === 'string' ? v.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function keyOf(entry, inputs, esbuildVersion, format) {
   const contents = await Promise.all(inputs.map((f) => readFile(f)));
@@ -55,14 +93,14 @@ const metaUrlPlugin = {
  * tsx). `locations`: where to look and write, in order (tests pass their own).
  */
 export async function bundled(entry, { name, format }, locations = cacheLocations()) {
-  const esbuild = await import('esbuild');
   const manifestName = `${name}-${sha(entry.href, format).slice(0, 16)}.json`;
+  const version = esbuildVersion();
   for (const location of locations) {
-    const dir = openLocation(location, false);
-    const hit = dir && (await cached(dir, manifestName, entry, esbuild.version, format));
+    const dir = version && openLocation(location, false);
+    const hit = dir && (await cached(dir, manifestName, entry, version, format));
     if (hit) return hit;
   }
-  const built = await build(esbuild, entry, format);
+  const built = await build(await import('esbuild'), entry, format);
   for (const location of locations) {
     const dir = openLocation(location, true);
     const url = dir && write(dir, manifestName, name, entry, built);
@@ -84,7 +122,15 @@ async function cached(dir, manifestName, entry, esbuildVersion, format) {
     if (basename(m.dir) !== m.dir) return undefined;
     const folder = join(dir, m.dir);
     readFileSync(join(folder, m.main));
-    if ((await keyOf(entry.href, m.inputs, esbuildVersion, format)) !== m.key) return undefined;
+    const fresh = m.esbuild === esbuildVersion && m.node === process.version && sameStats(m.inputs, m.stats);
+    if (!fresh) {
+      const since = wallNs();
+      if ((await keyOf(entry.href, m.inputs, esbuildVersion, format)) !== m.key) return undefined;
+      // Unchanged contents behind new stats (a checkout, a touch): keep the stats for the next process.
+      const stats = statsOf(m.inputs, since);
+      if (stats)
+        writeManifest(dir, manifestName, { ...m, esbuild: esbuildVersion, node: process.version, stats });
+    }
     // Marked used last: it throws if a pruner took the folder meanwhile, and a pruner that looked at
     // it before the mark renames it back (bundle-cache.mjs pruneCache).
     useFolder(folder);
@@ -96,6 +142,7 @@ async function cached(dir, manifestName, entry, esbuildVersion, format) {
 }
 
 async function build(esbuild, entry, format) {
+  const since = wallNs();
   const built = await esbuild.build({
     entryPoints: [fileURLToPath(entry)],
     absWorkingDir: ROOT,
@@ -122,6 +169,8 @@ async function build(esbuild, entry, format) {
   if (!entryOut) throw new Error('esbuild gave no entry output');
   return {
     key: await keyOf(entry.href, inputs, esbuild.version, format),
+    esbuild: esbuild.version,
+    stats: statsOf(inputs, since),
     inputs,
     main: relative(OUT, join(ROOT, entryOut)),
     files: built.outputFiles.map((f) => ({ path: relative(OUT, f.path), contents: f.contents })),
@@ -133,8 +182,17 @@ async function build(esbuild, entry, format) {
  * each keep theirs, and a pruner never races a build for a name), then the manifest. Undefined when
  * the folder cannot be written (a full disk, no permission), its partial output removed.
  */
-function write(dir, manifestName, name, entry, { key, inputs, main, files }) {
-  const m = { key, entry: entry.href, inputs, dir: `${name}-${key.slice(0, 16)}-${randomSuffix()}`, main };
+function write(dir, manifestName, name, entry, { key, esbuild, stats, inputs, main, files }) {
+  const m = {
+    key,
+    entry: entry.href,
+    esbuild,
+    node: process.version,
+    inputs,
+    stats,
+    dir: `${name}-${key.slice(0, 16)}-${randomSuffix()}`,
+    main,
+  };
   const outdir = join(dir, `.build-${process.pid}-${randomSuffix()}`);
   const folder = join(dir, m.dir);
   try {
@@ -148,12 +206,18 @@ function write(dir, manifestName, name, entry, { key, inputs, main, files }) {
     rmSync(outdir, { recursive: true, force: true });
     return undefined;
   }
+  // The bundle is whole: it runs; without its manifest the next process builds again.
+  writeManifest(dir, manifestName, m);
+  return pathToFileURL(join(folder, main));
+}
+
+/** Written aside and renamed into place: a reader sees the old manifest or the new, never half of one. */
+function writeManifest(dir, manifestName, m) {
+  const tmp = join(dir, `${manifestName}.${process.pid}.${randomSuffix()}.tmp`);
   try {
-    const tmp = join(dir, `${manifestName}.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(m));
     renameSync(tmp, join(dir, manifestName));
   } catch {
-    // The bundle is whole: it runs; without its manifest the next process builds again.
+    rmSync(tmp, { force: true });
   }
-  return pathToFileURL(join(folder, main));
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { SeedBatch } from '../../dataset/types.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import { NAME_PRESETS, type ObjectNames } from '../../scenario/names.ts';
 import type { HealthReport } from '../../model/health.ts';
@@ -153,12 +153,15 @@ export class SqliteEngine implements Engine {
   }
 
   seed(
-    batches: AsyncIterable<SeedBatch>,
+    batches: AsyncIterable<SeedBatch | RowBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome> {
     return seedRows(this.conn, this.requireNames(), batches, onProgress, rowsTotal);
   }
+
+  /** Lazy batches take the same path: each row is inserted as it is generated (dataset.ts). */
+  readonly seedRows = this.seed;
 
   async markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
     setMeta(this.conn, 'datasetKey', datasetKey);
