@@ -18,12 +18,6 @@ import { workloadSchema } from './workload-schema.ts';
  * the small ones (probes, faults, report, names, gate) are here.
  */
 
-// Kept only for src/load/ (registry, shard, types import LoadSpec) and engines/postgis/index-options.ts,
-// which still import them from here: once they import load-schema.ts and index-schema.ts, remove these
-// two lines (test/unit/layout.test.ts fails on a re-export nothing imports).
-export type { LoadSpec } from './load-schema.ts';
-export { postgisIndexSchema, type PostgisIndexOptions } from './index-schema.ts';
-
 export const probesSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(600_000).default(1000),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tickTimes } from '../../../src/run/ticks.ts';
+import { tickTimes } from '../../../src/run/measure/ticks.ts';
 
 describe('tickTimes', () => {
   it('ticks every interval and exactly at the end of warm-up, never past the window', () => {

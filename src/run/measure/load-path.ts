@@ -1,12 +1,12 @@
-import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
-import type { OutageTracker } from '../load/outage.ts';
-import type { LoadSink } from '../load/types.ts';
-import type { IntervalRecorder } from '../metrics/interval.ts';
-import type { Clock } from '../model/clock.ts';
-import type { RequestSampler } from '../probes/poller.ts';
-import { executeOperation } from '../workload/registry.ts';
-import type { ExecuteContext } from '../workload/types.ts';
-import type { MaintenanceRunner } from './maintenance.ts';
+import type { Engine, OperationRequest, OperationResult } from '../../engines/types.ts';
+import type { OutageTracker } from '../../load/outage.ts';
+import type { LoadSink } from '../../load/types.ts';
+import type { IntervalRecorder } from '../../metrics/interval.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { RequestSampler } from '../../probes/poller.ts';
+import { executeOperation } from '../../workload/registry.ts';
+import type { ExecuteContext } from '../../workload/types.ts';
+import type { MaintenanceRunner } from '../maintenance.ts';
 
 /**
  * The per-operation path of a run, between the load model and the engine: what runs once per request

@@ -1,10 +1,10 @@
-import type { LoadOutcome } from '../load/types.ts';
-import type { OutageTracker } from '../load/outage.ts';
-import type { IntervalRecorder } from '../metrics/interval.ts';
-import type { Clock } from '../model/clock.ts';
-import type { TimeSeriesPoint } from '../model/result.ts';
-import type { ProbePoller } from '../probes/poller.ts';
-import type { Progress } from './progress.ts';
+import type { LoadOutcome } from '../../load/types.ts';
+import type { OutageTracker } from '../../load/outage.ts';
+import type { IntervalRecorder } from '../../metrics/interval.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { TimeSeriesPoint } from '../../model/result.ts';
+import type { ProbePoller } from '../../probes/poller.ts';
+import type { Progress } from '../progress.ts';
 
 /**
  * Probe rounds, off the tick path: a round starts at a tick when the previous one has finished, and

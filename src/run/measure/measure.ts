@@ -1,27 +1,27 @@
-import type { Engine, OperationRequest } from '../engines/types.ts';
-import { errorClassOf, UserError } from '../errors.ts';
-import { createQuerySource, drawParam } from '../dataset/queries.ts';
-import { createRandom, STREAMS } from '../dataset/prng.ts';
-import { startLoad } from '../load/registry.ts';
-import { globalRequestIndex, shardLoad } from '../load/shard.ts';
-import type { LoadContext, LoadOutcome } from '../load/types.ts';
-import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
-import { OutageTracker, type OutageWindow } from '../load/outage.ts';
-import { IntervalRecorder } from '../metrics/interval.ts';
-import type { Clock } from '../model/clock.ts';
-import type { ShardSpec } from '../model/shard.ts';
-import { OodaDriver } from '../ooda/driver.ts';
-import { ProbePoller, RequestSampler } from '../probes/poller.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { createRequestStream } from '../workload/request-stream.ts';
+import type { Engine, OperationRequest } from '../../engines/types.ts';
+import { errorClassOf, UserError } from '../../errors.ts';
+import { createQuerySource, drawParam } from '../../dataset/queries.ts';
+import { createRandom, STREAMS } from '../../dataset/prng.ts';
+import { startLoad } from '../../load/registry.ts';
+import { globalRequestIndex, shardLoad } from '../../load/shard.ts';
+import type { LoadContext, LoadOutcome } from '../../load/types.ts';
+import { ClientMonitor, type SelfCheckInput } from '../../load/self-check.ts';
+import { OutageTracker, type OutageWindow } from '../../load/outage.ts';
+import { IntervalRecorder } from '../../metrics/interval.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { ShardSpec } from '../../model/shard.ts';
+import { OodaDriver } from '../../ooda/driver.ts';
+import { ProbePoller, RequestSampler } from '../../probes/poller.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { createRequestStream } from '../../workload/request-stream.ts';
 import { createExecute, createSink } from './load-path.ts';
-import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
+import { MaintenanceRunner, maintenanceKinds } from '../maintenance.ts';
 import { ProbeRounds, runTicks } from './ticks.ts';
-import type { Progress } from './progress.ts';
-import type { GraphSession } from './graph/session.ts';
-import type { SyncReaders, SyncStats } from '../engines/neo4j/readers.ts';
-import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
-import type { TimeSeriesPoint } from '../model/result.ts';
+import type { Progress } from '../progress.ts';
+import type { GraphSession } from '../graph/session.ts';
+import type { SyncReaders, SyncStats } from '../../engines/neo4j/readers.ts';
+import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../../metrics/histogram.ts';
+import type { TimeSeriesPoint } from '../../model/result.ts';
 
 export interface MeasureOptions {
   engine: Engine;
@@ -155,7 +155,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const depth = createGaugeHistogram();
   if (o.graph) {
     if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
-    const { SyncReaders } = await import('../engines/neo4j/readers.ts'); // neo4j-driver: only with a graph
+    const { SyncReaders } = await import('../../engines/neo4j/readers.ts'); // neo4j-driver: only with a graph
     readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
       readers: sc.neo4j.readers,
       batch: sc.neo4j.batch,
