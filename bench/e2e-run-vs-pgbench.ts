@@ -10,18 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../src/model/result.ts';
 import { atombench, BASE_CLI, e2eSkipReason, load1, writeScenario } from './e2e-process.ts';
-import { createQuerySource } from '../src/dataset/queries.ts';
 import { validateScenario } from '../src/scenario/load.ts';
-import { POINTS_PER_REQUEST } from '../src/workload/request-stream.ts';
-import {
-  OPS,
-  PGBENCH_MAX_SCRIPTS,
-  pgbenchPointScripts,
-  pgbenchScript,
-  pgbenchSide,
-  type BenchOp,
-  type Side,
-} from './pgbench-side.ts';
+import type { Scenario } from '../src/scenario/schema.ts';
+import { OPS, pgbenchSide, type BenchOp, type Side } from './pgbench-side.ts';
+import { createPointsTable, dropPointsTable, pgbenchScripts, pointsMode } from './pgbench-points.ts';
+import { serverMeter, type ServerFigures } from './server-meter.ts';
 import {
   benchEnv,
   benchServer,
@@ -59,23 +52,17 @@ function scenarioDoc(env: BenchEnv, op: BenchOp, probeIntervalMs: number): Recor
   };
 }
 
-/**
- * pgbench's script(s). Default: the inner bench's uniform core points (comparable with earlier
- * figures). ATOMBENCH_BENCH_PGBENCH_POINTS=run: the statement at points `atombench run` draws for this
- * scenario (its run seed is the dataset seed; request k uses point POINTS_PER_REQUEST x k), one script
- * per point, spread over a run's requests. Neither is the run's exact workload: the core points are
- * another distribution (in a bare lean-client loop they ran 10-20 % faster than the run's points),
- * and 128 points repeated keep pgbench's pages hotter than the run's 100k distinct ones.
- */
-function pgbenchScripts(env: BenchEnv, op: BenchOp): string | string[] {
-  if (process.env.ATOMBENCH_BENCH_PGBENCH_POINTS !== 'run') return pgbenchScript(op);
+function scenarioOf(env: BenchEnv, op: BenchOp): Scenario {
   const { scenario, problems } = validateScenario({ name: 'points', ...scenarioDoc(env, op, 1000) });
   if (!scenario) throw new Error(JSON.stringify(problems));
-  const points = createQuerySource(scenario.dataset, scenario.workload.queryJitter, scenario.dataset.seed);
-  const stride = 97; // requests apart: the sample spans a run's requests, not only its first ones
-  return pgbenchPointScripts(
-    op,
-    Array.from({ length: PGBENCH_MAX_SCRIPTS }, (_, j) => points.at(j * stride * POINTS_PER_REQUEST)),
+  return scenario;
+}
+
+/** What one side cost the server, per call of the load's statement. */
+function serverLine(f: ServerFigures): string {
+  return (
+    `server: exec ${fmt(f.main.execUsPerCall, 0)} µs/call, CPU ${fmt(f.cpuUsPerCall, 0)} µs/call ` +
+    `(${f.main.calls} calls; ${f.others.calls} others at ${fmt(f.others.execUsPerCall, 0)} µs)`
   );
 }
 
@@ -132,28 +119,46 @@ export const e2eRunVsPgbench: BenchModule = {
       const seeded = atombench(['seed', seedFile, '--no-progress', '--quiet'], dir, server.url);
       if (seeded.status !== 0) throw new Error(`atombench seed exited ${seeded.status}: ${seeded.stderr}`);
       log(`  dataset: ${env.atoms} atoms (atombench seed ${fmt(seeded.wallSec, 1)} s, load ${load1()})`);
+      const mode = pointsMode();
+      if (mode === 'table') createPointsTable(server, scenarioOf(env, knn));
+      const meter = serverMeter(server);
+      /** One side, metered on the server (pg_stat_statements reset before, read after). */
+      const metered = async <S>(side: () => S): Promise<S & { server: ServerFigures }> => {
+        meter.start();
+        const figures = side();
+        return { ...figures, server: await meter.stop() };
+      };
       for (const op of [knn, OPS['spatial.pool']!]) {
-        const script = pgbenchScripts(env, op);
+        const script = pgbenchScripts(mode, op, scenarioOf(env, op));
         log(
           `  ${op.label}: ${env.clients} clients, ${env.warmupSec}s warm-up + ${env.durationSec}s, probes every 1 s, OODA off, ` +
-            `pgbench -j ${env.clients}, ${env.reps} repetitions (alternating order)`,
+            `pgbench -j ${env.pgbenchJobs} at ${mode} points, ${env.reps} repetitions (alternating order)`,
         );
         const r = { tps: [] as number[], p50: [] as number[], p99: [] as number[], rss: [] as number[] };
         const cpu = { ours: [] as number[], process: [] as number[], theirs: [] as number[] };
+        const exec = { ours: [] as number[], theirs: [] as number[] };
+        const srvCpu = { ours: [] as number[], theirs: [] as number[] };
         const probeCost: number[] = [];
         const base = { tps: [] as number[], p99: [] as number[], rss: [] as number[], wall: [] as number[] };
         const wall: number[] = [];
         for (let rep = 0; rep < env.reps; rep++) {
           const before = load1();
-          const sides: { ours?: CliSide; theirs?: Side; quiet?: CliSide; base?: CliSide } = {};
-          const runs = [
-            () => (sides.theirs = pgbenchSide(server.url, script, env, env.clients)),
-            () => (sides.ours = cliSide(env, op, dir, server.url, 1000)),
+          type M<S> = S & { server: ServerFigures };
+          const sides: {
+            ours?: M<CliSide>;
+            theirs?: M<Side>;
+            quiet?: CliSide;
+            base?: CliSide;
+          } = {};
+          const runs: (() => Promise<unknown> | unknown)[] = [
+            async () =>
+              (sides.theirs = await metered(() => pgbenchSide(server.url, script, env, env.pgbenchJobs))),
+            async () => (sides.ours = await metered(() => cliSide(env, op, dir, server.url, 1000))),
           ];
           if (PROBE_COST) runs.push(() => (sides.quiet = cliSide(env, op, dir, server.url, 600_000)));
           if (BASE_CLI) runs.push(() => (sides.base = cliSide(env, op, dir, server.url, 1000, BASE_CLI)));
           if (rep % 2) runs.reverse();
-          for (const run of runs) run();
+          for (const run of runs) await run();
           const ours = sides.ours!;
           const theirs = sides.theirs!;
           r.tps.push(ours.tps / theirs.tps);
@@ -163,6 +168,10 @@ export const e2eRunVsPgbench: BenchModule = {
           cpu.ours.push(ours.cpuUsPerQuery);
           cpu.process.push(ours.processCpuUsPerQuery);
           cpu.theirs.push(theirs.cpuUsPerQuery);
+          exec.ours.push(ours.server.main.execUsPerCall);
+          exec.theirs.push(theirs.server.main.execUsPerCall);
+          srvCpu.ours.push(ours.server.cpuUsPerCall);
+          srvCpu.theirs.push(theirs.server.cpuUsPerCall);
           if (sides.quiet) probeCost.push(ours.tps / sides.quiet.tps);
           wall.push(ours.wallSec);
           const b = sides.base;
@@ -174,14 +183,21 @@ export const e2eRunVsPgbench: BenchModule = {
           }
           log(
             `  rep ${rep + 1} (load ${before} -> ${load1()}): ${line('atombench run', ours)} (${ours.errors} errors, ` +
-              `process ${fmt(ours.processCpuUsPerQuery, 1)} µs/q, peak RSS ${fmt(ours.maxRssMb, 0)} MB, wall ${fmt(ours.wallSec, 1)} s)` +
-              ` | ${line('pgbench', theirs)}` +
+              `process ${fmt(ours.processCpuUsPerQuery, 1)} µs/q, peak RSS ${fmt(ours.maxRssMb, 0)} MB, wall ${fmt(ours.wallSec, 1)} s; ` +
+              `${serverLine(ours.server)})` +
+              ` | ${line('pgbench', theirs)} (${serverLine(theirs.server)})` +
               (sides.quiet ? ` | probes off: ${fmt(sides.quiet.tps, 0)} q/s` : '') +
               (b
                 ? ` | base ${line('run', b)} peak RSS ${fmt(b.maxRssMb, 0)} MB wall ${fmt(b.wallSec, 1)} s`
                 : ''),
           );
         }
+        log(
+          `  ${op.name} server per call (median), atombench / pgbench: exec ${fmt(median(exec.ours), 0)} / ` +
+            `${fmt(median(exec.theirs), 0)} µs (${fmt(median(exec.ours) / median(exec.theirs))}), ` +
+            `all server CPU ${fmt(median(srvCpu.ours), 0)} / ${fmt(median(srvCpu.theirs), 0)} µs ` +
+            `(${fmt(median(srvCpu.ours) / median(srvCpu.theirs))})`,
+        );
         log(
           `  ${op.name} median ratios atombench run / pgbench: throughput ${fmt(median(r.tps))} (goal >= 0.95)` +
             `, p50 ${fmt(median(r.p50))}, p99 ${fmt(median(r.p99))} (goal <= 1.10)`,
@@ -198,6 +214,7 @@ export const e2eRunVsPgbench: BenchModule = {
               `p99 ${fmt(median(base.p99))}; peak RSS ${fmt(median(base.rss), 0)} MB; wall per run ${fmt(median(base.wall), 1)} s`,
           );
       }
+      if (mode === 'table') dropPointsTable(server);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await server.stop();

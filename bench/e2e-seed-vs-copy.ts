@@ -159,7 +159,8 @@ export const e2eSeedVsCopy: BenchModule = {
       const ratios: number[] = [];
       const rss: number[] = [];
       const sqlite = { sec: [] as number[], rss: [] as number[] };
-      const base = { ratios: [] as number[], rss: [] as number[] };
+      const base = { ratios: [] as number[], rss: [] as number[], cpu: [] as number[] };
+      const cpu: number[] = [];
       for (let rep = 0; rep < env.reps; rep++) {
         const before = load1();
         const sides: { ours?: ProcessFigures; theirs?: ProcessFigures; base?: ProcessFigures } = {};
@@ -174,6 +175,7 @@ export const e2eSeedVsCopy: BenchModule = {
         const theirs = sides.theirs!;
         ratios.push(ours.wallSec / theirs.wallSec);
         rss.push(ours.maxRssMb);
+        cpu.push(ours.cpuSec);
         let lite = '';
         if (WITH_SQLITE) {
           const s = sqliteSeed(scenarioFile, dir);
@@ -185,25 +187,26 @@ export const e2eSeedVsCopy: BenchModule = {
         if (b) {
           base.ratios.push(b.wallSec / theirs.wallSec);
           base.rss.push(b.maxRssMb);
+          base.cpu.push(b.cpuSec);
         }
         log(
           `  rep ${rep + 1} (load ${before} -> ${load1()}): atombench seed ${fmt(ours.wallSec, 1)} s (cpu ${fmt(ours.cpuSec, 1)} s, ` +
             `peak RSS ${fmt(ours.maxRssMb, 0)} MB) | psql \\copy + indexes + ANALYZE ${fmt(theirs.wallSec, 1)} s | ratio ${fmt(ours.wallSec / theirs.wallSec)}${lite}` +
             (b
-              ? ` | base seed ${fmt(b.wallSec, 1)} s (ratio ${fmt(b.wallSec / theirs.wallSec)}, peak RSS ${fmt(b.maxRssMb, 0)} MB)`
+              ? ` | base seed ${fmt(b.wallSec, 1)} s (cpu ${fmt(b.cpuSec, 1)} s, ratio ${fmt(b.wallSec / theirs.wallSec)}, peak RSS ${fmt(b.maxRssMb, 0)} MB)`
               : ''),
         );
       }
       log(
         `  median ratio atombench seed / (\\copy + indexes + ANALYZE): ${fmt(median(ratios))} (goal <= 1.30); ` +
-          `postgis seed peak RSS ${fmt(median(rss), 0)} MB (goal <= 250)` +
+          `postgis seed cpu ${fmt(median(cpu), 2)} s, peak RSS ${fmt(median(rss), 0)} MB (goal <= 250)` +
           (WITH_SQLITE
             ? `; sqlite seed ${fmt(median(sqlite.sec), 1)} s, peak RSS ${fmt(median(sqlite.rss), 0)} MB`
             : ''),
       );
       if (base.ratios.length)
         log(
-          `  base CLI (${BASE_CLI}): median ratio ${fmt(median(base.ratios))}, peak RSS ${fmt(median(base.rss), 0)} MB`,
+          `  base CLI (${BASE_CLI}): median ratio ${fmt(median(base.ratios))}, cpu ${fmt(median(base.cpu), 2)} s, peak RSS ${fmt(median(base.rss), 0)} MB`,
         );
       server.psql(`DROP DATABASE IF EXISTS ${DB}`);
     } finally {

@@ -6,6 +6,7 @@ import { postgisVsPgbench } from './postgis-vs-pgbench.ts';
 import { embeddedSeeding } from './seeding.ts';
 import { recordingOverhead } from './recording.ts';
 import { schedulingAccuracy } from './scheduling.ts';
+import { startup } from './startup.ts';
 import type { BenchModule } from './types.ts';
 
 /**
@@ -23,6 +24,7 @@ const MODULES: BenchModule[] = [
   e2eRunVsPgbench,
   e2eSeedVsCopy,
   clientsBench,
+  startup,
 ];
 
 /** --quick: knobs an explicit environment variable still overrides. */

@@ -64,9 +64,17 @@ export interface Side {
   cpuUsPerQuery: number;
 }
 
-/** The engine's own statement with pgbench variables in place of its parameters. */
-function pgbenchSql(op: BenchOp): string {
-  const engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
+/**
+ * The engine's own statement with pgbench variables in place of its parameters; `point`, when given,
+ * replaces the query point's expression (`ST_MakePoint($1::float8, $2::float8)`) wherever it appears.
+ */
+export function pgbenchSql(op: BenchOp, point?: string): string {
+  let engineSql = op.sql(spatialSql(postgisIds(resolveNames('runbook', {})), 'knn-dwithin'));
+  if (point) {
+    const q = 'ST_MakePoint($1::float8, $2::float8)';
+    if (!engineSql.includes(q)) throw new Error(`the statement has no ${q}: ${engineSql}`);
+    engineSql = engineSql.split(q).join(point);
+  }
   return engineSql.replace(/\$(\d+)/g, (_, i: string) => `:${op.vars[Number(i) - 1]}`).replace(/\s+/g, ' ');
 }
 

@@ -30,6 +30,10 @@ export function benchEnv() {
     clients: Math.round(envNumber('ATOMBENCH_BENCH_CLIENTS', 4)),
     durationSec: envNumber('ATOMBENCH_BENCH_DURATION_SEC', 10),
     warmupSec: envNumber('ATOMBENCH_BENCH_WARMUP_SEC', 2),
+    /** pgbench's threads (-j) in the e2e run bench; default one per client, as pgbench is usually run. */
+    pgbenchJobs: Math.round(
+      envNumber('ATOMBENCH_BENCH_PGBENCH_JOBS', envNumber('ATOMBENCH_BENCH_CLIENTS', 4)),
+    ),
     /** Reuse a running server instead of starting one (its postgres database must have PostGIS). */
     url: process.env.ATOMBENCH_BENCH_URL || undefined,
   };
@@ -54,6 +58,8 @@ export interface BenchServer {
   url: string;
   urlFor(db: string): string;
   psql(sql: string, db?: string): string;
+  /** The throwaway server's data directory (undefined for ATOMBENCH_BENCH_URL's server). */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -74,10 +80,12 @@ export async function benchServer(env: BenchEnv): Promise<BenchServer> {
       if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
       return r.stdout.trim();
     };
-    return { url: env.url, urlFor, psql, stop: async () => {} };
+    // ATOMBENCH_BENCH_DATA_DIR: that server's data directory, for its CPU figures (server-meter.ts).
+    const dataDir = process.env.ATOMBENCH_BENCH_DATA_DIR || undefined;
+    return { url: env.url, urlFor, psql, dataDir, stop: async () => {} };
   }
   const s = await startPgServer();
-  return { url: s.url, urlFor: (db) => s.urlFor(db), psql: s.psql, stop: () => s.stop() };
+  return { url: s.url, urlFor: (db) => s.urlFor(db), psql: s.psql, dataDir: s.dataDir, stop: () => s.stop() };
 }
 
 export function benchScenario(atoms: number): Scenario {

@@ -39,7 +39,7 @@ async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp):
   });
   const ctx: LoadContext = {
     next: () => op.request({ x: draw(), y: draw(), z: 0 }),
-    execute: (req) => executeOperation(engine, req), // as run/measure.ts does
+    execute: (req) => executeOperation(engine, req), // as run/measure/load-path.ts does
     classify: errorClassOf,
     sink: recorder,
     clock: realClock,

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The atombench command. Sources are TypeScript with no build step: on first use, and again after a
 // source changes, they are bundled to plain JavaScript (src/bundle.mjs, cached under
-// node_modules/.cache/atombench/), which starts faster and without tsx's hooks thread. Where no bundle
-// can be built (esbuild missing, a read-only node_modules), the sources run through tsx.
+// node_modules/.cache/atombench/, or the user's own cache where node_modules is read-only), which starts
+// faster and without tsx's hooks thread. Where no bundle can be built (esbuild missing, no cache
+// folder can be written), the sources run through tsx.
 import { bundled } from '../src/bundle.mjs';
 
 const entry = new URL('../src/cli/main.ts', import.meta.url);

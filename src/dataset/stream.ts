@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { AtomRecord, SeedBatch } from './types.ts';
+import type { AtomRecord, RowBatch, SeedBatch } from './types.ts';
 import type { DatasetConfig, DistributionConfig } from './distributions.ts';
 import { createRecordFactory, type RecordFactory } from './records.ts';
 import { Checksummer } from './checksum.ts';
@@ -48,22 +48,60 @@ function checkRange(config: DatasetConfig, start: number, end: number, size: num
 }
 
 /**
- * Yields the dataset's rows in order as batches. Between batches it yields to the event loop, so
- * timers, progress output and abort signals keep working while a large dataset is generated.
+ * The batches' row ranges, in order, checked. Between batches it yields to the event loop, so timers,
+ * progress output and abort signals keep working while a large dataset is generated.
  */
-export async function* datasetBatches(
+async function* batchRanges(
   config: DatasetConfig,
-  options: BatchOptions = {},
-): AsyncGenerator<SeedBatch> {
+  options: BatchOptions,
+): AsyncGenerator<{ first: number; rows: number }> {
   const start = options.startIndex ?? 0;
   const end = options.endIndex ?? config.atoms;
   const size = options.batchSize ?? config.batchSize;
   checkRange(config, start, end, size);
-  const factory = createRecordFactory(config);
   for (let at = start; at < end; at += size) {
     options.signal?.throwIfAborted();
-    yield generateBatch(factory, at, Math.min(size, end - at));
+    yield { first: at, rows: Math.min(size, end - at) };
     await yieldToEventLoop();
+  }
+}
+
+/** Yields the dataset's rows in order as batches (see batchRanges). */
+export async function* datasetBatches(
+  config: DatasetConfig,
+  options: BatchOptions = {},
+): AsyncGenerator<SeedBatch> {
+  const factory = createRecordFactory(config);
+  for await (const { first, rows } of batchRanges(config, options)) yield generateBatch(factory, first, rows);
+}
+
+/**
+ * The dataset's rows [startIndex, endIndex) as lazy batches (RowBatch): each row is generated when the
+ * batch is visited, hashed into `checksum` (which must be at startIndex) and dropped after its visit.
+ * The same rows, in the same batches, as datasetBatches; a batch visited twice, or out of order, throws.
+ */
+export async function* datasetRowBatches(
+  config: DatasetConfig,
+  checksum: Checksummer,
+  options: BatchOptions = {},
+): AsyncGenerator<RowBatch> {
+  const factory = createRecordFactory(config);
+  for await (const { first, rows } of batchRanges(config, options)) {
+    let visited = false;
+    yield {
+      startIndex: first,
+      rows,
+      each(visit) {
+        if (visited) throw new Error(`dataset: batch at row ${first} visited twice`);
+        visited = true;
+        for (let i = first; i < first + rows; i++) {
+          const record = factory(i);
+          checksum.updateRecord(record);
+          visit(record);
+        }
+      },
+    };
+    if (!visited) throw new Error(`dataset: batch at row ${first} was not visited`);
   }
 }
 

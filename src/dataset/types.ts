@@ -38,3 +38,16 @@ export interface SeedBatch {
   startIndex: number;
   records: AtomRecord[];
 }
+
+/**
+ * A slice of the dataset generated row by row as it is visited: rows [startIndex, startIndex + rows).
+ * `each` builds one row at a time, feeds it to the dataset checksum, hands it to `visit` and drops it,
+ * so no array of row objects outlives a scavenge (a 10k-row SeedBatch is promoted to the old space
+ * before it is encoded: measured as the seed's GC cost). Visit each batch once, in order, before the
+ * next one is requested; a row must not be kept after `visit` returns.
+ */
+export interface RowBatch {
+  startIndex: number;
+  rows: number;
+  each(visit: (record: AtomRecord) => void): void;
+}

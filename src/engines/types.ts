@@ -1,4 +1,4 @@
-import type { SeedBatch } from '../dataset/types.ts';
+import type { RowBatch, SeedBatch } from '../dataset/types.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { HealthReport } from '../model/health.ts';
 import type { StoredFingerprint } from '../dataset/fingerprint.ts';
@@ -41,6 +41,15 @@ export interface Engine {
   /** Append batches in order (resumable: the caller starts after `seededRows`). */
   seed(
     batches: AsyncIterable<SeedBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome>;
+  /**
+   * seed() from lazy batches (dataset/types.ts RowBatch): the engine visits each batch's rows once, in
+   * order, encoding each row as it is generated. Optional: engines without it get seed().
+   */
+  seedRows?(
+    batches: AsyncIterable<RowBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome>;

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { LoadSpec } from '../scenario/schema.ts';
+import type { LoadSpec } from '../scenario/load-schema.ts';
 import { closedLoop } from './closed-loop.ts';
 import { openLoop } from './open-loop.ts';
 import type { LoadContext, LoadModel, LoadModelName, LoadOutcome } from './types.ts';

@@ -1,5 +1,5 @@
 import type { ShardSpec } from '../model/shard.ts';
-import type { LoadSpec } from '../scenario/schema.ts';
+import type { LoadSpec } from '../scenario/load-schema.ts';
 
 /**
  * What one shard of a run runs (DESIGN.md "Shards"): the pure arithmetic, no I/O.

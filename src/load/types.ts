@@ -1,7 +1,7 @@
 import type { OperationRequest, OperationResult } from '../engines/types.ts';
 import type { Clock } from '../model/clock.ts';
 import type { ShardSpec } from '../model/shard.ts';
-import type { LoadSpec } from '../scenario/schema.ts';
+import type { LoadSpec } from '../scenario/load-schema.ts';
 
 /** Where a load model reports what happened; the interval recorder implements it. */
 export interface LoadSink {

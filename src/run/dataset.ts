@@ -1,8 +1,14 @@
-import type { Engine, SchemaPlan } from '../engines/types.ts';
+import type { Engine, SchemaPlan, SeedProgress } from '../engines/types.ts';
 import { RuntimeFailure } from '../errors.ts';
 import { untilAborted } from './abort.ts';
 import type { Clock } from '../model/clock.ts';
-import { Checksummer, datasetBatches, datasetChecksum, datasetKey } from '../dataset/stream.ts';
+import {
+  Checksummer,
+  datasetBatches,
+  datasetChecksum,
+  datasetKey,
+  datasetRowBatches,
+} from '../dataset/stream.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
@@ -114,13 +120,21 @@ async function loadDataset(
     );
     const sum = new Checksummer(cfg);
     if (start > 0) sum.feedGenerated(start);
-    const batches = (async function* () {
-      for await (const b of datasetBatches(cfg, { startIndex: start, signal: opts.signal })) {
-        sum.update(b);
-        yield b;
-      }
-    })();
-    const seeded = await engine.seed(batches, (p) => opts.progress.seed(p.rowsDone, p.rowsTotal), cfg.atoms);
+    const onProgress = (p: SeedProgress) => opts.progress.seed(p.rowsDone, p.rowsTotal);
+    const range = { startIndex: start, signal: opts.signal };
+    // Row by row where the engine can (no batch of row objects lives until it is encoded).
+    const seeded = engine.seedRows
+      ? await engine.seedRows(datasetRowBatches(cfg, sum, range), onProgress, cfg.atoms)
+      : await engine.seed(
+          (async function* () {
+            for await (const b of datasetBatches(cfg, range)) {
+              sum.update(b);
+              yield b;
+            }
+          })(),
+          onProgress,
+          cfg.atoms,
+        );
     opts.progress.seedDone();
     out.rowsInserted = seeded.rowsInserted;
     out.seedDurationMs = seeded.durationMs;

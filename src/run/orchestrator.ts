@@ -2,7 +2,7 @@ import { UserError } from '../errors.ts';
 import { checkActivation } from '../ooda/activation.ts';
 import { realClock } from '../load/clock.ts';
 import type { RunResult } from '../model/result.ts';
-import { measure } from './measure.ts';
+import { measure } from './measure/measure.ts';
 import { runTrials } from './trials.ts';
 import { checkShardable } from './shards/shardable.ts';
 import { closeBounded, connectEngine } from './phases/connect.ts';

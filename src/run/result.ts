@@ -14,7 +14,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import type { DatasetOutcome } from './dataset.ts';
-import type { Measurement } from './measure.ts';
+import type { Measurement } from './measure/measure.ts';
 import { redactScenario } from '../redact.ts';
 import { markWindows } from './interference.ts';
 import type { GraphSession } from './graph/session.ts';

@@ -2,7 +2,7 @@ import type { RunResult, TimeSeriesPoint, TrialResult } from '../model/result.ts
 import { evaluateTargets } from '../targets/evaluate.ts';
 import type { TargetSpec } from '../targets/runbook.ts';
 import { trialOf } from '../metrics/trial.ts';
-import type { Measurement } from './measure.ts';
+import type { Measurement } from './measure/measure.ts';
 import { runVerdict } from './result.ts';
 import {
   mergeClient,

@@ -18,10 +18,6 @@ import { workloadSchema } from './workload-schema.ts';
  * the small ones (probes, faults, report, names, gate) are here.
  */
 
-// load/ and engines/postgis/ read these from here.
-export { loadSchema, type LoadSpec } from './load-schema.ts';
-export { postgisIndexSchema, type PostgisIndexOptions } from './index-schema.ts';
-
 export const probesSchema = z
   .object({
     intervalMs: z.number().int().min(100).max(600_000).default(1000),

@@ -1,5 +1,5 @@
 import { copyShortAscii } from '../../dataset/ascii.ts';
-import type { AtomRecord } from '../../dataset/types.ts';
+import type { AtomRecord, RowBatch } from '../../dataset/types.ts';
 
 /**
  * Rows of a seed batch in COPY's binary format, for the columns of seedSql().copyAtoms /
@@ -106,43 +106,67 @@ class Writer {
   }
 }
 
+/** Bytes per tuple reserved up front (the writers grow when a row is longer). */
+const ATOM_TUPLE_BYTES = 240;
+const EMBEDDING_TUPLE_BYTES = 140;
+
+function atomTuple(w: Writer, r: AtomRecord): void {
+  w.int16(11);
+  w.int64Field(r.atomId);
+  w.int32Field(r.tenantId);
+  w.categoryField(r.modality, categories);
+  w.categoryField(r.subtype, categories);
+  w.bytesField(r.contentHash);
+  w.categoryField(r.contentType, categories);
+  w.categoryField(r.sourceType, categories);
+  w.textField(r.sourceUri);
+  w.textField(r.canonicalText);
+  w.textField(r.metadata);
+  w.int64Field(r.referenceCount);
+}
+
+function embeddingTuple(w: Writer, r: AtomRecord): void {
+  w.int16(11);
+  // The embedding's id is the atom's: one embedding per seeded atom, and a resumed seed stays dense.
+  w.int64Field(r.atomId);
+  w.int64Field(r.atomId);
+  w.int32Field(r.tenantId);
+  w.int32Field(r.modelId);
+  w.categoryField(r.embeddingType, categories);
+  w.int32Field(r.dimension);
+  w.pointZField(r.point.x, r.point.y, r.point.z);
+  w.int32Field(r.bucketX);
+  w.int32Field(r.bucketY);
+  w.int32Field(r.bucketZ);
+  w.int64Field(r.hilbertValue);
+}
+
 export function encodeAtomsBinary(records: readonly AtomRecord[]): Buffer {
-  const w = new Writer(64 + records.length * 240);
+  const w = new Writer(64 + records.length * ATOM_TUPLE_BYTES);
   w.header();
-  for (const r of records) {
-    w.int16(11);
-    w.int64Field(r.atomId);
-    w.int32Field(r.tenantId);
-    w.categoryField(r.modality, categories);
-    w.categoryField(r.subtype, categories);
-    w.bytesField(r.contentHash);
-    w.categoryField(r.contentType, categories);
-    w.categoryField(r.sourceType, categories);
-    w.textField(r.sourceUri);
-    w.textField(r.canonicalText);
-    w.textField(r.metadata);
-    w.int64Field(r.referenceCount);
-  }
+  for (const r of records) atomTuple(w, r);
   return w.done();
 }
 
 export function encodeEmbeddingsBinary(records: readonly AtomRecord[]): Buffer {
-  const w = new Writer(64 + records.length * 140);
+  const w = new Writer(64 + records.length * EMBEDDING_TUPLE_BYTES);
   w.header();
-  for (const r of records) {
-    w.int16(11);
-    // The embedding's id is the atom's: one embedding per seeded atom, and a resumed seed stays dense.
-    w.int64Field(r.atomId);
-    w.int64Field(r.atomId);
-    w.int32Field(r.tenantId);
-    w.int32Field(r.modelId);
-    w.categoryField(r.embeddingType, categories);
-    w.int32Field(r.dimension);
-    w.pointZField(r.point.x, r.point.y, r.point.z);
-    w.int32Field(r.bucketX);
-    w.int32Field(r.bucketY);
-    w.int32Field(r.bucketZ);
-    w.int64Field(r.hilbertValue);
-  }
+  for (const r of records) embeddingTuple(w, r);
   return w.done();
+}
+
+/**
+ * Both COPY streams of a lazy batch in one pass over its rows: each row is written to both as it is
+ * generated, then dropped (the bytes equal encodeAtomsBinary / encodeEmbeddingsBinary of its records).
+ */
+export function encodeRowBatchBinary(batch: RowBatch): { atoms: Buffer; embeddings: Buffer } {
+  const a = new Writer(64 + batch.rows * ATOM_TUPLE_BYTES);
+  const e = new Writer(64 + batch.rows * EMBEDDING_TUPLE_BYTES);
+  a.header();
+  e.header();
+  batch.each((r) => {
+    atomTuple(a, r);
+    embeddingTuple(e, r);
+  });
+  return { atoms: a.done(), embeddings: e.done() };
 }

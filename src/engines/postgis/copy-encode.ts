@@ -1,5 +1,5 @@
-import type { AtomRecord } from '../../dataset/types.ts';
-import { encodeAtomsBinary, encodeEmbeddingsBinary } from './copy-binary.ts';
+import type { AtomRecord, RowBatch } from '../../dataset/types.ts';
+import { encodeAtomsBinary, encodeEmbeddingsBinary, encodeRowBatchBinary } from './copy-binary.ts';
 
 /**
  * Rows of a seed batch in COPY's text format (tab-separated, `\N` for NULL, backslash escapes), for
@@ -77,8 +77,25 @@ export const COPY_FORMATS: readonly CopyFormat[] = ['binary', 'text-ewkb', 'text
 export interface BatchEncoding {
   atoms(records: readonly AtomRecord[]): Buffer | string;
   embeddings(records: readonly AtomRecord[]): Buffer | string;
+  /** Both of a lazy batch, its rows visited once (the same data as atoms() and embeddings()). */
+  rowBatch(batch: RowBatch): { atoms: Buffer | string; embeddings: Buffer | string };
   /** Appended to `COPY ... FROM STDIN`. */
   copyOptions: string;
+}
+
+/** The text formats are for comparison: their lazy batches are collected into records first. */
+function textEncoding(geometry: TextGeometry): BatchEncoding {
+  const embeddings = (r: readonly AtomRecord[]) => encodeEmbeddings(r, geometry);
+  return {
+    atoms: encodeAtoms,
+    embeddings,
+    rowBatch(batch) {
+      const records: AtomRecord[] = [];
+      batch.each((r) => records.push(r));
+      return { atoms: encodeAtoms(records), embeddings: embeddings(records) };
+    },
+    copyOptions: '',
+  };
 }
 
 export function batchEncoding(format: CopyFormat): BatchEncoding {
@@ -87,11 +104,12 @@ export function batchEncoding(format: CopyFormat): BatchEncoding {
       return {
         atoms: encodeAtomsBinary,
         embeddings: encodeEmbeddingsBinary,
+        rowBatch: encodeRowBatchBinary,
         copyOptions: ' WITH (FORMAT binary)',
       };
     case 'text-ewkb':
-      return { atoms: encodeAtoms, embeddings: (r) => encodeEmbeddings(r, 'ewkb'), copyOptions: '' };
+      return textEncoding('ewkb');
     case 'text-ewkt':
-      return { atoms: encodeAtoms, embeddings: (r) => encodeEmbeddings(r, 'ewkt'), copyOptions: '' };
+      return textEncoding('ewkt');
   }
 }

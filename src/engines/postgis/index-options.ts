@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../../errors.ts';
 import { formatPath } from '../../scenario/load.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
-import { postgisIndexSchema, type PostgisIndexOptions } from '../../scenario/schema.ts';
+import { postgisIndexSchema, type PostgisIndexOptions } from '../../scenario/index-schema.ts';
 import { quoteDouble, renderSql, SEED_DIR } from '../sql-template.ts';
 import { postgisTemplateNames } from './dialect.ts';
 

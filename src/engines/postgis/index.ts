@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
-import type { SeedBatch } from '../../dataset/types.ts';
-import { UserError } from '../../errors.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type {
@@ -30,24 +29,24 @@ import type {
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
 import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
-import type { CopyFormat } from './copy-encode.ts';
-import {
-  POOL_VARIANTS,
-  postgisIds,
-  spatialSql,
-  SPATIAL_INDEX_BYTES_SQL,
-  type PoolVariant,
-} from './dialect.ts';
+import type { PostgisEngineOptions } from './engine-options.ts';
+import { postgisIds, spatialSql, SPATIAL_INDEX_BYTES_SQL, type PoolVariant } from './dialect.ts';
 import { openMaintenanceSession } from './maintenance.ts';
 import { PostgisOps } from './ops.ts';
 import { PostgisProbes } from './server/probes.ts';
+import { ProbeConnection } from './server/probe-connection.ts';
+import {
+  buildAfterLoad,
+  fingerprintStored,
+  seedBatches,
+  seedRowBatches,
+  type LoadingContext,
+} from './loading.ts';
 import { PostgisQueueDriver } from './queues/queue-driver.ts';
 import { PostgisSyncQueue } from './queues/sync-queue.ts';
 import { indexDdlFor } from './index-options.ts';
-import { buildIndex } from './after-load.ts';
 import { markSeeded, postgisCoordination, prepareSchema, resetIngested } from './schema.ts';
-import { seedWithCopy } from './seeder.ts';
-import { storedFingerprint, storedRowHashes } from './safety/fingerprint.ts';
+import { storedRowHashes } from './safety/fingerprint.ts';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { postgisTuning } from './tune/tune-target.ts';
 import { wireSettings } from './wire/connection.ts';
@@ -56,30 +55,7 @@ import { runPostgisHealthCheck } from './server/check.ts';
 import { detectServer, readFingerprint } from './server/info.ts';
 import type { HealthReport } from '../../model/health.ts';
 
-export interface PostgisEngineOptions {
-  url: string;
-  dataset: Scenario['dataset'];
-  /** The scenario's name mapping (prepare() replaces it with the plan's; attach mode uses it as is). */
-  names: ObjectNames;
-  runNonce: string;
-  /** How windowed operations find their rows (dialect.ts PoolVariant; default knn-dwithin). */
-  poolVariant?: PoolVariant;
-  /** How seed batches travel in COPY (default binary; text-ewkb / text-ewkt for comparison). */
-  copyFormat?: CopyFormat;
-  /** Connections loading seed batches at once (default 2; commits stay in batch order). */
-  seedConnections?: number;
-}
-
-/** Engine options from the environment: ATOMBENCH_POSTGIS_POOL=knn-dwithin|dwithin|intersects. */
-export function postgisEnvOptions(env: NodeJS.ProcessEnv): Pick<PostgisEngineOptions, 'poolVariant'> {
-  const v = env.ATOMBENCH_POSTGIS_POOL;
-  if (v === undefined || v === '') return {};
-  if (!(POOL_VARIANTS as readonly string[]).includes(v))
-    throw new UserError(
-      `ATOMBENCH_POSTGIS_POOL: unknown pool variant "${v}"; valid: ${POOL_VARIANTS.join(', ')}`,
-    );
-  return { poolVariant: v as PoolVariant };
-}
+export { postgisEnvOptions, type PostgisEngineOptions } from './engine-options.ts';
 
 /** The PostGIS engine: pg + pg-copy-streams, a GiST index, queue tables received with SKIP LOCKED. */
 export class PostgisEngine implements Engine {
@@ -87,8 +63,6 @@ export class PostgisEngine implements Engine {
   private admin: pg.Client | undefined;
   private pool: WirePool | undefined;
   private ops: PostgisOps | undefined;
-  private probeClient: pg.Client | undefined;
-  private probeState: PostgisProbes | undefined;
   private queueDriver: PostgisQueueDriver | undefined;
   private syncDriver: PostgisSyncQueue | undefined;
   /** prepare() created the Neo4j sync queue: ingest enqueues a request per new atom. */
@@ -101,11 +75,18 @@ export class PostgisEngine implements Engine {
   private flushSupported = false;
 
   readonly tuning: IndexTuning;
+  /** Probes see the names and variant of the moment they connect (prepare() sets the names). */
+  private readonly probeConn: ProbeConnection;
   readonly coordination: ShardCoordination = postgisCoordination((fn) => this.q(fn));
 
   constructor(private readonly opts: PostgisEngineOptions) {
     this.names = opts.names;
     this.variant = opts.poolVariant ?? 'knn-dwithin';
+    this.probeConn = new ProbeConnection(opts.url, (c) => {
+      const ids = postgisIds(this.names);
+      const sql = spatialSql(ids, this.variant);
+      return new PostgisProbes(c, ids, sql, this.names, this.statStatements, this.flushSupported);
+    });
     this.tuning = postgisTuning({
       url: opts.url,
       names: opts.names,
@@ -177,10 +158,10 @@ export class PostgisEngine implements Engine {
     await this.syncDriver?.close();
     this.syncDriver = undefined;
     await this.pool?.end().catch(() => {});
-    await this.probeClient?.end().catch(() => {});
+    await this.probeConn.close();
     await this.admin?.end().catch(() => {});
-    this.queueDriver = this.pool = this.probeClient = this.admin = undefined;
-    this.ops = this.probeState = undefined;
+    this.queueDriver = this.pool = this.admin = undefined;
+    this.ops = undefined;
   }
 
   fingerprint(): Promise<EngineFingerprint> {
@@ -199,35 +180,33 @@ export class PostgisEngine implements Engine {
     return this.q((c) => prepareSchema(c, plan, opts, this.where));
   }
 
-  async seed(
+  /** What loading.ts needs: the URL, the admin connection, the names now. */
+  private get loading(): LoadingContext {
+    return { url: this.opts.url, admin: this.conn, names: this.names };
+  }
+
+  seed(
     batches: AsyncIterable<SeedBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome> {
-    const extra: pg.Client[] = [];
-    try {
-      for (let i = 1; i < (this.opts.seedConnections ?? 2); i++) extra.push(await openClient(this.opts.url));
-      const streams = { clients: [this.conn, ...extra], format: this.opts.copyFormat ?? 'binary' };
-      return await scrubbing(this.opts.url, () =>
-        seedWithCopy(streams, postgisIds(this.names), batches, onProgress, rowsTotal),
-      );
-    } finally {
-      await Promise.all(extra.map((c) => c.end().catch(() => {})));
-    }
+    return seedBatches(this.loading, this.opts, batches, onProgress, rowsTotal);
+  }
+
+  seedRows(
+    batches: AsyncIterable<RowBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    return seedRowBatches(this.loading, this.opts, batches, onProgress, rowsTotal);
   }
 
   markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
     return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
-  async buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
-    // A second connection builds the embeddings' indexes while this one builds the atoms' key.
-    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
-    try {
-      return await this.q((c) => buildIndex(c, plan, other));
-    } finally {
-      await other.end().catch(() => {});
-    }
+  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
+    return buildAfterLoad(this.loading, plan);
   }
 
   resetIngested(datasetRows: number): Promise<number> {
@@ -238,13 +217,8 @@ export class PostgisEngine implements Engine {
     await this.pool?.cancelAll();
   }
 
-  async storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
-    const other = await scrubbing(this.opts.url, () => openClient(this.opts.url));
-    try {
-      return await this.q((c) => storedFingerprint(c, this.names, req, other));
-    } finally {
-      await other.end().catch(() => {});
-    }
+  storedFingerprint(req: FingerprintRequest): Promise<StoredFingerprint> {
+    return fingerprintStored(this.loading, req);
   }
 
   storedRowHashes(req: FingerprintRequest): Promise<Map<number, number[]>> {
@@ -265,7 +239,7 @@ export class PostgisEngine implements Engine {
     const ingest = createIngestRecordFactory(this.opts.dataset, this.opts.runNonce);
     this.ops = new PostgisOps(this.pool, postgisIds(this.names), this.variant, ingest, this.sync);
     // The probe connection starts now too, and counters are read once: later samples are deltas from here.
-    await scrubbing(this.opts.url, async () => (await this.probes()).markBaseline());
+    await this.probeConn.markBaseline();
   }
 
   run(req: EngineRequest): Promise<OperationResult> {
@@ -299,41 +273,15 @@ export class PostgisEngine implements Engine {
     return this.syncDriver;
   }
 
-  /**
-   * The probe connection: separate from the load's pool and the admin connection. When the server
-   * dropped it, a fresh one is opened (with the connect timeout) and keeps the load's baseline.
-   */
-  private async probes(): Promise<PostgisProbes> {
-    const before = this.probeState;
-    if (before && isDead(this.probeClient)) {
-      await this.probeClient?.end().catch(() => undefined);
-      this.probeClient = this.probeState = undefined;
-    }
-    if (!this.probeState) {
-      this.probeClient = await openClient(this.opts.url);
-      const ids = postgisIds(this.names);
-      this.probeState = new PostgisProbes(
-        this.probeClient,
-        ids,
-        spatialSql(ids, this.variant),
-        this.names,
-        this.statStatements,
-        this.flushSupported,
-      );
-      if (before) this.probeState.adoptBaseline(before);
-    }
-    return this.probeState;
+  probe(): Promise<ProbeSample> {
+    return this.probeConn.sample();
   }
 
-  async probe(): Promise<ProbeSample> {
-    return scrubbing(this.opts.url, async () => (await this.probes()).sample());
+  explain(req: OperationRequest): Promise<PlanInfo> {
+    return this.probeConn.explain(req);
   }
 
-  async explain(req: OperationRequest): Promise<PlanInfo> {
-    return scrubbing(this.opts.url, async () => (await this.probes()).explain(req));
-  }
-
-  async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
-    return scrubbing(this.opts.url, async () => (await this.probes()).primaryFilter(req));
+  primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
+    return this.probeConn.primaryFilter(req);
   }
 }

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { SeedBatch } from '../../dataset/types.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import type { SeedOutcome, SeedProgress } from '../types.ts';
-import { batchEncoding, type CopyFormat } from './copy-encode.ts';
+import { batchEncoding, type BatchEncoding, type CopyFormat } from './copy-encode.ts';
 import { seedSql, type PostgisIds } from './dialect.ts';
 
 /** COPY data is handed to the socket in chunks of about this size (bounded memory per write). */
@@ -44,10 +44,47 @@ export interface SeedStreams {
  * before it committed: if anything fails, the batches after the failed one roll back, so what is stored
  * is always a prefix of the dataset. A generator failure (Ctrl-C) lets the batches in flight commit.
  */
-export async function seedWithCopy(
+export function seedWithCopy(
   streams: SeedStreams,
   ids: PostgisIds,
   batches: AsyncIterable<SeedBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  // Encoded at once: the records die young (a scavenge frees them) instead of living on the heap
+  // while the batch waits for a connection and for the commits before it (peak RSS).
+  const encode = (enc: BatchEncoding) =>
+    async function* (): AsyncGenerator<EncodedBatch> {
+      for await (const b of batches)
+        yield {
+          startIndex: b.startIndex,
+          rows: b.records.length,
+          atoms: enc.atoms(b.records),
+          embeddings: enc.embeddings(b.records),
+        };
+    };
+  return seedEncoded(streams, ids, encode, onProgress, rowsTotal);
+}
+
+/** seedWithCopy from lazy batches: each row is written to both COPY streams as it is generated. */
+export function seedRowsWithCopy(
+  streams: SeedStreams,
+  ids: PostgisIds,
+  batches: AsyncIterable<RowBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  const encode = (enc: BatchEncoding) =>
+    async function* (): AsyncGenerator<EncodedBatch> {
+      for await (const b of batches) yield { startIndex: b.startIndex, rows: b.rows, ...enc.rowBatch(b) };
+    };
+  return seedEncoded(streams, ids, encode, onProgress, rowsTotal);
+}
+
+async function seedEncoded(
+  streams: SeedStreams,
+  ids: PostgisIds,
+  encoded: (enc: BatchEncoding) => () => AsyncGenerator<EncodedBatch>,
   onProgress: (p: SeedProgress) => void,
   rowsTotal: number,
 ): Promise<SeedOutcome> {
@@ -89,15 +126,7 @@ export async function seedWithCopy(
   };
 
   try {
-    for await (const batch of batches) {
-      // Encoded at once: the records die young (a scavenge frees them) instead of living on the heap
-      // while the batch waits for a connection and for the commits before it (peak RSS).
-      const job: EncodedBatch = {
-        startIndex: batch.startIndex,
-        rows: batch.records.length,
-        atoms: enc.atoms(batch.records),
-        embeddings: enc.embeddings(batch.records),
-      };
+    for await (const job of encoded(enc)()) {
       const c = await acquire();
       if (failure) break;
       const p = load(c, job, previous);

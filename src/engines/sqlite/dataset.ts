@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SeedBatch } from '../../dataset/types.ts';
+import type { AtomRecord, RowBatch, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
@@ -98,29 +98,36 @@ function dropOwned(conn: Database.Database, names: ObjectNames): void {
   conn.exec('DELETE FROM atombench_meta');
 }
 
-/** Insert the batches, one transaction each: an interrupted seed resumes after the last whole batch. */
+/**
+ * Insert the batches, one transaction each: an interrupted seed resumes after the last whole batch.
+ * Lazy batches (RowBatch) are generated row by row inside their transaction, each row inserted as it
+ * is made.
+ */
 export async function seedRows(
   conn: Database.Database,
   names: ObjectNames,
-  batches: AsyncIterable<SeedBatch>,
+  batches: AsyncIterable<SeedBatch | RowBatch>,
   onProgress: (p: SeedProgress) => void,
   rowsTotal: number,
 ): Promise<SeedOutcome> {
   const sql = seedSql(sqliteIdentifiers(names));
   const atom = conn.prepare(sql.atom);
   const emb = conn.prepare(sql.embedding);
-  const insertBatch = conn.transaction((b: SeedBatch) => {
-    for (const r of b.records) {
-      atom.run(...seedAtomParams(r));
-      emb.run(...seedEmbeddingParams(r));
-    }
+  const insert = (r: AtomRecord) => {
+    atom.run(...seedAtomParams(r));
+    emb.run(...seedEmbeddingParams(r));
+  };
+  const insertBatch = conn.transaction((b: SeedBatch | RowBatch) => {
+    if ('records' in b) b.records.forEach(insert);
+    else b.each(insert);
   });
   const started = performance.now();
   let inserted = 0;
   for await (const batch of batches) {
     insertBatch(batch);
-    inserted += batch.records.length;
-    onProgress({ rowsDone: batch.startIndex + batch.records.length, rowsTotal });
+    const rows = 'records' in batch ? batch.records.length : batch.rows;
+    inserted += rows;
+    onProgress({ rowsDone: batch.startIndex + rows, rowsTotal });
     // Let timers (progress bar, SIGINT) run between batches: each batch is committed, so an
     // interrupted seed resumes from here.
     await new Promise((r) => setImmediate(r));

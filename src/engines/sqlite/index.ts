@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Point3, SeedBatch } from '../../dataset/types.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import { UserError } from '../../errors.ts';
 import { NAME_PRESETS, type ObjectNames } from '../../scenario/names.ts';
 import type { HealthReport } from '../../model/health.ts';
@@ -38,9 +38,7 @@ import { prepareDataset, resetIngested, seedRows, setMeta, tableExists } from '.
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import { storedFingerprint, storedRowHashes } from './fingerprint.ts';
 import { DatasetLock } from './lock.ts';
-import { SqliteQueueDriver } from './queues/queue-driver.ts';
-import { SqliteSyncQueue } from './queues/sync-queue.ts';
-import { SqliteWorkerPool } from './pool/worker-pool.ts';
+import { SqliteThreads } from './threads.ts';
 
 export const SQLITE_CAPABILITIES: Capabilities = {
   seekRatio: { supported: true },
@@ -101,10 +99,8 @@ export class SqliteEngine implements Engine {
   };
   private db: Database.Database | undefined;
   private names: ObjectNames | undefined;
-  private pool: SqliteWorkerPool | undefined;
-  private probePool: SqliteWorkerPool | undefined;
-  private queueDriver: SqliteQueueDriver | undefined;
-  private syncDriver: SqliteSyncQueue | undefined;
+  /** The load pool, probes, queues, index build and maintenance, each on its own thread (threads.ts). */
+  private readonly threads = new SqliteThreads((withQueues) => this.workerData(withQueues));
   /** The Neo4j sync queue table once prepare() created it (SchemaPlan.neo4jSync). */
   private syncTable: string | undefined;
   /** Shards on one machine, one database file (coordination.ts). */
@@ -122,11 +118,7 @@ export class SqliteEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    await this.queueDriver?.close();
-    await this.syncDriver?.close();
-    this.syncDriver = undefined;
-    await this.pool?.close();
-    await this.probePool?.close();
+    await this.threads.close();
     this.db?.close();
     this.db = undefined;
     this.lock.release();
@@ -161,12 +153,15 @@ export class SqliteEngine implements Engine {
   }
 
   seed(
-    batches: AsyncIterable<SeedBatch>,
+    batches: AsyncIterable<SeedBatch | RowBatch>,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome> {
     return seedRows(this.conn, this.requireNames(), batches, onProgress, rowsTotal);
   }
+
+  /** Lazy batches take the same path: each row is inserted as it is generated (dataset.ts). */
+  readonly seedRows = this.seed;
 
   async markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {
     setMeta(this.conn, 'datasetKey', datasetKey);
@@ -178,16 +173,7 @@ export class SqliteEngine implements Engine {
     const tpl = sqliteTemplateNames(plan.names);
     const started = performance.now();
     const ddl = renderSqlFile('sqlite', 'index.sql', tpl, quoteDouble);
-    // On a worker thread of its own: a build of 1M rows takes seconds of synchronous SQLite, and the
-    // main thread must stay free to answer Ctrl-C (an interrupted build is rolled back; the index is
-    // then missing and the next run builds it).
-    const worker = new SqliteWorkerPool(1, this.workerData(false));
-    try {
-      await worker.ready();
-      await worker.call({ kind: 'buildIndex', drop: `DROP TABLE IF EXISTS ${quoteDouble(tpl.rtree!)}`, ddl });
-    } finally {
-      await worker.close();
-    }
+    await this.threads.buildIndex(`DROP TABLE IF EXISTS ${quoteDouble(tpl.rtree!)}`, ddl);
     setMeta(this.conn, 'indexBuilt', '1');
     return {
       durationMs: performance.now() - started,
@@ -231,42 +217,24 @@ export class SqliteEngine implements Engine {
     };
   }
 
-  async openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
-    await this.pool?.close();
-    this.pool = new SqliteWorkerPool(
-      size,
-      { ...this.workerData(false), prepareOps: true },
-      opts.statementTimeoutMs,
-    );
-    // The probe and OODA connections start now too: their start-up must not land in the measurement.
-    await Promise.all([this.pool.ready(), this.probes().ready(), this.queueWorker().ready()]);
+  openPool(size: number, opts: LoadPoolOptions = {}): Promise<void> {
+    return this.threads.openPool(size, opts);
   }
 
-  async cancelRunning(): Promise<void> {
-    await this.pool?.cancelBusy();
+  cancelRunning(): Promise<void> {
+    return this.threads.cancelRunning();
   }
 
   run(req: EngineRequest): Promise<OperationResult> {
-    if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
-    return this.pool.call<OperationResult>({ kind: 'run', req });
+    return this.threads.run(req);
   }
 
-  /** The walk's steps all go to one worker (one connection), as the whole walk did when it ran there. */
   withWalkStep<T>(loop: (step: WalkStepFn) => Promise<T>): Promise<T> {
-    if (!this.pool) return Promise.reject(new Error('sqlite engine: openPool() first'));
-    return this.pool.pinned((call) =>
-      loop(async (step) => (await call<Point3 | null>({ kind: 'walkStep', step })) ?? undefined),
-    );
+    return this.threads.withWalkStep(loop);
   }
 
-  private queueWorker(): SqliteWorkerPool {
-    this.queueDriver ??= new SqliteQueueDriver(new SqliteWorkerPool(1, this.workerData(true)));
-    return this.queueDriver.worker;
-  }
-
-  async queues(): Promise<QueueDriver> {
-    await this.queueWorker().ready();
-    return this.queueDriver!;
+  queues(): Promise<QueueDriver> {
+    return this.threads.queues();
   }
 
   /** `atombench check`: read-only, on its own read-only connection (check.ts). */
@@ -274,42 +242,24 @@ export class SqliteEngine implements Engine {
     return runSqliteHealthCheck(this.opts.path, this.opts.names ?? this.names ?? NAME_PRESETS.runbook!);
   }
 
-  /** Maintenance runs on a worker thread and connection of its own (scenario `maintenance:`). */
-  async maintenance(): Promise<MaintenanceSession> {
-    const worker = new SqliteWorkerPool(1, this.workerData(false));
-    await worker.ready();
-    return {
-      run: (kind) => worker.call<string[]>({ kind: 'maintain', maintenance: kind }),
-      close: () => worker.close(),
-    };
+  maintenance(): Promise<MaintenanceSession> {
+    return this.threads.maintenance();
   }
 
   async syncQueue(): Promise<SyncQueueDriver> {
     if (!this.syncTable) throw new Error('sqlite engine: prepare() with neo4jSync first');
-    this.syncDriver ??= new SqliteSyncQueue(new SqliteWorkerPool(1, this.workerData(false)));
-    await this.syncDriver.worker.ready();
-    return this.syncDriver;
+    return this.threads.syncQueue();
   }
 
-  /** Probes run on their own worker thread and connection, never on the load's. */
-  private probes(): SqliteWorkerPool {
-    this.probePool ??= new SqliteWorkerPool(1, this.workerData(true));
-    return this.probePool;
-  }
-
-  async probe(): Promise<ProbeSample> {
-    const queueDepth = await this.probes().call<Record<string, number>>({ kind: 'depth' });
-    return { atMs: Date.now(), queueDepth: queueDepth as ProbeSample['queueDepth'] };
+  probe(): Promise<ProbeSample> {
+    return this.threads.probe();
   }
 
   explain(req: OperationRequest): Promise<PlanInfo> {
-    return this.probes().call<PlanInfo>({ kind: 'explain', req });
+    return this.threads.explain(req);
   }
 
-  async primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
-    return (
-      (await this.probes().call<{ candidates: number; output: number } | null>({ kind: 'filter', req })) ??
-      undefined
-    );
+  primaryFilter(req: OperationRequest): Promise<{ candidates: number; output: number } | undefined> {
+    return this.threads.primaryFilter(req);
   }
 }

@@ -8,7 +8,7 @@ import type { RunResult } from '../../model/result.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { TargetSpec } from '../../targets/runbook.ts';
 import { ensureDataset, type DatasetOutcome } from '../dataset.ts';
-import { measure } from '../measure.ts';
+import { measure } from '../measure/measure.ts';
 import { guard } from '../phases/guard.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { buildResult } from '../result.ts';

@@ -2,7 +2,7 @@ import { encodeHistogram, summarize, summarizeGauge } from '../../metrics/histog
 import type { Neo4jSummary } from '../../model/result.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { GraphSession } from './session.ts';
-import type { GraphMeasurement } from '../measure.ts';
+import type { GraphMeasurement } from '../measure/measure.ts';
 
 /** result.json's `neo4j` from what the readers measured. Pure. */
 export function neo4jSummary(sc: Scenario, s: GraphSession, g: GraphMeasurement): Neo4jSummary {

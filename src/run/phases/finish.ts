@@ -4,7 +4,7 @@ import type { RunResult } from '../../model/result.ts';
 import type { DatasetOutcome } from '../dataset.ts';
 import { clientMachine, runFingerprint } from '../fingerprint.ts';
 import type { GraphSession } from '../graph/session.ts';
-import type { Measurement } from '../measure.ts';
+import type { Measurement } from '../measure/measure.ts';
 import { buildResult } from '../result.ts';
 import { shardInfo, type ClockOffset } from '../shards/shard-start.ts';
 import { guard } from './guard.ts';

@@ -2,13 +2,14 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { datasetSchema } from '../../../src/dataset/schema.ts';
-import type { SeedBatch } from '../../../src/dataset/types.ts';
+import type { AtomRecord, SeedBatch } from '../../../src/dataset/types.ts';
 import { createRecordFactory } from '../../../src/dataset/records.ts';
 import {
   Checksummer,
   datasetBatches,
   datasetChecksum,
   datasetKey,
+  datasetRowBatches,
   generateBatch,
 } from '../../../src/dataset/stream.ts';
 
@@ -75,6 +76,43 @@ describe('datasetBatches', () => {
     expect(rows).toBe(200_000);
     // Holding every row would retain about 100 MB; one batch of 5000 rows is about 3 MB.
     expect(retained).toBeLessThan(20 * 2 ** 20);
+  });
+});
+
+describe('datasetRowBatches', () => {
+  it('visits the same rows in the same batches as datasetBatches, and hashes them as it goes', async () => {
+    const config = cfg({ atoms: 2500 });
+    const eager = await collect(datasetBatches(config, { startIndex: 700 }));
+    const sum = new Checksummer(config);
+    sum.feedGenerated(700);
+    const lazy: { startIndex: number; rows: number; records: AtomRecord[] }[] = [];
+    for await (const b of datasetRowBatches(config, sum, { startIndex: 700 })) {
+      const records: AtomRecord[] = [];
+      b.each((r) => records.push(r));
+      expect(sum.rowsHashed).toBe(b.startIndex + b.rows);
+      lazy.push({ startIndex: b.startIndex, rows: b.rows, records });
+    }
+    expect(lazy.map((b) => [b.startIndex, b.rows])).toEqual([
+      [700, 1000],
+      [1700, 800],
+    ]);
+    expect(lazy.map((b) => ({ startIndex: b.startIndex, records: b.records }))).toEqual(eager);
+    expect(sum.digest()).toBe(await datasetChecksum(config));
+  });
+
+  it('refuses a batch visited twice or skipped, and stops on abort', async () => {
+    const config = cfg();
+    const twice = datasetRowBatches(config, new Checksummer(config));
+    const first = (await twice.next()).value!;
+    first.each(() => {});
+    expect(() => first.each(() => {})).toThrow(/visited twice/);
+    const skipped = datasetRowBatches(config, new Checksummer(config));
+    await skipped.next();
+    await expect(skipped.next()).rejects.toThrow(/not visited/);
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = datasetRowBatches(config, new Checksummer(config), { signal: controller.signal });
+    await expect(aborted.next()).rejects.toThrow();
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.ts';
 import { LOAD_MODELS, loadModel, loadPoolSize, startLoad } from '../../../src/load/registry.ts';
 import type { LoadContext } from '../../../src/load/types.ts';
-import { loadSchema } from '../../../src/scenario/schema.ts';
+import { loadSchema } from '../../../src/scenario/load-schema.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 
 function context(clock: FakeClock, totalMs: number, workMs: number): LoadContext & { calls: number } {

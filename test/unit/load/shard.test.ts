@@ -11,7 +11,7 @@ import {
 } from '../../../src/load/shard.ts';
 import type { LoadContext } from '../../../src/load/types.ts';
 import type { ShardSpec } from '../../../src/model/shard.ts';
-import { loadSchema } from '../../../src/scenario/schema.ts';
+import { loadSchema } from '../../../src/scenario/load-schema.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 
 type Arrival = { k: number; t: number };

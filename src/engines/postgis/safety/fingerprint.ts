@@ -27,15 +27,72 @@ export function fingerprintSql(names: ObjectNames) {
   ).join(' || ');
   const h = `('x' || left(md5(coalesce(${bytes}, '\\x00'::bytea)), 10))::bit(40)::bigint`;
   const from = `FROM ${a} AS a LEFT JOIN ${e} AS x ON x.${id} = a.${id}`;
-  const inBuckets = `a.${id} BETWEEN 1 AND $1 AND (a.${id} - 1) / ${BUCKET_ROWS} = ANY($2::bigint[])`;
+  // The checked buckets drive the join: each is one range scan of the AtomId key (the embeddings' side
+  // bounded by the same range), so a sample reads only its own rows; a filter on (id - 1) / BUCKET_ROWS
+  // scanned both tables whole. DISTINCT: a bucket named twice still counts its rows once.
+  const range = (t: string) =>
+    `${t}.${id} BETWEEN b.bucket * ${BUCKET_ROWS} + 1 AND LEAST((b.bucket + 1) * ${BUCKET_ROWS}, $1::bigint)`;
+  const checked = `(SELECT DISTINCT unnest($2::bigint[]) AS bucket) AS b`;
+  const inBuckets = `FROM ${checked} JOIN ${a} AS a ON ${range('a')}
+      LEFT JOIN (SELECT x.* FROM ${checked} JOIN ${e} AS x ON ${range('x')}) AS x ON x.${id} = a.${id}`;
+  const one = (expr: string, table: string) => `(SELECT ${expr} FROM ${table})`;
+  // The embeddings per AtomId in one scan (the AtomId index is in that order): rows, rows with an
+  // AtomId, distinct AtomIds named, their range.
+  const perAtom = `(SELECT ${id}, count(*) AS k FROM ${e} GROUP BY 1) AS p`;
   return {
+    // Counts from the indexes, exact when the atoms' ids are unique (a one-column unique index on
+    // AtomId), dense (lo..hi, no gap) and every embedding with an AtomId names one of them: then the
+    // join's rows are atoms + linked embeddings - atoms with one. quickTotals() checks; else totals.
+    quick: `SELECT ${one('count(*)', a)}::bigint AS n, ${one(`min(${id})`, a)} AS lo, ${one(`max(${id})`, a)} AS hi,
+        e.emb, e.linked, e.named, e.elo, e.ehi,
+        EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute t ON t.attrelid = i.indrelid AND t.attnum = i.indkey[0]
+          WHERE i.indrelid = to_regclass(${quoteLiteral(a)}) AND i.indisunique AND i.indisvalid
+            AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL
+            AND t.attname = ${quoteLiteral(names.atomIdColumn)}) AS keyed
+      FROM (SELECT coalesce(sum(k), 0)::bigint AS emb, coalesce(sum(k) FILTER (WHERE ${id} IS NOT NULL), 0)::bigint AS linked,
+          count(${id})::bigint AS named, min(${id}) AS elo, max(${id}) AS ehi FROM ${perAtom}) AS e`,
     totals: `SELECT count(*)::bigint AS n, min(a.${id}) AS lo, max(a.${id}) AS hi,
         (SELECT count(*) FROM ${e})::bigint AS emb ${from}`,
-    buckets: `SELECT (a.${id} - 1) / ${BUCKET_ROWS} AS bucket, count(*)::bigint AS rows, sum(${h})::bigint AS sum
-      ${from} WHERE ${inBuckets} GROUP BY 1 ORDER BY 1`,
-    rows: `SELECT a.${id} AS id, ${h} AS h ${from} WHERE ${inBuckets}`,
+    buckets: `SELECT b.bucket, count(*)::bigint AS rows, sum(${h})::bigint AS sum
+      ${inBuckets} GROUP BY 1 ORDER BY 1`,
+    // Most buckets checked (verify full): one parallel scan of each table beats a range scan per bucket.
+    bucketsScan: `SELECT (a.${id} - 1) / ${BUCKET_ROWS} AS bucket, count(*)::bigint AS rows, sum(${h})::bigint AS sum
+      ${from} WHERE a.${id} BETWEEN 1 AND $1 AND (a.${id} - 1) / ${BUCKET_ROWS} = ANY($2::bigint[]) GROUP BY 1 ORDER BY 1`,
+    rows: `SELECT a.${id} AS id, ${h} AS h ${inBuckets}`,
   };
 }
+
+const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+interface TotalsRow {
+  n: string;
+  lo: string | null;
+  hi: string | null;
+  emb: string;
+}
+
+/** Rows of atoms LEFT JOIN embeddings, min and max id: from the indexes when exact, else the join. */
+async function totals(c: pg.ClientBase, sql: ReturnType<typeof fingerprintSql>): Promise<TotalsRow> {
+  const r = await c.query(sql.quick);
+  const q = r.rows[0] as TotalsRow & {
+    linked: string;
+    named: string;
+    elo: string | null;
+    ehi: string | null;
+    keyed: boolean;
+  };
+  const [n, lo, hi] = [Number(q.n), Number(q.lo), Number(q.hi)];
+  const dense = q.lo !== null && q.hi !== null && n === hi - lo + 1;
+  const inside =
+    Number(q.linked) === 0 ||
+    (q.elo !== null && q.ehi !== null && Number(q.elo) >= lo && Number(q.ehi) <= hi);
+  if (q.keyed && dense && inside)
+    return { n: String(n + Number(q.linked) - Number(q.named)), lo: q.lo, hi: q.hi, emb: q.emb };
+  return (await c.query(sql.totals)).rows[0] as TotalsRow;
+}
+
+/** Checking more than 1 / SCAN_SHARE of the rows, the buckets are read by scanning both tables. */
+const SCAN_SHARE = 4;
 
 /** The totals and the buckets are two scans: on `other` (a second connection) they run side by side. */
 export async function storedFingerprint(
@@ -47,13 +104,15 @@ export async function storedFingerprint(
   const sql = fingerprintSql(names);
   // Both end before an error is thrown: no statement is left running on either connection.
   const [tr, br] = await Promise.allSettled([
-    c.query(sql.totals),
-    other.query(sql.buckets, [req.atoms, req.buckets]),
+    totals(c, sql),
+    other.query(SCAN_SHARE * req.buckets.length * BUCKET_ROWS > req.atoms ? sql.bucketsScan : sql.buckets, [
+      req.atoms,
+      req.buckets,
+    ]),
   ]);
   if (tr.status === 'rejected') throw tr.reason;
   if (br.status === 'rejected') throw br.reason;
-  const [totals, b] = [tr.value, br.value];
-  const t = totals.rows[0] as { n: string; lo: string | null; hi: string | null; emb: string };
+  const [t, b] = [tr.value, br.value];
   return {
     rows: Number(t.n),
     minId: t.lo === null ? null : Number(t.lo),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordFactory } from '../../../../src/dataset/records.ts';
-import { encodeAtomsBinary, encodeEmbeddingsBinary } from '../../../../src/engines/postgis/copy-binary.ts';
+import {
+  encodeAtomsBinary,
+  encodeEmbeddingsBinary,
+  encodeRowBatchBinary,
+} from '../../../../src/engines/postgis/copy-binary.ts';
 import {
   batchEncoding,
   copyText,
@@ -10,6 +14,7 @@ import {
   pointZText,
 } from '../../../../src/engines/postgis/copy-encode.ts';
 import { datasetSchema } from '../../../../src/dataset/schema.ts';
+import type { AtomRecord, RowBatch } from '../../../../src/dataset/types.ts';
 
 const records = Array.from({ length: 3 }, (_, i) =>
   createRecordFactory(datasetSchema.parse({ atoms: 10, seed: 4 }))(i),
@@ -110,5 +115,25 @@ describe('postgis COPY encodings', () => {
     }
     expect(buf.readInt16BE(at)).toBe(-1);
     expect(at + 2).toBe(buf.length);
+  });
+
+  it('encodes a lazy batch row by row to exactly the bytes of the record encoders, in every format', () => {
+    const many = Array.from({ length: 500 }, (_, i) =>
+      createRecordFactory(datasetSchema.parse({ atoms: 1000, seed: 9 }))(300 + i),
+    );
+    // One odd row: non-ASCII and long strings take the writers' slow paths and growth.
+    many[7] = { ...many[7]!, canonicalText: 'naïve — ✓ 𝄞', metadata: 'x'.repeat(5000) };
+    const lazy = (records: AtomRecord[]): RowBatch => ({
+      startIndex: 300,
+      rows: records.length,
+      each: (visit) => records.forEach((r) => visit(r)),
+    });
+    const both = encodeRowBatchBinary(lazy(many));
+    expect(both.atoms.equals(encodeAtomsBinary(many))).toBe(true);
+    expect(both.embeddings.equals(encodeEmbeddingsBinary(many))).toBe(true);
+    for (const format of ['text-ewkb', 'text-ewkt'] as const) {
+      const enc = batchEncoding(format);
+      expect(enc.rowBatch(lazy(many))).toEqual({ atoms: enc.atoms(many), embeddings: enc.embeddings(many) });
+    }
   });
 });

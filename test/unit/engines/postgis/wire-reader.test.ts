@@ -77,4 +77,18 @@ describe('wire FrameReader', () => {
       }),
     );
   });
+
+  it('reads a length that uses all four bytes of the header (a message over 16 MiB, whole in one chunk)', () => {
+    const big = dataRow('z'.repeat((1 << 24) + 3));
+    expect(big.readInt32BE(1)).toBeGreaterThan(1 << 24);
+    const seen: [number, number][] = [];
+    const r = new FrameReader((t, _b, s, e) => seen.push([t, e - s]));
+    const ready = message('Z', 'I');
+    const both = Buffer.concat([big, ready]);
+    r.push(both, both.length);
+    expect(seen).toEqual([
+      [0x44, big.length - 5],
+      [0x5a, ready.length - 5],
+    ]);
+  });
 });

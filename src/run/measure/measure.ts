@@ -1,27 +1,27 @@
-import type { Engine, OperationRequest, OperationResult } from '../engines/types.ts';
-import { errorClassOf, UserError } from '../errors.ts';
-import { createQuerySource, drawParam } from '../dataset/queries.ts';
-import { createRandom, STREAMS } from '../dataset/prng.ts';
-import { startLoad } from '../load/registry.ts';
-import { globalRequestIndex, shardLoad } from '../load/shard.ts';
-import type { LoadContext, LoadOutcome } from '../load/types.ts';
-import { ClientMonitor, type SelfCheckInput } from '../load/self-check.ts';
-import { OutageTracker, type OutageWindow } from '../load/outage.ts';
-import type { LoadSink } from '../load/types.ts';
-import { IntervalRecorder } from '../metrics/interval.ts';
-import type { Clock } from '../model/clock.ts';
-import type { ShardSpec } from '../model/shard.ts';
-import { OodaDriver } from '../ooda/driver.ts';
-import { ProbePoller, RequestSampler } from '../probes/poller.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { executeOperation } from '../workload/registry.ts';
-import { createRequestStream } from '../workload/request-stream.ts';
-import { MaintenanceRunner, maintenanceKinds } from './maintenance.ts';
-import type { Progress } from './progress.ts';
-import type { GraphSession } from './graph/session.ts';
-import type { SyncReaders, SyncStats } from '../engines/neo4j/readers.ts';
-import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../metrics/histogram.ts';
-import type { TimeSeriesPoint } from '../model/result.ts';
+import type { Engine, OperationRequest } from '../../engines/types.ts';
+import { errorClassOf, UserError } from '../../errors.ts';
+import { createQuerySource, drawParam } from '../../dataset/queries.ts';
+import { createRandom, STREAMS } from '../../dataset/prng.ts';
+import { startLoad } from '../../load/registry.ts';
+import { globalRequestIndex, shardLoad } from '../../load/shard.ts';
+import type { LoadContext, LoadOutcome } from '../../load/types.ts';
+import { ClientMonitor, type SelfCheckInput } from '../../load/self-check.ts';
+import { OutageTracker, type OutageWindow } from '../../load/outage.ts';
+import { IntervalRecorder } from '../../metrics/interval.ts';
+import type { Clock } from '../../model/clock.ts';
+import type { ShardSpec } from '../../model/shard.ts';
+import { OodaDriver } from '../../ooda/driver.ts';
+import { ProbePoller, RequestSampler } from '../../probes/poller.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { createRequestStream } from '../../workload/request-stream.ts';
+import { createExecute, createSink } from './load-path.ts';
+import { MaintenanceRunner, maintenanceKinds } from '../maintenance.ts';
+import { ProbeRounds, runTicks } from './ticks.ts';
+import type { Progress } from '../progress.ts';
+import type { GraphSession } from '../graph/session.ts';
+import type { SyncReaders, SyncStats } from '../../engines/neo4j/readers.ts';
+import { createGaugeHistogram, recordGauge, type HdrHistogram } from '../../metrics/histogram.ts';
+import type { TimeSeriesPoint } from '../../model/result.ts';
 
 export interface MeasureOptions {
   engine: Engine;
@@ -93,21 +93,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   const nextRequest = (index?: number): OperationRequest =>
     requests.at(index ?? globalRequestIndex(sent++, shard));
   const sampler = new RequestSampler();
-  const delayMs = sc.workload.injectDelayMs;
-  const opCtx = { graph: o.graph?.graph };
-  // Not async: a wrapper promise per operation is load-path work for nothing when there is no delay.
-  const execute = (req: OperationRequest): Promise<OperationResult> => {
-    sampler.offer(req);
-    let res: Promise<OperationResult>;
-    try {
-      res = executeOperation(engine, req, opCtx);
-    } catch (e) {
-      return Promise.reject(e as Error); // errors reject (LoadContext.execute), thrown or not
-    }
-    if (!(delayMs > 0)) return res;
-    // A deliberate slowdown for testing the regression gate.
-    return res.then((r) => clock.sleep(delayMs).then(() => r));
-  };
+  const execute = createExecute(engine, sampler, { graph: o.graph?.graph }, clock, sc.workload.injectDelayMs);
 
   // One clock for everything that reads time: latencies, ticks, the recorder's intervals, OODA.
   const startedAt = new Date(clock.wallMs());
@@ -163,21 +149,13 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     );
     await maintenance.start(totalMs);
   }
-  // The outage tracker sees every result; the maintenance split sees the successes, then the recorder.
-  const inner: LoadSink = maintenance ? maintenance.sink(recorder, () => recorder.measuring) : recorder;
-  const sink: LoadSink = {
-    recordSuccess: (op, us, d) => (outage.success(), inner.recordSuccess(op, us, d)),
-    recordError: (op, cls) => (outage.error(cls), inner.recordError(op, cls)),
-    recordScheduleLag: (us) => inner.recordScheduleLag(us),
-    recordDropped: (n) => inner.recordDropped(n),
-    recordCancelled: (n) => inner.recordCancelled(n),
-  };
+  const sink = createSink(recorder, outage, maintenance);
 
   let readers: SyncReaders | undefined;
   const depth = createGaugeHistogram();
   if (o.graph) {
     if (!engine.syncQueue) throw new UserError(`neo4j: the ${engine.name} engine has no Neo4j sync queue`);
-    const { SyncReaders } = await import('../engines/neo4j/readers.ts'); // neo4j-driver: only with a graph
+    const { SyncReaders } = await import('../../engines/neo4j/readers.ts'); // neo4j-driver: only with a graph
     readers = new SyncReaders(await engine.syncQueue(sc.neo4j.readers), o.graph.graph, {
       readers: sc.neo4j.readers,
       batch: sc.neo4j.batch,
@@ -220,71 +198,18 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
   };
   const loadDone = startLoad(ctx, shardLoad(sc.load, shard), warmupMs, arrivalRand);
 
-  // Probes run off the tick path: a round starts at a tick when the previous one has finished, and
-  // its samples land in the interval where it ends. A round that failed, or has hung for several
-  // intervals, marks the interval's probe sample missing, so an outage never repeats a stale depth.
-  let probeBusy = false;
-  let probeRound: Promise<void> = Promise.resolve();
-  const startProbe = (measuring: boolean): boolean => {
-    if (probeBusy || !lead) return false; // only the lead shard polls the probes
-    probeBusy = true;
-    probeStartedMs = clock.nowMs();
-    probeRound = poller.poll(measuring).then(
-      (ok) => {
-        if (ok) recordDepth(recorder, poller);
-        probeOk = ok;
-      },
-      () => {
-        probeOk = false;
-      },
-    );
-    void probeRound.finally(() => (probeBusy = false));
-    return true;
-  };
-  let probeOk = true;
-
-  // Ticks: every probe interval, and exactly at the end of warm-up so no interval straddles it.
+  const probes = new ProbeRounds(poller, recorder, clock, lead);
   const interval = sc.probes.intervalMs;
-  const ticks: number[] = [];
-  for (let t = interval; t < warmupMs; t += interval) ticks.push(t);
-  if (warmupMs > 0) ticks.push(warmupMs);
-  for (let t = warmupMs + interval; t < totalMs; t += interval) ticks.push(t);
-  let finished = false;
-  const load = loadDone.finally(() => (finished = true));
-  let errorsTotal = 0;
-  let probeStartedMs = clock.nowMs();
-  // A slow round (plans, primary filter on a loaded server) is not an outage; one that hangs is.
-  const hungAfterMs = Math.max(3 * sc.probes.intervalMs, 3000);
   // The sync queue's depth is read at each tick, bounded: a dead server must not stop the ticks.
   const sampleGraphBounded = (point: TimeSeriesPoint) =>
     Promise.race([sampleGraph(point).catch(() => undefined), clock.sleep(interval)]);
-  const measureLoad = async (): Promise<LoadOutcome> => {
-    let startedThisInterval = startProbe(false);
-    for (const at of ticks) {
-      // A timer may fire up to a millisecond early on this clock: the tick at the end of warm-up
-      // would then open a measured interval before warm-up ended, and it would count as warm-up.
-      for (let wait = at - (clock.nowMs() - t0); wait > 0 && !finished; wait = at - (clock.nowMs() - t0))
-        await Promise.race([clock.sleep(Math.max(1, wait)), load]);
-      if (finished) break;
-      outage.check();
-      // Only the lead shard polls the probes: the other shards have no rounds to miss.
-      const hung = lead && !startedThisInterval && clock.nowMs() - probeStartedMs > hungAfterMs;
-      const missing = hung || !probeOk;
-      const point = recorder.tick();
-      if (missing) point.probeMissing = true;
-      await sampleGraphBounded(point);
-      errorsTotal += point.errors;
-      const nowSec = (clock.nowMs() - t0) / 1000;
-      o.progress.status(point, { elapsedSec: nowSec, totalSec: totalMs / 1000, errorsTotal });
-      if (hung) poller.markMissing(at > warmupMs);
-      startedThisInterval = startProbe(at >= warmupMs);
-    }
-    // Between the window's end and the load's end the load drains (it says so through onDrain).
-    return await load;
-  };
   let outcome: LoadOutcome;
   try {
-    outcome = await measureLoad();
+    outcome = await runTicks(
+      { clock, t0, warmupMs, totalMs, intervalMs: interval, recorder, poller, probes, outage },
+      { progress: o.progress, samplePoint: sampleGraphBounded },
+      loadDone,
+    );
   } catch (e) {
     // A failed run must not leave the sync readers or the maintenance schedule running.
     await readers?.stop();
@@ -300,13 +225,13 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     const hurry = o.signal.aborted || endedEarly !== undefined;
     await (hurry ? Promise.race([stopped, clock.sleep(finalWaitMs)]) : stopped);
   }
-  await Promise.race([probeRound, clock.sleep(finalWaitMs)]);
-  if (lead && !probeBusy && !o.signal.aborted) {
-    startProbe(true);
-    await Promise.race([probeRound, clock.sleep(FINAL_WAIT_MS)]);
+  await Promise.race([probes.round, clock.sleep(finalWaitMs)]);
+  if (lead && !probes.busy && !o.signal.aborted) {
+    probes.start(true);
+    await Promise.race([probes.round, clock.sleep(FINAL_WAIT_MS)]);
   }
   const last = recorder.tick();
-  if (probeBusy || !probeOk) last.probeMissing = true;
+  if (probes.busy || !probes.ok) last.probeMissing = true;
   await sampleGraphBounded(last);
   // A consumer stuck connecting to a dead server must not hold the run: the engine's close() ends it.
   if (ooda) await Promise.race([ooda.stop(finalWaitMs), clock.sleep(2 * finalWaitMs)]);
@@ -334,9 +259,4 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     startedAt,
     finishedAt: new Date(clock.wallMs()),
   };
-}
-
-function recordDepth(recorder: IntervalRecorder, poller: ProbePoller): void {
-  if (poller.latestDepth !== undefined) recorder.recordQueueDepth(poller.latestDepth);
-  if (poller.latestDepthByQueue) recorder.recordQueueDepths(poller.latestDepthByQueue);
 }

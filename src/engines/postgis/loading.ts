@@ -1,0 +1,92 @@
+import type pg from 'pg';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
+import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
+import type { ObjectNames } from '../../scenario/names.ts';
+import type {
+  FingerprintRequest,
+  IndexBuildOutcome,
+  SchemaPlan,
+  SeedOutcome,
+  SeedProgress,
+} from '../types.ts';
+import { buildIndex } from './after-load.ts';
+import { openClient, scrubbing } from './connection.ts';
+import type { CopyFormat } from './copy-encode.ts';
+import { postgisIds } from './dialect.ts';
+import { storedFingerprint } from './safety/fingerprint.ts';
+import { seedRowsWithCopy, seedWithCopy, type SeedStreams } from './seeder.ts';
+
+/**
+ * The engine's dataset side that runs on connections beside the admin one: the seed's COPY streams,
+ * the after-load build's second chain and the fingerprint's second scan. Each step opens its extra
+ * connections, runs with errors scrubbed of the URL's secrets, and closes them whatever happens.
+ */
+export interface LoadingContext {
+  url: string;
+  admin: pg.Client;
+  names: ObjectNames;
+}
+
+async function withExtraClients<T>(
+  ctx: LoadingContext,
+  count: number,
+  fn: (extra: pg.Client[]) => Promise<T>,
+): Promise<T> {
+  const extra: pg.Client[] = [];
+  try {
+    for (let i = 0; i < count; i++) extra.push(await scrubbing(ctx.url, () => openClient(ctx.url)));
+    return await scrubbing(ctx.url, () => fn(extra));
+  } finally {
+    await Promise.all(extra.map((c) => c.end().catch(() => {})));
+  }
+}
+
+export interface SeedOptions {
+  /** How seed batches travel in COPY (default binary). */
+  copyFormat?: CopyFormat;
+  /** Connections loading seed batches at once (default 2; commits stay in batch order). */
+  seedConnections?: number;
+}
+
+/** The seed's streams: the admin connection and seedConnections - 1 more. */
+function seedOn(
+  ctx: LoadingContext,
+  opts: SeedOptions,
+  load: (streams: SeedStreams) => Promise<SeedOutcome>,
+): Promise<SeedOutcome> {
+  return withExtraClients(ctx, (opts.seedConnections ?? 2) - 1, (extra) =>
+    load({ clients: [ctx.admin, ...extra], format: opts.copyFormat ?? 'binary' }),
+  );
+}
+
+export function seedBatches(
+  ctx: LoadingContext,
+  opts: SeedOptions,
+  batches: AsyncIterable<SeedBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  const ids = postgisIds(ctx.names);
+  return seedOn(ctx, opts, (s) => seedWithCopy(s, ids, batches, onProgress, rowsTotal));
+}
+
+export function seedRowBatches(
+  ctx: LoadingContext,
+  opts: SeedOptions,
+  batches: AsyncIterable<RowBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  const ids = postgisIds(ctx.names);
+  return seedOn(ctx, opts, (s) => seedRowsWithCopy(s, ids, batches, onProgress, rowsTotal));
+}
+
+/** after-load.ts on two connections: a second one builds the embeddings' indexes beside the atoms' key. */
+export function buildAfterLoad(ctx: LoadingContext, plan: SchemaPlan): Promise<IndexBuildOutcome> {
+  return withExtraClients(ctx, 1, ([other]) => buildIndex(ctx.admin, plan, other));
+}
+
+/** The stored fingerprint's two scans side by side, on the admin connection and one more. */
+export function fingerprintStored(ctx: LoadingContext, req: FingerprintRequest): Promise<StoredFingerprint> {
+  return withExtraClients(ctx, 1, ([other]) => storedFingerprint(ctx.admin, ctx.names, req, other));
+}
