@@ -40,7 +40,7 @@ describe('sqlite worker threads', () => {
     expect(entry.reason).toBeUndefined();
     expect(entry.kind).toBe('bundle');
     expect(entry.file.pathname).toMatch(
-      /node_modules\/\.cache\/atombench\/sqlite-worker-[0-9a-f]{16}\/worker\.cjs$/,
+      /node_modules\/\.cache\/atombench\/sqlite-worker-[0-9a-f]{16}-[0-9a-f]+\/worker\.cjs$/,
     );
     const q = { x: 0.005, y: -0.004, z: 0 };
     const calls: WorkerCall[] = [
