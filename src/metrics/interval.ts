@@ -150,9 +150,13 @@ export class IntervalRecorder {
     for (const [q, d] of Object.entries(byQueue)) if (!Number.isNaN(d)) m[q] = Math.max(m[q] ?? 0, d);
   }
 
-  /** Close the current interval at now(): returns its point and starts the next interval. */
-  tick(): TimeSeriesPoint {
-    const nowMs = this.now();
+  /**
+   * Close the current interval at `atMs` (default now()): returns its point and starts the next
+   * interval. The run's last tick passes the moment its load ended, so the final probe round taken
+   * after it is filed into the last interval without stretching the measured window.
+   */
+  tick(atMs?: number): TimeSeriesPoint {
+    const nowMs = Math.max(this.intervalStartMs, atMs ?? this.now());
     const warmup = this.intervalStartMs < this.warmupEndMs;
 
     let ops = 0;

@@ -216,6 +216,9 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     await maintenance?.stop();
     throw e;
   }
+  // The measured window ends here, with the load (its drain included): what follows (maintenance
+  // stop, the final probe round) is filed into the last interval but does not dilute its throughput.
+  const loadEndedMs = clock.nowMs();
   // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
   const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 8 : FINAL_WAIT_MS;
   // A running maintenance operation is waited for (its window closes), unless the run was
@@ -230,7 +233,7 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     probes.start(true);
     await Promise.race([probes.round, clock.sleep(FINAL_WAIT_MS)]);
   }
-  const last = recorder.tick();
+  const last = recorder.tick(loadEndedMs);
   if (probes.busy || !probes.ok) last.probeMissing = true;
   await sampleGraphBounded(last);
   // A consumer stuck connecting to a dead server must not hold the run: the engine's close() ends it.

@@ -63,8 +63,8 @@ describe('open loop on the embedded engine', () => {
     expect(result.load.dropped).toBe(0);
     expect(result.total.errors).toEqual({});
     // The measured window is bounded by the run's own ticks, which a busy machine delays: it opens at
-    // the warm-up tick (due at 0.5 s, late under load) and closes at the final tick, after the drain and
-    // the last probe round. So the assertions below are on what the run recorded about its window, not
+    // the warm-up tick (due at 0.5 s, late under load) and closes when the load ended, after its drain
+    // (the final tick, taken after the last probe round). So the assertions below are on what the run recorded about its window, not
     // on the planned 4 s, and hold however late the ticks were.
     const warm = result.timeseries.filter((p) => p.warmup);
     const last = result.timeseries.at(-1)!;

@@ -26,6 +26,23 @@ describe('IntervalRecorder', () => {
     expect(rec.timeseries()).toEqual(points);
   });
 
+  it('a tick at a given time closes the interval there, not at now() (the final probe round after the load)', () => {
+    const clock = fakeClock();
+    const rec = new IntervalRecorder({ now: clock.now, warmupSec: 1, ops: ['spatial.knn'] });
+    clock.advance(1000);
+    rec.tick(); // warm-up ends at 1 s
+    rec.recordSuccess('spatial.knn', 1000);
+    clock.advance(3000); // the load ends at 4 s
+    const loadEnded = clock.now();
+    clock.advance(2000); // the final probe round: 2 s more, not measured
+    expect(rec.tick(loadEnded).tSec).toBe(4);
+    expect(rec.totals().measuredSec).toBe(3);
+    // A time before the interval's start closes it empty, never with a negative length.
+    clock.advance(1000);
+    expect(rec.tick(0).tSec).toBe(4);
+    expect(rec.totals().measuredSec).toBe(3);
+  });
+
   it('excludes warm-up from the measured totals and counts errors as attempts', () => {
     const clock = fakeClock();
     const rec = new IntervalRecorder({ now: clock.now, warmupSec: 1, ops: ['spatial.knn', 'ingest'] });
