@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cacheLocations, openLocation, pruneCache, randomSuffix, useFolder } from './bundle-cache.mjs';
 
@@ -52,18 +53,25 @@ function sameStats(inputs, stats) {
   return true;
 }
 
-/** esbuild's version from its package.json: importing esbuild costs 20-60 ms, and a cache hit needs only this. */
-function esbuildVersion() {
+/**
+ * esbuild's version from its package.json: importing esbuild costs 20-60 ms, and a cache hit needs only
+ * this. Resolved with require's algorithm (import.meta.resolve is flagged before Node 20.6); where that
+ * fails, from esbuild itself.
+ */
+async function esbuildVersion() {
   try {
-    const v = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('esbuild/package.json')), 'utf8'));
-    return typeof v.version === 'string' ? v.version : undefined;
+    const file = createRequire(fileURLToPath(import.meta.url)).resolve('esbuild/package.json');
+    const v = JSON.parse(readFileSync(file, 'utf8')).version;
+    if (typeof v === 'string') return v;
   } catch {
-    return undefined;
+    // Not resolvable as a file: ask the package.
   }
+  return (await import('esbuild')).version;
 }
 
-async function keyOf(entry, inputs, esbuildVersion, format) {
-  const contents = await Promise.all(inputs.map((f) => readFile(f)));
+/** `read`: the bytes a build was given, by path (a file saved during the build must not key it). */
+async function keyOf(entry, inputs, esbuildVersion, format, read = new Map()) {
+  const contents = await Promise.all(inputs.map((f) => read.get(f) ?? readFile(f)));
   return sha(esbuildVersion, process.version, format, entry, ...inputs.flatMap((f, i) => [f, contents[i]]));
 }
 
@@ -75,15 +83,20 @@ async function keyOf(entry, inputs, esbuildVersion, format) {
  * rewritten when it is bundled.
  */
 const META_URL = /\bimport\.meta\.url\b/g;
-const metaUrlPlugin = {
+/** Keeps in `read` the bytes of each module it hands esbuild: the build's key is made from them. */
+const metaUrlPlugin = (read) => ({
   name: 'atombench-import-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\.(ts|mjs)$/ }, async ({ path }) => ({
-      loader: path.endsWith('.ts') ? 'ts' : 'js',
-      contents: (await readFile(path, 'utf8')).replace(META_URL, JSON.stringify(pathToFileURL(path).href)),
-    }));
+    build.onLoad({ filter: /\.(ts|mjs)$/ }, async ({ path }) => {
+      const bytes = await readFile(path);
+      read.set(path, bytes);
+      return {
+        loader: path.endsWith('.ts') ? 'ts' : 'js',
+        contents: bytes.toString('utf8').replace(META_URL, JSON.stringify(pathToFileURL(path).href)),
+      };
+    });
   },
-};
+});
 
 /**
  * The bundle of `entry` (a file URL of a .ts module), built when missing or stale. `cjs` gives one
@@ -94,9 +107,9 @@ const metaUrlPlugin = {
  */
 export async function bundled(entry, { name, format }, locations = cacheLocations()) {
   const manifestName = `${name}-${sha(entry.href, format).slice(0, 16)}.json`;
-  const version = esbuildVersion();
+  const version = await esbuildVersion();
   for (const location of locations) {
-    const dir = version && openLocation(location, false);
+    const dir = openLocation(location, false);
     const hit = dir && (await cached(dir, manifestName, entry, version, format));
     if (hit) return hit;
   }
@@ -143,6 +156,7 @@ async function cached(dir, manifestName, entry, esbuildVersion, format) {
 
 async function build(esbuild, entry, format) {
   const since = wallNs();
+  const read = new Map();
   const built = await esbuild.build({
     entryPoints: [fileURLToPath(entry)],
     absWorkingDir: ROOT,
@@ -158,7 +172,7 @@ async function build(esbuild, entry, format) {
     write: false,
     metafile: true,
     logLevel: 'silent',
-    plugins: [metaUrlPlugin],
+    plugins: [metaUrlPlugin(read)],
   });
   const inputs = Object.keys(built.metafile.inputs).map((f) => (isAbsolute(f) ? f : join(ROOT, f)));
   // A dynamic import's chunk also names an entryPoint: the one wanted is the entry's own.
@@ -168,7 +182,7 @@ async function build(esbuild, entry, format) {
   )?.[0];
   if (!entryOut) throw new Error('esbuild gave no entry output');
   return {
-    key: await keyOf(entry.href, inputs, esbuild.version, format),
+    key: await keyOf(entry.href, inputs, esbuild.version, format, read),
     esbuild: esbuild.version,
     stats: statsOf(inputs, since),
     inputs,

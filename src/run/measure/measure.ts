@@ -197,6 +197,12 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     ...(shard ? { shard } : {}),
   };
   const loadDone = startLoad(ctx, shardLoad(sc.load, shard), warmupMs, arrivalRand);
+  // The measured window ends when the load settles (its drain included), read then: the tick loop may
+  // notice it only after a bounded wait (the graph side's depth sample).
+  const loadEnded = loadDone.then(
+    () => clock.nowMs(),
+    () => clock.nowMs(),
+  );
 
   const probes = new ProbeRounds(poller, recorder, clock, lead);
   const interval = sc.probes.intervalMs;
@@ -216,9 +222,9 @@ export async function measure(o: MeasureOptions): Promise<Measurement> {
     await maintenance?.stop();
     throw e;
   }
-  // The measured window ends here, with the load (its drain included): what follows (maintenance
-  // stop, the final probe round) is filed into the last interval but does not dilute its throughput.
-  const loadEndedMs = clock.nowMs();
+  // What follows (maintenance stop, the final probe round) is filed into the last interval, which
+  // closes at the load's end: it does not dilute the window's throughput.
+  const loadEndedMs = await loadEnded;
   // Interrupted: the user waits, so the last probe round and the OODA stop get little time.
   const finalWaitMs = o.signal.aborted ? FINAL_WAIT_MS / 8 : FINAL_WAIT_MS;
   // A running maintenance operation is waited for (its window closes), unless the run was

@@ -42,7 +42,7 @@ export function fingerprintSql(names: ObjectNames) {
   return {
     // Counts from the indexes, exact when the atoms' ids are unique (a one-column unique index on
     // AtomId), dense (lo..hi, no gap) and every embedding with an AtomId names one of them: then the
-    // join's rows are atoms + linked embeddings - atoms with one. quickTotals() checks; else totals.
+    // join's rows are atoms + linked embeddings - atoms with one. totals() checks; else the join (`totals`).
     quick: `SELECT ${one('count(*)', a)}::bigint AS n, ${one(`min(${id})`, a)} AS lo, ${one(`max(${id})`, a)} AS hi,
         e.emb, e.linked, e.named, e.elo, e.ehi,
         EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute t ON t.attrelid = i.indrelid AND t.attnum = i.indkey[0]

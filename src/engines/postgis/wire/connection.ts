@@ -114,7 +114,7 @@ export class WireConnection {
           const secure = tls.connect(tlsOptions(raw, this.s.host, this.s.ssl));
           this.sock = secure;
           this.watch(secure);
-          secure.on('data', (chunk: Buffer) => this.reader.push(chunk, chunk.length));
+          secure.on('data', (chunk: Buffer) => this.read(chunk, chunk.length));
           secure.once('secureConnect', () => this.sendStartup());
         });
         this.sock = raw;
@@ -122,7 +122,7 @@ export class WireConnection {
       }
       const buffer = Buffer.allocUnsafe(READ_BUFFER);
       const callback = (n: number, b: Uint8Array): boolean => {
-        this.reader.push(b as Buffer, n);
+        this.read(b as Buffer, n);
         return true;
       };
       this.sock = net.connect({ ...where, onread: { buffer, callback } });
@@ -147,6 +147,16 @@ export class WireConnection {
     if (options) params.options = options;
     params.client_encoding = 'UTF8';
     this.sock.write(startupMessage(params));
+  }
+
+  /** A chunk from the socket; a stream that breaks the protocol (or a handler that throws) fails the connection. */
+  private read(chunk: Buffer, n: number): void {
+    if (this.broken) return;
+    try {
+      this.reader.push(chunk, n);
+    } catch (e) {
+      this.fail(e as Error);
+    }
   }
 
   /** The connection is gone: whatever waits on it fails, and it is never used again. */

@@ -16,6 +16,19 @@ export interface RowCounter {
 const HEADER = 5;
 
 /**
+ * A message length below 4 (it counts its own four bytes): the stream is not the protocol any more
+ * (a corrupt or hostile server). Read on, a length of -1 would never advance and hang the thread.
+ */
+export class WireProtocolError extends Error {
+  readonly code = 'protocol';
+  constructor(len: number) {
+    super(
+      `the server sent a message of length ${len} (below 4): the connection is not speaking the PostgreSQL protocol`,
+    );
+  }
+}
+
+/**
  * Splits the byte stream into messages. `push` takes a chunk the caller may reuse after the call
  * returns (the socket's read buffer): messages are read in place, and only a message cut by the end
  * of a chunk is copied, into a carry buffer that is reused (it grows to the largest cut message) and
@@ -44,6 +57,7 @@ export class FrameReader {
       // The length inline (big-endian int32): a call to readInt32BE per message costs as much as the
       // rest of this loop, and a pool of 1000 rows is 1000 messages per query.
       const len = (chunk[o + 1]! << 24) | (chunk[o + 2]! << 16) | (chunk[o + 3]! << 8) | chunk[o + 4]!;
+      if (len < 4) throw new WireProtocolError(len);
       if (length - o < len + 1) break;
       if (counting && type === Backend.DataRow) counted++;
       else {
@@ -74,7 +88,8 @@ export class FrameReader {
 
   /**
    * Complete the carried message from the chunk's head and handle it. Returns the chunk's bytes used,
-   * or -1 when the chunk ended before the message did (the chunk is then carried whole).
+   * or -1 when the chunk ended before the message did (the chunk is then carried whole). Throws
+   * WireProtocolError on a length below 4.
    */
   private complete(chunk: Buffer, length: number): number {
     let o = 0;
@@ -83,7 +98,9 @@ export class FrameReader {
       this.keep(chunk, 0, o);
       if (this.carried < HEADER) return -1;
     }
-    const total = this.carry.readInt32BE(1) + 1;
+    const len = this.carry.readInt32BE(1);
+    if (len < 4) throw new WireProtocolError(len);
+    const total = len + 1;
     const take = Math.min(total - this.carried, length - o);
     this.keep(chunk, o, o + take);
     o += take;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { message } from '../../../../src/engines/postgis/wire/frames.ts';
-import { FrameReader } from '../../../../src/engines/postgis/wire/reader.ts';
+import { FrameReader, WireProtocolError } from '../../../../src/engines/postgis/wire/reader.ts';
 
 /** A DataRow of one text column. */
 const dataRow = (v: string) => {
@@ -90,5 +90,27 @@ describe('wire FrameReader', () => {
       [0x44, big.length - 5],
       [0x5a, ready.length - 5],
     ]);
+  });
+
+  it('a length below 4 is a protocol error, read in place or carried across a cut, never a hang', () => {
+    for (const len of [-1, -100, 0, 3]) {
+      const bad = Buffer.alloc(5);
+      bad[0] = 0x44;
+      bad.writeInt32BE(len, 1);
+      const hostile = Buffer.concat([message('Z', 'I'), bad, dataRow('after')]);
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.integer({ min: 1, max: hostile.length - 1 }), { maxLength: 6 }),
+          (cuts) => {
+            const seen: string[] = [];
+            expect(() =>
+              feed(new FrameReader((t) => seen.push(String.fromCharCode(t))), hostile, cuts),
+            ).toThrow(WireProtocolError);
+            // What came before the bad header was handled; nothing after it.
+            expect(seen).toEqual(['Z']);
+          },
+        ),
+      );
+    }
   });
 });
