@@ -35,3 +35,8 @@ export function renderSql(
 export function quoteDouble(ident: string): string {
   return `"${ident.replace(/"/g, '""')}"`;
 }
+
+/** Standard SQL string literal (SQLite, PostgreSQL): embedded quotes doubled. */
+export function quoteSingle(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { RuntimeFailure } from '../../errors.ts';
 import type { HealthReport, HealthRow } from '../../model/health.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../scenario/names.ts';
-import { quoteDouble as q } from '../sql-template.ts';
+import { quoteDouble as q, quoteSingle } from '../sql-template.ts';
 import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../common-issues.ts';
 import { openSqlite } from './connection.ts';
 
@@ -21,7 +21,7 @@ export function sqliteHealthSql(names: ObjectNames) {
     lastExecutedAt: `SELECT MAX(ExecutedAt) AS LastExecutedAt FROM ${metrics}`,
     atomsLast15Min: `SELECT COUNT(*) AS n FROM ${q(names.atomsTable)} WHERE CreatedAt >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-15 minutes')`,
     atoms: `SELECT COUNT(*) AS n FROM ${q(names.atomsTable)}`,
-    spatialIndex: `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '${`${names.embeddingsTable}_rtree`.replace(/'/g, "''")}'`,
+    spatialIndex: `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${quoteSingle(`${names.embeddingsTable}_rtree`)}`,
     queueDepth: PHASES.map((p) => ({
       queue: phaseQueue(names, p),
       sql: `SELECT COUNT(*) AS n FROM ${q(phaseQueue(names, p))}`,

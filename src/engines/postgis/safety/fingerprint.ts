@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { BUCKET_ROWS, rowPartExpressions, type StoredFingerprint } from '../../../dataset/fingerprint.ts';
 import type { ObjectNames } from '../../../scenario/names.ts';
-import { quoteDouble } from '../../sql-template.ts';
+import { quoteDouble, quoteSingle } from '../../sql-template.ts';
 import type { FingerprintRequest } from '../../types.ts';
 
 /**
@@ -46,9 +46,9 @@ export function fingerprintSql(names: ObjectNames) {
     quick: `SELECT ${one('count(*)', a)}::bigint AS n, ${one(`min(${id})`, a)} AS lo, ${one(`max(${id})`, a)} AS hi,
         e.emb, e.linked, e.named, e.elo, e.ehi,
         EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute t ON t.attrelid = i.indrelid AND t.attnum = i.indkey[0]
-          WHERE i.indrelid = to_regclass(${quoteLiteral(a)}) AND i.indisunique AND i.indisvalid
+          WHERE i.indrelid = to_regclass(${quoteSingle(a)}) AND i.indisunique AND i.indisvalid
             AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL
-            AND t.attname = ${quoteLiteral(names.atomIdColumn)}) AS keyed
+            AND t.attname = ${quoteSingle(names.atomIdColumn)}) AS keyed
       FROM (SELECT coalesce(sum(k), 0)::bigint AS emb, coalesce(sum(k) FILTER (WHERE ${id} IS NOT NULL), 0)::bigint AS linked,
           count(${id})::bigint AS named, min(${id}) AS elo, max(${id}) AS ehi FROM ${perAtom}) AS e`,
     totals: `SELECT count(*)::bigint AS n, min(a.${id}) AS lo, max(a.${id}) AS hi,
@@ -61,8 +61,6 @@ export function fingerprintSql(names: ObjectNames) {
     rows: `SELECT a.${id} AS id, ${h} AS h ${inBuckets}`,
   };
 }
-
-const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 interface TotalsRow {
   n: string;

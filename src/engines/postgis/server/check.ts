@@ -10,12 +10,11 @@ import type { HealthReport, HealthRow } from '../../../model/health.ts';
 import { PHASES, phaseQueue, type ObjectNames } from '../../../scenario/names.ts';
 import { commonIssueFinding, detectCommonIssues, quickCheckRows, rowsText } from '../../common-issues.ts';
 import { displayUrl, openClient } from '../connection.ts';
-import { quoteDouble as q } from '../../sql-template.ts';
+import { quoteDouble as q, quoteSingle as lit } from '../../sql-template.ts';
 
 /** The SQL of each check and diagnosis (pure, for tests). */
 export function postgisHealthSql(names: ObjectNames) {
   const metrics = q(names.metricsTable);
-  const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
   return {
     oodaLastHour: `SELECT count(*)::int AS n FROM ${metrics} WHERE ExecutedAt >= now() - interval '1 hour'`,
     lastExecutedAt: `SELECT max(ExecutedAt) AS "LastExecutedAt" FROM ${metrics}`,
