@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { datasetBatches } from '../src/dataset/stream.ts';
-import { batchEncoding, type CopyFormat } from '../src/engines/postgis/copy-encode.ts';
+import { batchEncoding, type CopyFormat } from '../src/engines/postgis/copy/copy-encode.ts';
 import type { Scenario } from '../src/scenario/schema.ts';
 import type { BenchServer } from './postgis-common.ts';
 

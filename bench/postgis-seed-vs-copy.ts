@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetBatches } from '../src/dataset/stream.ts';
-import { COPY_FORMATS, type CopyFormat } from '../src/engines/postgis/copy-encode.ts';
+import { COPY_FORMATS, type CopyFormat } from '../src/engines/postgis/copy/copy-encode.ts';
 import { postgisIds, seedSql } from '../src/engines/postgis/dialect.ts';
 import { PostgisEngine } from '../src/engines/postgis/index.ts';
 import { schemaPlan } from '../src/run/dataset.ts';

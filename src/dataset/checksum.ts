@@ -24,70 +24,27 @@ const FIXED_ROW_BYTES = 256;
 const MAX_CATEGORIES = 256;
 
 /**
- * Incremental checksum fed batch by batch, in order, so a seed computes it while inserting. A resumed
- * seed first calls feedGenerated(startIndex) to hash the rows already stored (generated, not read back).
+ * Rows in the checksum's encoding, written into a reusable buffer and handed to `sink` in chunks of
+ * about CHUNK_BYTES (the hash, or a buffer collected off the main thread). It does not check the rows'
+ * order: its users do.
  */
-export class Checksummer {
-  private readonly hash: Hash = createHash('sha256');
-  private buffer: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+export class ChecksumRowEncoder {
+  private buffer: Buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   private used = 0;
-  private nextIndex = 0;
-  private factory: RecordFactory | undefined;
-  private digested = false;
   private readonly categories = new Map<string, Buffer>();
+  private readonly sink: (bytes: Buffer) => void;
 
-  private readonly config: DatasetConfig;
-
-  constructor(config: DatasetConfig) {
-    this.config = config;
-    this.hash.update(CHECKSUM_FORMAT);
+  /** `sink` gets each chunk as a view of the encoder's buffer: it must consume or copy it before returning. */
+  constructor(sink: (bytes: Buffer) => void) {
+    this.sink = sink;
   }
 
-  /** Rows hashed so far (= the index the next batch must start at). */
-  get rowsHashed(): number {
-    return this.nextIndex;
-  }
-
-  /** Hashes a batch; it must start where the previous one ended. */
-  update(batch: SeedBatch): void {
-    if (batch.startIndex !== this.nextIndex) {
-      throw new Error(`checksum: batch starts at row ${batch.startIndex}, expected row ${this.nextIndex}`);
-    }
-    for (const record of batch.records) this.updateRecord(record);
-  }
-
-  /** Hashes one row; it must be the next one. */
-  updateRecord(record: AtomRecord): void {
-    if (this.digested) throw new Error('checksum: already digested');
-    if (record.index !== this.nextIndex) {
-      throw new Error(`checksum: got row ${record.index}, expected row ${this.nextIndex}`);
-    }
-    this.encode(record);
-    this.nextIndex++;
-  }
-
-  /** Generates and hashes rows up to (not including) `endIndex`: the prefix a resumed seed skipped. */
-  feedGenerated(endIndex: number): void {
-    this.factory ??= createRecordFactory(this.config);
-    while (this.nextIndex < endIndex) this.updateRecord(this.factory(this.nextIndex));
-  }
-
-  /** SHA-256 hex of the whole dataset; throws unless exactly `atoms` rows were fed. */
-  digest(): string {
-    if (this.nextIndex !== this.config.atoms) {
-      throw new Error(`checksum: ${this.nextIndex} rows hashed, the dataset has ${this.config.atoms}`);
-    }
-    this.flush();
-    this.digested = true;
-    return this.hash.digest('hex');
-  }
-
-  private flush(): void {
-    if (this.used > 0) this.hash.update(this.buffer.subarray(0, this.used));
+  flush(): void {
+    if (this.used > 0) this.sink(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
 
-  private encode(r: AtomRecord): void {
+  write(r: AtomRecord): void {
     const textLength =
       r.modality.length +
       r.subtype.length +
@@ -101,7 +58,7 @@ export class Checksummer {
     const worst = FIXED_ROW_BYTES + r.contentHash.length + 3 * textLength;
     if (this.used + worst > this.buffer.length) {
       this.flush();
-      if (worst > this.buffer.length) this.buffer = Buffer.allocUnsafe(worst);
+      if (worst > this.buffer.length) this.buffer = Buffer.allocUnsafeSlow(worst);
     }
     const b = this.buffer;
     let o = this.used;
@@ -144,6 +101,121 @@ export class Checksummer {
       this.categories.set(s, encoded);
     }
     return offset + encoded.copy(b, offset);
+  }
+}
+
+/**
+ * Rows in the checksum's encoding collected into one buffer, for a thread that generates rows apart
+ * from the Checksummer (Checksummer.updateEncoded hashes them, in order). Its buffers are never Node's
+ * shared pool, so their ArrayBuffers can be transferred; one given back is written into again.
+ */
+export class EncodedChecksumRows {
+  private out: Buffer = Buffer.alloc(0);
+  private bytes = 0;
+  private readonly encoder = new ChecksumRowEncoder((chunk) => this.append(chunk));
+
+  /** Write the next rows into `memory` (a buffer taken earlier, given back) instead of a new one. */
+  reuse(memory: ArrayBuffer): void {
+    if (this.bytes === 0 && memory.byteLength > this.out.length) this.out = Buffer.from(memory);
+  }
+
+  write(r: AtomRecord): void {
+    this.encoder.write(r);
+  }
+
+  /** The rows written since the last take (a view of the start of its own ArrayBuffer); starts over. */
+  take(): Buffer {
+    this.encoder.flush();
+    const rows = this.out.subarray(0, this.bytes);
+    this.out = Buffer.alloc(0);
+    this.bytes = 0;
+    return rows;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.bytes + chunk.length > this.out.length) {
+      const next = Buffer.allocUnsafeSlow(
+        Math.max(2 * this.out.length, this.bytes + chunk.length, CHUNK_BYTES),
+      );
+      this.out.copy(next, 0, 0, this.bytes);
+      this.out = next;
+    }
+    this.bytes += chunk.copy(this.out, this.bytes);
+  }
+}
+
+/**
+ * Incremental checksum fed batch by batch, in order, so a seed computes it while inserting. A resumed
+ * seed first calls feedGenerated(startIndex) to hash the rows already stored (generated, not read back).
+ */
+export class Checksummer {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly encoder = new ChecksumRowEncoder((bytes) => this.hash.update(bytes));
+  private nextIndex = 0;
+  private factory: RecordFactory | undefined;
+  private digested = false;
+
+  private readonly config: DatasetConfig;
+
+  constructor(config: DatasetConfig) {
+    this.config = config;
+    this.hash.update(CHECKSUM_FORMAT);
+  }
+
+  /** Rows hashed so far (= the index the next batch must start at). */
+  get rowsHashed(): number {
+    return this.nextIndex;
+  }
+
+  /** Hashes a batch; it must start where the previous one ended. */
+  update(batch: SeedBatch): void {
+    this.expect(batch.startIndex, 'batch starts at');
+    for (const record of batch.records) this.updateRecord(record);
+  }
+
+  /** Hashes one row; it must be the next one. */
+  updateRecord(record: AtomRecord): void {
+    this.open();
+    this.expect(record.index, 'got');
+    this.encoder.write(record);
+    this.nextIndex++;
+  }
+
+  /**
+   * Hashes rows [startIndex, startIndex + rows) encoded elsewhere (EncodedChecksumRows.take): the same
+   * digest as feeding their records; startIndex must be the next row.
+   */
+  updateEncoded(startIndex: number, rows: number, bytes: Uint8Array): void {
+    this.open();
+    this.expect(startIndex, 'encoded rows start at');
+    this.encoder.flush();
+    this.hash.update(bytes);
+    this.nextIndex += rows;
+  }
+
+  /** Generates and hashes rows up to (not including) `endIndex`: the prefix a resumed seed skipped. */
+  feedGenerated(endIndex: number): void {
+    this.factory ??= createRecordFactory(this.config);
+    while (this.nextIndex < endIndex) this.updateRecord(this.factory(this.nextIndex));
+  }
+
+  /** SHA-256 hex of the whole dataset; throws unless exactly `atoms` rows were fed. */
+  digest(): string {
+    if (this.nextIndex !== this.config.atoms) {
+      throw new Error(`checksum: ${this.nextIndex} rows hashed, the dataset has ${this.config.atoms}`);
+    }
+    this.encoder.flush();
+    this.digested = true;
+    return this.hash.digest('hex');
+  }
+
+  private open(): void {
+    if (this.digested) throw new Error('checksum: already digested');
+  }
+
+  private expect(index: number, what: string): void {
+    if (index !== this.nextIndex)
+      throw new Error(`checksum: ${what} row ${index}, expected row ${this.nextIndex}`);
   }
 }
 

@@ -47,6 +47,20 @@ function checkRange(config: DatasetConfig, start: number, end: number, size: num
     throw new RangeError(`batchSize must be a positive integer, got ${size}`);
 }
 
+/** The batches' row ranges [first, first + rows), in order, checked (the options' defaults applied). */
+export function batchRangeList(
+  config: DatasetConfig,
+  options: Omit<BatchOptions, 'signal'> = {},
+): { first: number; rows: number }[] {
+  const start = options.startIndex ?? 0;
+  const end = options.endIndex ?? config.atoms;
+  const size = options.batchSize ?? config.batchSize;
+  checkRange(config, start, end, size);
+  const out: { first: number; rows: number }[] = [];
+  for (let at = start; at < end; at += size) out.push({ first: at, rows: Math.min(size, end - at) });
+  return out;
+}
+
 /**
  * The batches' row ranges, in order, checked. Between batches it yields to the event loop, so timers,
  * progress output and abort signals keep working while a large dataset is generated.
@@ -55,13 +69,9 @@ async function* batchRanges(
   config: DatasetConfig,
   options: BatchOptions,
 ): AsyncGenerator<{ first: number; rows: number }> {
-  const start = options.startIndex ?? 0;
-  const end = options.endIndex ?? config.atoms;
-  const size = options.batchSize ?? config.batchSize;
-  checkRange(config, start, end, size);
-  for (let at = start; at < end; at += size) {
+  for (const range of batchRangeList(config, options)) {
     options.signal?.throwIfAborted();
-    yield { first: at, rows: Math.min(size, end - at) };
+    yield range;
     await yieldToEventLoop();
   }
 }
@@ -103,6 +113,19 @@ export async function* datasetRowBatches(
     };
     if (!visited) throw new Error(`dataset: batch at row ${first} was not visited`);
   }
+}
+
+/**
+ * The rows a seed stores, for an engine that generates them itself (Engine.seedDataset: off the main
+ * thread): rows [startIndex, config.atoms) in batches of config.batchSize, each hashed into `checksum`
+ * in row order (it is at startIndex: a resumed seed fed the stored prefix already); stop when `signal`
+ * is aborted.
+ */
+export interface DatasetSource {
+  config: DatasetConfig;
+  startIndex: number;
+  checksum: Checksummer;
+  signal?: AbortSignal;
 }
 
 /** SHA-256 hex of the whole dataset (see checksum.ts for the encoding), generated and hashed as a stream. */

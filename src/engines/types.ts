@@ -1,4 +1,5 @@
 import type { RowBatch, SeedBatch } from '../dataset/types.ts';
+import type { DatasetSource } from '../dataset/stream.ts';
 import type { EngineFingerprint, EngineName } from '../model/engine.ts';
 import type { HealthReport } from '../model/health.ts';
 import type { StoredFingerprint } from '../dataset/fingerprint.ts';
@@ -50,6 +51,15 @@ export interface Engine {
    */
   seedRows?(
     batches: AsyncIterable<RowBatch>,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome>;
+  /**
+   * seed() of rows the engine generates itself (dataset/stream.ts DatasetSource), e.g. on worker
+   * threads, hashing them into source.checksum in row order. Optional: preferred over seedRows.
+   */
+  seedDataset?(
+    source: DatasetSource,
     onProgress: (p: SeedProgress) => void,
     rowsTotal: number,
   ): Promise<SeedOutcome>;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { createIngestRecordFactory } from '../../dataset/records.ts';
+import type { DatasetSource } from '../../dataset/stream.ts';
 import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -39,6 +40,7 @@ import {
   buildAfterLoad,
   fingerprintStored,
   seedBatches,
+  seedDataset,
   seedRowBatches,
   type LoadingContext,
 } from './loading.ts';
@@ -199,6 +201,14 @@ export class PostgisEngine implements Engine {
     rowsTotal: number,
   ): Promise<SeedOutcome> {
     return seedRowBatches(this.loading, this.opts, batches, onProgress, rowsTotal);
+  }
+
+  seedDataset(
+    source: DatasetSource,
+    onProgress: (p: SeedProgress) => void,
+    rowsTotal: number,
+  ): Promise<SeedOutcome> {
+    return seedDataset(this.loading, this.opts, source, onProgress, rowsTotal);
   }
 
   markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void> {

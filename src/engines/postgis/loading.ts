@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
+import { datasetRowBatches, type DatasetSource } from '../../dataset/stream.ts';
 import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import type {
@@ -11,10 +12,11 @@ import type {
 } from '../types.ts';
 import { buildIndex } from './after-load.ts';
 import { openClient, scrubbing } from './connection.ts';
-import type { CopyFormat } from './copy-encode.ts';
+import type { CopyFormat } from './copy/copy-encode.ts';
 import { postgisIds } from './dialect.ts';
 import { storedFingerprint } from './safety/fingerprint.ts';
-import { seedRowsWithCopy, seedWithCopy, type SeedStreams } from './seeder.ts';
+import { generatedBatches } from './copy/generator-threads.ts';
+import { seedEncodedWithCopy, seedRowsWithCopy, seedWithCopy, type SeedStreams } from './copy/seeder.ts';
 
 /**
  * The engine's dataset side that runs on connections beside the admin one: the seed's COPY streams,
@@ -46,7 +48,12 @@ export interface SeedOptions {
   copyFormat?: CopyFormat;
   /** Connections loading seed batches at once (default 2; commits stay in batch order). */
   seedConnections?: number;
+  /** Worker threads generating the seed's rows (default DEFAULT_SEED_THREADS; 0: the main thread). */
+  seedThreads?: number;
 }
+
+/** Generator threads by default (README "Seed against COPY": measured on 2 cores). */
+export const DEFAULT_SEED_THREADS = 1;
 
 /** The seed's streams: the admin connection and seedConnections - 1 more. */
 function seedOn(
@@ -79,6 +86,34 @@ export function seedRowBatches(
 ): Promise<SeedOutcome> {
   const ids = postgisIds(ctx.names);
   return seedOn(ctx, opts, (s) => seedRowsWithCopy(s, ids, batches, onProgress, rowsTotal));
+}
+
+/**
+ * The source's rows generated on opts.seedThreads worker threads (binary COPY only; text formats and
+ * seedThreads 0 generate on the main thread, row by row).
+ */
+export function seedDataset(
+  ctx: LoadingContext,
+  opts: SeedOptions,
+  source: DatasetSource,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  const threads = opts.seedThreads ?? DEFAULT_SEED_THREADS;
+  if (threads < 1 || (opts.copyFormat ?? 'binary') !== 'binary') {
+    const range = { startIndex: source.startIndex, signal: source.signal };
+    return seedRowBatches(
+      ctx,
+      opts,
+      datasetRowBatches(source.config, source.checksum, range),
+      onProgress,
+      rowsTotal,
+    );
+  }
+  const ids = postgisIds(ctx.names);
+  return seedOn(ctx, opts, (s) =>
+    seedEncodedWithCopy(s, ids, generatedBatches(source, threads), onProgress, rowsTotal),
+  );
 }
 
 /** after-load.ts on two connections: a second one builds the embeddings' indexes beside the atoms' key. */

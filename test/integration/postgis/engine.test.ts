@@ -15,13 +15,20 @@ const skip = postgisSkipReason();
 const ATOMS = 20_000;
 const d2 = (a: Point3, b: Point3) => (a.x - b.x) ** 2 + (a.y - b.y) ** 2;
 
-function engineFor(server: PgServer, db: string, sc: Scenario, poolVariant?: PoolVariant): PostgisEngine {
+function engineFor(
+  server: PgServer,
+  db: string,
+  sc: Scenario,
+  poolVariant?: PoolVariant,
+  seedThreads?: number,
+): PostgisEngine {
   return new PostgisEngine({
     url: server.urlFor(db),
     dataset: sc.dataset,
     names: resolveNames(sc.names.preset, sc.names.overrides),
     runNonce: 'engine-test',
     poolVariant,
+    seedThreads,
   });
 }
 
@@ -205,6 +212,45 @@ describe.skipIf(!!skip)('postgis engine specifics', () => {
       } finally {
         await engine.close();
       }
+    },
+  );
+
+  it(
+    'seeds the same rows and checksum with its rows generated on 0, 1 or 2 threads, interrupted or not',
+    { timeout: 120_000 },
+    async () => {
+      const small = contractScenario({ dataset: { atoms: 4000, seed: 23, batchSize: 300 } });
+      const outcomes = [];
+      for (const threads of [0, 1, 2]) {
+        const db = `threads_${threads}_db`;
+        server.psql(`CREATE DATABASE ${db}`);
+        server.psql('CREATE EXTENSION postgis', db);
+        const engine = engineFor(server, db, small, undefined, threads);
+        await engine.connect();
+        try {
+          // Interrupted after a few batches, then resumed: stored is a prefix of whole batches either way.
+          const ac = new AbortController();
+          const progress = { ...silentProgress, seed: (done: number) => done >= 900 && ac.abort() };
+          await expect(
+            ensureDataset(engine, small, { reseed: false, force: false, progress, signal: ac.signal }),
+          ).rejects.toThrow();
+          const stored = Number(server.psql('SELECT count(*) FROM "Atoms"', db).trim());
+          expect(stored % 300).toBe(0);
+          expect(stored).toBeGreaterThanOrEqual(900);
+          const out = await ensureDataset(engine, small, {
+            reseed: false,
+            force: false,
+            progress: silentProgress,
+          });
+          expect(out.resumedFrom).toBe(stored);
+          expect(out.stored).toMatchObject({ rows: 4000 });
+          outcomes.push({ checksum: out.checksum, content: out.stored?.contentHash });
+        } finally {
+          await engine.close();
+        }
+      }
+      expect(outcomes[1]).toEqual(outcomes[0]);
+      expect(outcomes[2]).toEqual(outcomes[0]);
     },
   );
 

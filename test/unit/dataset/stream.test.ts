@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { datasetSchema } from '../../../src/dataset/schema.ts';
 import type { AtomRecord, SeedBatch } from '../../../src/dataset/types.ts';
 import { createRecordFactory } from '../../../src/dataset/records.ts';
+import { EncodedChecksumRows } from '../../../src/dataset/checksum.ts';
 import {
+  batchRangeList,
   Checksummer,
   datasetBatches,
   datasetChecksum,
@@ -163,6 +165,44 @@ describe('dataset checksum', () => {
     checksummer.update(generateBatch(factory, 0, 100));
     expect(() => checksummer.update(generateBatch(factory, 50, 100))).toThrow(/expected row 100/);
     expect(() => checksummer.digest()).toThrow(/100 rows hashed, the dataset has 3000/);
+  });
+
+  it('is the same from rows encoded apart (another thread) and fed in order; out of order is refused', async () => {
+    const config = cfg({ atoms: 2500 });
+    const base = await datasetChecksum(config);
+    const factory = createRecordFactory(config);
+    const rows = new EncodedChecksumRows();
+    const checksummer = new Checksummer(config);
+    checksummer.feedGenerated(300);
+    let given: ArrayBuffer | undefined;
+    for (const { first, rows: n } of batchRangeList(config, { startIndex: 300, batchSize: 700 })) {
+      // The previous batch's memory written into again, as a generator thread does: the digest stays.
+      if (given) rows.reuse(given);
+      for (let i = first; i < first + n; i++) rows.write(factory(i));
+      const bytes = rows.take();
+      expect(bytes.byteOffset).toBe(0);
+      if (given) expect(bytes.buffer).toBe(given);
+      checksummer.updateEncoded(first, n, bytes);
+      given = bytes.buffer as ArrayBuffer;
+    }
+    expect(checksummer.digest()).toBe(base);
+    const other = new Checksummer(config);
+    for (let i = 0; i < 10; i++) rows.write(factory(i));
+    expect(() => other.updateEncoded(5, 10, rows.take())).toThrow(
+      /encoded rows start at row 5, expected row 0/,
+    );
+  });
+
+  it('lists the batch ranges it streams, checked', () => {
+    expect(batchRangeList(cfg({ atoms: 2500 }), { startIndex: 400 })).toEqual([
+      { first: 400, rows: 1000 },
+      { first: 1400, rows: 1000 },
+      { first: 2400, rows: 100 },
+    ]);
+    expect(batchRangeList(cfg(), { startIndex: 3000 })).toEqual([]);
+    expect(() => batchRangeList(cfg(), { startIndex: 3001 })).toThrow(
+      /startIndex must be an integer in 0..3000/,
+    );
   });
 
   it('covers every column: changing any one changes the digest', () => {

@@ -4,7 +4,7 @@ import {
   encodeAtomsBinary,
   encodeEmbeddingsBinary,
   encodeRowBatchBinary,
-} from '../../../../src/engines/postgis/copy-binary.ts';
+} from '../../../../src/engines/postgis/copy/copy-binary.ts';
 import {
   batchEncoding,
   copyText,
@@ -12,7 +12,7 @@ import {
   encodeEmbeddings,
   pointZHex,
   pointZText,
-} from '../../../../src/engines/postgis/copy-encode.ts';
+} from '../../../../src/engines/postgis/copy/copy-encode.ts';
 import { datasetSchema } from '../../../../src/dataset/schema.ts';
 import type { AtomRecord, RowBatch } from '../../../../src/dataset/types.ts';
 

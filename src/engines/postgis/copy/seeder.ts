@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { RowBatch, SeedBatch } from '../../dataset/types.ts';
-import type { SeedOutcome, SeedProgress } from '../types.ts';
+import type { RowBatch, SeedBatch } from '../../../dataset/types.ts';
+import type { SeedOutcome, SeedProgress } from '../../types.ts';
 import { batchEncoding, type BatchEncoding, type CopyFormat } from './copy-encode.ts';
-import { seedSql, type PostgisIds } from './dialect.ts';
+import { seedSql, type PostgisIds } from '../dialect.ts';
 
 /** COPY data is handed to the socket in chunks of about this size (bounded memory per write). */
 const CHUNK = 1 << 20;
@@ -21,11 +21,13 @@ async function copyIn(c: pg.ClientBase, sql: string, data: Buffer | string): Pro
 }
 
 /** A batch as COPY data: what a batch in flight holds (not its records). */
-interface EncodedBatch {
+export interface EncodedBatch {
   startIndex: number;
   rows: number;
   atoms: Buffer | string;
   embeddings: Buffer | string;
+  /** Called once both COPYs were acknowledged: the data is not read again (its memory may be reused). */
+  release?(): void;
 }
 
 export interface SeedStreams {
@@ -53,16 +55,15 @@ export function seedWithCopy(
 ): Promise<SeedOutcome> {
   // Encoded at once: the records die young (a scavenge frees them) instead of living on the heap
   // while the batch waits for a connection and for the commits before it (peak RSS).
-  const encode = (enc: BatchEncoding) =>
-    async function* (): AsyncGenerator<EncodedBatch> {
-      for await (const b of batches)
-        yield {
-          startIndex: b.startIndex,
-          rows: b.records.length,
-          atoms: enc.atoms(b.records),
-          embeddings: enc.embeddings(b.records),
-        };
-    };
+  const encode = async function* (enc: BatchEncoding): AsyncGenerator<EncodedBatch> {
+    for await (const b of batches)
+      yield {
+        startIndex: b.startIndex,
+        rows: b.records.length,
+        atoms: enc.atoms(b.records),
+        embeddings: enc.embeddings(b.records),
+      };
+  };
   return seedEncoded(streams, ids, encode, onProgress, rowsTotal);
 }
 
@@ -74,17 +75,27 @@ export function seedRowsWithCopy(
   onProgress: (p: SeedProgress) => void,
   rowsTotal: number,
 ): Promise<SeedOutcome> {
-  const encode = (enc: BatchEncoding) =>
-    async function* (): AsyncGenerator<EncodedBatch> {
-      for await (const b of batches) yield { startIndex: b.startIndex, rows: b.rows, ...enc.rowBatch(b) };
-    };
+  const encode = async function* (enc: BatchEncoding): AsyncGenerator<EncodedBatch> {
+    for await (const b of batches) yield { startIndex: b.startIndex, rows: b.rows, ...enc.rowBatch(b) };
+  };
   return seedEncoded(streams, ids, encode, onProgress, rowsTotal);
+}
+
+/** seedWithCopy from batches encoded already, in streams.format (generator-threads.ts: binary). */
+export function seedEncodedWithCopy(
+  streams: SeedStreams,
+  ids: PostgisIds,
+  batches: AsyncIterable<EncodedBatch>,
+  onProgress: (p: SeedProgress) => void,
+  rowsTotal: number,
+): Promise<SeedOutcome> {
+  return seedEncoded(streams, ids, () => batches, onProgress, rowsTotal);
 }
 
 async function seedEncoded(
   streams: SeedStreams,
   ids: PostgisIds,
-  encoded: (enc: BatchEncoding) => () => AsyncGenerator<EncodedBatch>,
+  encoded: (enc: BatchEncoding) => AsyncIterable<EncodedBatch>,
   onProgress: (p: SeedProgress) => void,
   rowsTotal: number,
 ): Promise<SeedOutcome> {
@@ -110,6 +121,7 @@ async function seedEncoded(
       await c.query('SET LOCAL synchronous_commit = off');
       await copyIn(c, copyAtoms, atoms);
       await copyIn(c, copyEmbeddings, embeddings);
+      job.release?.();
       await before; // commit in batch order; rejects if an earlier batch failed
       await c.query('COMMIT');
     } catch (e) {
@@ -126,7 +138,7 @@ async function seedEncoded(
   };
 
   try {
-    for await (const job of encoded(enc)()) {
+    for await (const job of encoded(enc)) {
       const c = await acquire();
       if (failure) break;
       const p = load(c, job, previous);

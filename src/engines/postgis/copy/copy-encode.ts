@@ -1,4 +1,4 @@
-import type { AtomRecord, RowBatch } from '../../dataset/types.ts';
+import type { AtomRecord, RowBatch } from '../../../dataset/types.ts';
 import { encodeAtomsBinary, encodeEmbeddingsBinary, encodeRowBatchBinary } from './copy-binary.ts';
 
 /**

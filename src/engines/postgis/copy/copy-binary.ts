@@ -1,5 +1,5 @@
-import { copyShortAscii } from '../../dataset/ascii.ts';
-import type { AtomRecord, RowBatch } from '../../dataset/types.ts';
+import { copyShortAscii } from '../../../dataset/ascii.ts';
+import type { AtomRecord, RowBatch } from '../../../dataset/types.ts';
 
 /**
  * Rows of a seed batch in COPY's binary format, for the columns of seedSql().copyAtoms /
@@ -15,16 +15,20 @@ const TWO_32 = 4294967296;
 const MAX_CATEGORIES = 256;
 const categories = new Map<string, Buffer>();
 
-/** A growing buffer with the few writes COPY binary needs. */
+/**
+ * A growing buffer with the few writes COPY binary needs. Its memory is never Node's shared pool (a
+ * generator thread transfers the ArrayBuffer: generator-threads.ts).
+ */
 class Writer {
   buf: Buffer;
   at = 0;
-  constructor(bytes: number) {
-    this.buf = Buffer.allocUnsafe(bytes);
+  /** `memory`: an ArrayBuffer given back for reuse, written into when it holds `bytes`. */
+  constructor(bytes: number, memory?: ArrayBuffer) {
+    this.buf = memory && memory.byteLength >= bytes ? Buffer.from(memory) : Buffer.allocUnsafeSlow(bytes);
   }
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + n));
     this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
   }
@@ -158,10 +162,14 @@ export function encodeEmbeddingsBinary(records: readonly AtomRecord[]): Buffer {
 /**
  * Both COPY streams of a lazy batch in one pass over its rows: each row is written to both as it is
  * generated, then dropped (the bytes equal encodeAtomsBinary / encodeEmbeddingsBinary of its records).
+ * `memory`: ArrayBuffers given back for reuse (a generator thread's), written into when large enough.
  */
-export function encodeRowBatchBinary(batch: RowBatch): { atoms: Buffer; embeddings: Buffer } {
-  const a = new Writer(64 + batch.rows * ATOM_TUPLE_BYTES);
-  const e = new Writer(64 + batch.rows * EMBEDDING_TUPLE_BYTES);
+export function encodeRowBatchBinary(
+  batch: RowBatch,
+  memory: { atoms?: ArrayBuffer; embeddings?: ArrayBuffer } = {},
+): { atoms: Buffer; embeddings: Buffer } {
+  const a = new Writer(64 + batch.rows * ATOM_TUPLE_BYTES, memory.atoms);
+  const e = new Writer(64 + batch.rows * EMBEDDING_TUPLE_BYTES, memory.embeddings);
   a.header();
   e.header();
   batch.each((r) => {

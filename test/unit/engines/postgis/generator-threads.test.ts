@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { datasetSchema } from '../../../../src/dataset/schema.ts';
+import { Checksummer, datasetChecksum, datasetRowBatches } from '../../../../src/dataset/stream.ts';
+import { encodeRowBatchBinary } from '../../../../src/engines/postgis/copy/copy-binary.ts';
+import { generatedBatches } from '../../../../src/engines/postgis/copy/generator-threads.ts';
+
+const cfg = (atoms: number, batchSize: number) => datasetSchema.parse({ atoms, seed: 77, batchSize });
+const workers = () =>
+  process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort').length;
+
+describe('generator threads (the PostGIS seed generated off the main thread)', () => {
+  it(
+    'give the very bytes the main thread encodes, in row order, and the same checksum',
+    { timeout: 60_000 },
+    async () => {
+      const config = cfg(2300, 100); // 23 batches: every buffer is given back and written into again
+      for (const threads of [1, 3]) {
+        const checksum = new Checksummer(config);
+        checksum.feedGenerated(250);
+        const mainSum = new Checksummer(config);
+        mainSum.feedGenerated(250);
+        const expected: { atoms: Buffer; embeddings: Buffer }[] = [];
+        for await (const b of datasetRowBatches(config, mainSum, { startIndex: 250 }))
+          expected.push(encodeRowBatchBinary(b));
+        const starts: number[] = [];
+        for await (const b of generatedBatches({ config, startIndex: 250, checksum }, threads)) {
+          const e = expected[starts.length]!;
+          starts.push(b.startIndex);
+          expect(Buffer.compare(b.atoms, e.atoms)).toBe(0);
+          expect(Buffer.compare(b.embeddings, e.embeddings)).toBe(0);
+          b.release();
+          expect(b.atoms.length).toBe(0); // detached: the thread writes into it next
+        }
+        expect(starts).toEqual(Array.from({ length: 21 }, (_, k) => 250 + 100 * k));
+        expect(checksum.digest()).toBe(await datasetChecksum(config));
+      }
+    },
+  );
+
+  it(
+    'stop at the next batch once aborted, with the reason, and end their threads',
+    { timeout: 60_000 },
+    async () => {
+      const before = workers();
+      const config = cfg(5000, 100);
+      const ac = new AbortController();
+      const seen: number[] = [];
+      const run = async () => {
+        for await (const b of generatedBatches(
+          { config, startIndex: 0, checksum: new Checksummer(config), signal: ac.signal },
+          2,
+        )) {
+          seen.push(b.startIndex);
+          expect(workers()).toBeGreaterThan(before);
+          if (seen.length === 3) ac.abort(new Error('interrupted (test)'));
+        }
+      };
+      await expect(run()).rejects.toThrow('interrupted (test)');
+      expect(seen).toEqual([0, 100, 200]);
+      expect(workers()).toBe(before);
+    },
+  );
+
+  it("fail with the thread's own error when a thread cannot generate", { timeout: 60_000 }, async () => {
+    const config = { ...cfg(1000, 100), distribution: { kind: 'nonsense' } } as unknown as ReturnType<
+      typeof cfg
+    >;
+    const run = async () => {
+      for await (const b of generatedBatches({ config, startIndex: 0, checksum: new Checksummer(config) }, 1))
+        b.release();
+    };
+    await expect(run()).rejects.toThrow(/^seed generator thread: TypeError: /);
+  });
+});
