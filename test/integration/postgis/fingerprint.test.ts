@@ -107,4 +107,43 @@ describe.skipIf(!!skip)('postgis stored-data fingerprint: shortcuts equal the jo
     // Atom 7's second embedding; 1030 and 1100 without one still count once; 7 twice (2 x 2 rows).
     expect(rows).toEqual([ATOMS + 1, ATOMS + 1, ATOMS + 1, ATOMS + 2, ATOMS + 1]);
   });
+
+  it('compiles nothing with JIT, however low the server sets JIT thresholds', async () => {
+    server.psql(
+      `ALTER DATABASE ${db} SET jit_above_cost = 0; ALTER DATABASE ${db} SET jit_optimize_above_cost = 0`,
+    );
+    server.psql('CREATE EXTENSION IF NOT EXISTS pg_stat_statements', db);
+    const jitAvailable = server.psql('SELECT pg_jit_available()', db).trim() === 't';
+    const fresh = async () => {
+      const x = new pg.Client(server.urlFor(db));
+      await x.connect();
+      return x;
+    };
+    const [a, b] = [await fresh(), await fresh()];
+    try {
+      const jitted = async () =>
+        Number(
+          (
+            await a.query(
+              `SELECT coalesce(sum(jit_functions), 0) AS n FROM pg_stat_statements WHERE query LIKE '%md5(%' AND query NOT LIKE '%pg_stat_statements%'`,
+            )
+          ).rows[0].n,
+        );
+      await a.query('SELECT pg_stat_statements_reset()');
+      const buckets = checkedBuckets(ATOMS, 'sample');
+      await storedFingerprint(a, names, { atoms: ATOMS, buckets }, b); // two connections
+      await storedFingerprint(a, names, { atoms: ATOMS, buckets }); // one
+      expect(await jitted()).toBe(0);
+      if (!jitAvailable)
+        return console.log('fingerprint JIT check: the server has no JIT (pg_jit_available() false)');
+      await b.query(sql.buckets, [ATOMS, buckets]); // the same statement as it is, for the contrast
+      expect(await jitted()).toBeGreaterThan(0);
+    } finally {
+      await a.end();
+      await b.end();
+      server.psql(
+        `ALTER DATABASE ${db} RESET jit_above_cost; ALTER DATABASE ${db} RESET jit_optimize_above_cost`,
+      );
+    }
+  });
 });
