@@ -6,6 +6,7 @@ import type { StoredFingerprint } from '../dataset/fingerprint.ts';
 import type {
   DatasetState,
   FingerprintRequest,
+  IndexBuildOptions,
   IndexBuildOutcome,
   PrepareOptions,
   SchemaPlan,
@@ -65,7 +66,7 @@ export interface Engine {
   ): Promise<SeedOutcome>;
   /** Record the seeded dataset's identity (and its generator checksum, given back by prepare). */
   markSeeded(datasetKey: string, rows: number, checksum?: string): Promise<void>;
-  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome>;
+  buildIndex(plan: SchemaPlan, opts?: IndexBuildOptions): Promise<IndexBuildOutcome>;
   /**
    * Remove the rows a run ingested (marked as ingested, AtomId > datasetRows), so the next run measures
    * the same data. Rows atombench did not insert are never deleted.

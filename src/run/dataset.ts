@@ -12,9 +12,9 @@ import {
 import type { Scenario } from '../scenario/schema.ts';
 import { resolveNames } from '../scenario/names.ts';
 import type { Progress } from './progress.ts';
-import type { VerifyMode } from '../dataset/fingerprint.ts';
+import type { StoredFingerprint, VerifyMode } from '../dataset/fingerprint.ts';
 import type { StoredDataset } from '../model/result.ts';
-import { DatasetAltered, verifyDataset } from './verify.ts';
+import { DatasetAltered, fingerprintRequest, verifyDataset } from './verify.ts';
 import { datasetDeadlineMs, waitForDataset, type ShardRun } from './shards/shard-start.ts';
 
 export interface DatasetOutcome {
@@ -70,11 +70,15 @@ export async function ensureDataset(
   scenario: Scenario,
   opts: DatasetOptions,
 ): Promise<DatasetOutcome> {
-  const out = await loadDataset(engine, scenario, opts);
+  const { out, read } = await loadDataset(engine, scenario, opts);
   try {
-    out.stored = await verifyDataset(engine, scenario.dataset, opts.verify ?? 'sample', {
-      checksum: out.checksum,
-    });
+    out.stored = await verifyDataset(
+      engine,
+      scenario.dataset,
+      opts.verify ?? 'sample',
+      { checksum: out.checksum },
+      read,
+    );
   } catch (e) {
     if (!(e instanceof DatasetAltered) || !opts.reseed || opts.replaceDataset) throw e;
     opts.progress.info(`${e.message.replace(/; run with --reseed$/, '')}: --reseed replaces it`);
@@ -91,7 +95,7 @@ async function loadDataset(
   engine: Engine,
   scenario: Scenario,
   opts: DatasetOptions,
-): Promise<DatasetOutcome> {
+): Promise<{ out: DatasetOutcome; read?: StoredFingerprint }> {
   const plan = { ...schemaPlan(scenario, opts.growsFrom), neo4jSync: opts.neo4jSync === true };
   const cfg = scenario.dataset;
   const state = await engine.prepare(plan, {
@@ -108,6 +112,7 @@ async function loadDataset(
     resumedFrom: state.seededRows,
   };
   await engine.resetIngested(cfg.atoms);
+  let read: StoredFingerprint | undefined;
 
   // A seed marked complete is never topped up: rows missing from it were deleted, which verification
   // reports (and --reseed replaces); only an interrupted seed resumes.
@@ -157,11 +162,18 @@ async function loadDataset(
     opts.progress.info('building the spatial index');
     // Ctrl-C during a long build ends the step at once (the engine's build is rolled back or left
     // to the process's exit); the rest of the interrupt path is the seed's.
-    const built = await untilAborted(opts.signal, engine.buildIndex(plan), 'during the index build');
+    // The verification's reads are asked of the build: an engine may run them beside its last step.
+    const fingerprint = fingerprintRequest(engine, cfg, opts.verify ?? 'sample');
+    const built = await untilAborted(
+      opts.signal,
+      engine.buildIndex(plan, { fingerprint }),
+      'during the index build',
+    );
+    read = built.stored;
     out.indexBuildMs = built.durationMs;
     out.indexDdl = built.ddl;
   }
-  return out;
+  return { out, read };
 }
 
 /**

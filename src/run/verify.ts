@@ -10,7 +10,7 @@ import {
   type VerifyMode,
 } from '../dataset/fingerprint.ts';
 import type { DatasetConfig } from '../dataset/distributions.ts';
-import type { Engine } from '../engines/types.ts';
+import type { Engine, FingerprintRequest } from '../engines/types.ts';
 import { UserError } from '../errors.ts';
 import type { StoredDataset } from '../model/result.ts';
 import { cachedGeneratedBuckets } from './generator-cache.ts';
@@ -33,10 +33,12 @@ export async function verifyDataset(
   cfg: DatasetConfig,
   mode: VerifyMode,
   cache?: { checksum: string; dir?: string },
+  read?: StoredFingerprint,
 ): Promise<StoredDataset | undefined> {
-  if (mode === 'off' || !engine.storedFingerprint) return undefined;
-  const buckets = checkedBuckets(cfg.atoms, mode);
-  const fp = await engine.storedFingerprint({ atoms: cfg.atoms, buckets });
+  const req = fingerprintRequest(engine, cfg, mode);
+  if (mode === 'off' || !req) return undefined;
+  const buckets = req.buckets;
+  const fp = read ?? (await engine.storedFingerprint!(req));
   const problems: string[] = [];
   let differ = Math.abs(fp.rows - cfg.atoms);
   if (fp.rows !== cfg.atoms) problems.push(`${fp.rows} rows stored for ${cfg.atoms}`);
@@ -67,6 +69,19 @@ export async function verifyDataset(
       `dataset altered: ${Math.max(differ, 1)} row(s) differ from the generated dataset (${problems.join('; ')}); run with --reseed`,
     );
   return storedDataset(fp, cfg.atoms, mode);
+}
+
+/**
+ * What verifyDataset reads from the engine (undefined: nothing, mode off or no fingerprint): asked of
+ * the index build too, which reads it beside its last step (`read` above) where the engine can.
+ */
+export function fingerprintRequest(
+  engine: Engine,
+  cfg: DatasetConfig,
+  mode: VerifyMode,
+): FingerprintRequest | undefined {
+  if (mode === 'off' || !engine.storedFingerprint) return undefined;
+  return { atoms: cfg.atoms, buckets: checkedBuckets(cfg.atoms, mode) };
 }
 
 /** What result.json records; the content hash covers the sampled buckets in either mode, so runs agree. */

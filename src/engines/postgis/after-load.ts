@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { RuntimeFailure } from '../../errors.ts';
 import type { ObjectNames } from '../../scenario/names.ts';
 import { quoteDouble, renderSqlFile } from '../sql-template.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 import type { IndexBuildOutcome, SchemaPlan } from '../types.ts';
 import { metaSql, postgisIds, postgisTemplateNames } from './dialect.ts';
 import { indexDdlFor } from './index-options.ts';
@@ -78,21 +79,25 @@ async function foreignKeyStatement(c: pg.ClientBase, names: ObjectNames, add: st
  * 1.2 + 0.8 + 1.6 + 2.1 s and `other` 0.8 + 0.8 + 4.5 s: with the key index on `c`, as before, `c`
  * ended ~1.2 s after `other` and that core idled. CREATE INDEX holds SHARE, so builds on the
  * embeddings run side by side (each waits for the embeddings' VACUUM to end); the spatial index is
- * dropped first, while nothing else holds the embeddings (DROP INDEX takes ACCESS EXCLUSIVE). Then the
- * embeddings' key index becomes their primary key and the foreign key is added, alone: it needs the
+ * dropped first, while nothing else holds the embeddings (DROP INDEX takes ACCESS EXCLUSIVE).
+ *
+ * Then the embeddings' key index becomes their primary key and the foreign key is added: it needs the
  * atoms' key, and its SHARE ROW EXCLUSIVE (VALIDATE's SHARE UPDATE EXCLUSIVE too) conflicts with the
- * SHARE of every build on the embeddings. Only atoms-only work could run beside it: UNIQUE ContentHash
- * as CREATE UNIQUE INDEX beside VALIDATE of the key added NOT VALID was tried (1M, 3 alternating
- * seeds each, load ~3.5: 8.23 against 8.21 s on average), as the build leaves the GiST's shadow and
- * both slow down sharing the cores. Each key is skipped when it exists. VACUUM first, over the bare heaps: statistics for the planner, hint bits and the
- * visibility map set now (the index builds then read hinted pages, and the first measured queries do
- * not pay for writing them), and no index to scan. The DDL is recorded: prepare compares it with the
- * scenario's.
+ * SHARE of every build on the embeddings. Atoms-only work beside it gained nothing (UNIQUE ContentHash
+ * as CREATE UNIQUE INDEX beside VALIDATE of the key added NOT VALID: 1M, 3 alternating seeds each, load
+ * ~3.5, 8.23 against 8.21 s on average: the build leaves the GiST's shadow and both slow down sharing
+ * the cores); reads do not conflict with it, so `readStored` (the run's verification) runs beside it.
+ *
+ * Each key is skipped when it exists. VACUUM first, over the bare heaps: statistics for the planner,
+ * hint bits and the visibility map set now (the index builds then read hinted pages, and the first
+ * measured queries do not pay for writing them), and no index to scan. The DDL is recorded: prepare
+ * compares it with the scenario's.
  */
 export async function buildIndex(
   c: pg.ClientBase,
   plan: SchemaPlan,
   other: pg.ClientBase = c,
+  readStored?: (c: pg.ClientBase, other: pg.ClientBase) => Promise<StoredFingerprint>,
 ): Promise<IndexBuildOutcome> {
   const names = plan.names;
   const ids = postgisIds(names);
@@ -118,7 +123,20 @@ export async function buildIndex(
   );
   for (const d of done) if (d.status === 'rejected') throw d.reason;
   if (missing.has('embeddings-key')) await c.query(sql['embeddings-key']);
-  if (missing.has('foreign-key')) await c.query(await foreignKeyStatement(c, names, sql['foreign-key']));
+  // The foreign key's validation (~1 s at 1M, alone) and the stored fingerprint's reads (ACCESS SHARE:
+  // no conflict; the rows are final) side by side: the fingerprint's statements on `c` queue behind the
+  // key's, its bucket scan starts on `other` at once. Both end before an error is thrown.
+  const fkStatement = missing.has('foreign-key')
+    ? await foreignKeyStatement(c, names, sql['foreign-key'])
+    : undefined;
+  // Queued on `c` first (pg runs a client's queries in order), so it never lands inside the
+  // fingerprint's read-only transaction.
+  const [fk, stored] = await Promise.allSettled([
+    fkStatement === undefined ? undefined : c.query(fkStatement),
+    readStored?.(c, other),
+  ]);
+  if (fk.status === 'rejected') throw fk.reason;
+  if (stored.status === 'rejected') throw stored.reason;
   // COPY wrote the ids explicitly: the identity sequences move past them (MAX is a key lookup now), so
   // ingested atoms get ids above the dataset's.
   for (const [table, column] of [
@@ -140,5 +158,5 @@ export async function buildIndex(
     ['indexDdl', ddl],
   ])
     await c.query(metaSql(ids).set, [names.atomsTable, k, v]);
-  return { durationMs: performance.now() - started, ddl };
+  return { durationMs: performance.now() - started, ddl, stored: stored.value };
 }

@@ -11,6 +11,7 @@ import type {
   Engine,
   EngineRequest,
   FingerprintRequest,
+  IndexBuildOptions,
   IndexBuildOutcome,
   OperationRequest,
   OperationResult,
@@ -215,8 +216,8 @@ export class PostgisEngine implements Engine {
     return this.q((c) => markSeeded(c, this.names, datasetKey, rows, checksum));
   }
 
-  buildIndex(plan: SchemaPlan): Promise<IndexBuildOutcome> {
-    return buildAfterLoad(this.loading, plan);
+  buildIndex(plan: SchemaPlan, opts: IndexBuildOptions = {}): Promise<IndexBuildOutcome> {
+    return buildAfterLoad(this.loading, plan, opts.fingerprint);
   }
 
   resetIngested(datasetRows: number): Promise<number> {

@@ -116,9 +116,23 @@ export function seedDataset(
   );
 }
 
-/** after-load.ts on two connections: a second one builds the embeddings' indexes beside the atoms' key. */
-export function buildAfterLoad(ctx: LoadingContext, plan: SchemaPlan): Promise<IndexBuildOutcome> {
-  return withExtraClients(ctx, 1, ([other]) => buildIndex(ctx.admin, plan, other));
+/**
+ * after-load.ts on two connections: a second one builds the embeddings' indexes beside the atoms' key;
+ * with `fingerprint`, the stored fingerprint is read on both beside the foreign key's validation.
+ */
+export function buildAfterLoad(
+  ctx: LoadingContext,
+  plan: SchemaPlan,
+  fingerprint?: FingerprintRequest,
+): Promise<IndexBuildOutcome> {
+  return withExtraClients(ctx, 1, ([other]) =>
+    buildIndex(
+      ctx.admin,
+      plan,
+      other,
+      fingerprint && ((c, o) => storedFingerprint(c, ctx.names, fingerprint, o)),
+    ),
+  );
 }
 
 /** The stored fingerprint's two scans side by side, on the admin connection and one more. */

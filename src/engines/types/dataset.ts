@@ -1,5 +1,6 @@
 import type { ObjectNames } from '../../scenario/names.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import type { StoredFingerprint } from '../../dataset/fingerprint.ts';
 
 /** Preparing and seeding the dataset: the plan, the options, what is stored, what a seed and a build did. */
 
@@ -79,4 +80,14 @@ export interface SeedOutcome {
 export interface IndexBuildOutcome {
   durationMs: number;
   ddl: string;
+  /** The stored-data fingerprint IndexBuildOptions asked for, where the engine read it during the build. */
+  stored?: StoredFingerprint;
+}
+
+export interface IndexBuildOptions {
+  /**
+   * Read this stored-data fingerprint as the build ends, beside its last step where the engine can (the
+   * data is final by then): what storedFingerprint(fingerprint) would give after the build.
+   */
+  fingerprint?: FingerprintRequest;
 }

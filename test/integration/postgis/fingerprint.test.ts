@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkedBuckets } from '../../../src/dataset/fingerprint.ts';
 import { PostgisEngine } from '../../../src/engines/postgis/index.ts';
 import { fingerprintSql, storedFingerprint } from '../../../src/engines/postgis/safety/fingerprint.ts';
-import { ensureDataset } from '../../../src/run/dataset.ts';
+import { ensureDataset, schemaPlan } from '../../../src/run/dataset.ts';
 import { silentProgress } from '../../../src/run/progress.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import type { Scenario } from '../../../src/scenario/schema.ts';
@@ -75,6 +75,28 @@ describe.skipIf(!!skip)('postgis stored-data fingerprint: shortcuts equal the jo
       expect(ranged).toEqual(plain.buckets);
     }
     expect((await both([0])).plain.rows).toBe(ATOMS);
+  });
+
+  it('is read by the index build beside its foreign key, as it reads after it', async () => {
+    server.psql('ALTER TABLE "AtomEmbeddings" DROP CONSTRAINT "AtomEmbeddings_AtomId_fkey"', db);
+    const engine = new PostgisEngine({ url: server.urlFor(db), dataset: sc.dataset, names, runNonce: 'fp' });
+    await engine.connect();
+    try {
+      const plan = schemaPlan(sc);
+      await engine.prepare(plan, { allowDestructive: false, force: false });
+      const req = { atoms: ATOMS, buckets: checkedBuckets(ATOMS, 'sample') };
+      const built = await engine.buildIndex(plan, { fingerprint: req });
+      expect(
+        server
+          .psql(`SELECT convalidated FROM pg_constraint WHERE conname = 'AtomEmbeddings_AtomId_fkey'`, db)
+          .trim(),
+      ).toBe('t');
+      expect(built.stored).toEqual(await engine.storedFingerprint(req));
+      expect(built.stored?.rows).toBe(ATOMS);
+      expect((await engine.buildIndex(plan)).stored).toBeUndefined();
+    } finally {
+      await engine.close();
+    }
   });
 
   it('agrees when rows are changed: two embeddings, none, an orphan, a duplicate id without the key', async () => {
