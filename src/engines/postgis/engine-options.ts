@@ -17,7 +17,7 @@ export interface PostgisEngineOptions {
   copyFormat?: CopyFormat;
   /** Connections loading seed batches at once (default 2; commits stay in batch order). */
   seedConnections?: number;
-  /** Worker threads generating the seed's rows (default 1; 0: on the main thread, row by row). */
+  /** Worker threads generating the seed's rows (default 2, 1 on a single core; 0: on the main thread, row by row). */
   seedThreads?: number;
 }
 
