@@ -119,7 +119,10 @@ describe('capacity on an engine of known capacity (4 workers x 100 ms = 40/s)', 
       // the first one (25/s, 62.5 % busy, far from any queue) only when the client's own delays, schedule
       // lag p99 + event-loop delay p99, reach that 150 ms (seen: 124 + 94 ms at load ~10 with the
       // sweep seeding beside it). Then the search measured the client and there is no knee to check.
-      const clientBad = s.steps.filter((st) => st.verdict === 'bad' && st.offeredRatePerSec < CAPACITY);
+      // Within 10 % of capacity a step may queue for real: open-loop arrivals at 39.4/s keep 4 servers
+      // 98.5 % busy, and one such step failed p95 (266 ms) with the client's delays at 7 + 9 ms (CI, stop
+      // 24). The knee's own 10 % bound covers those steps; below them a failure must be the client's.
+      const clientBad = s.steps.filter((st) => st.verdict === 'bad' && st.offeredRatePerSec < 0.9 * CAPACITY);
       if (clientBad.length > 0) {
         for (const st of clientBad) expect(st.clientFlagged, JSON.stringify(why)).toBe(true);
         if (clientBad[0]!.index === 1) {
