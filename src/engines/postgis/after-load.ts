@@ -124,13 +124,12 @@ export async function buildIndex(
   for (const d of done) if (d.status === 'rejected') throw d.reason;
   if (missing.has('embeddings-key')) await c.query(sql['embeddings-key']);
   // The foreign key's validation (~1 s at 1M, alone) and the stored fingerprint's reads (ACCESS SHARE:
-  // no conflict; the rows are final) side by side: the fingerprint's statements on `c` queue behind the
-  // key's, its bucket scan starts on `other` at once. Both end before an error is thrown.
+  // no conflict; the rows are final) side by side. The key's statement is queued on `c` first (pg runs
+  // a client's queries in order), so it never lands inside the fingerprint's read-only transaction; the
+  // bucket scan starts on `other` at once. Both end before an error is thrown.
   const fkStatement = missing.has('foreign-key')
     ? await foreignKeyStatement(c, names, sql['foreign-key'])
     : undefined;
-  // Queued on `c` first (pg runs a client's queries in order), so it never lands inside the
-  // fingerprint's read-only transaction.
   const [fk, stored] = await Promise.allSettled([
     fkStatement === undefined ? undefined : c.query(fkStatement),
     readStored?.(c, other),

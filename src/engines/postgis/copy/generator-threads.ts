@@ -57,8 +57,10 @@ const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
 /** One worker; its answers come back in the order asked (the worker handles one message at a time). */
 class GeneratorThread {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve(b: GeneratedBatch): void; reject(e: Error): void }>();
-  private readonly ranges = new Map<number, GenerateRequest>();
+  private readonly waiting = new Map<
+    number,
+    { req: GenerateRequest; resolve(b: GeneratedBatch): void; reject(e: Error): void }
+  >();
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
@@ -75,8 +77,7 @@ class GeneratorThread {
     const id = this.nextId++;
     const req: GenerateRequest = { kind: 'generate', id, first, rows };
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.ranges.set(id, req);
+      this.waiting.set(id, { req, resolve, reject });
       this.worker.postMessage(req);
     });
   }
@@ -88,10 +89,9 @@ class GeneratorThread {
 
   private answer(m: GenerateReply): void {
     const w = this.waiting.get(m.id);
-    const req = this.ranges.get(m.id);
-    if (!w || !req) return;
+    if (!w) return;
     this.waiting.delete(m.id);
-    this.ranges.delete(m.id);
+    const { req } = w;
     if (m.error !== undefined) return w.reject(new Error(`seed generator thread: ${m.error}`));
     const memory = { atoms: m.atoms.buffer, embeddings: m.embeddings.buffer, checksum: m.checksum.buffer };
     let released = false;
@@ -115,7 +115,6 @@ class GeneratorThread {
     this.failure ??= e;
     for (const w of this.waiting.values()) w.reject(this.failure);
     this.waiting.clear();
-    this.ranges.clear();
   }
 }
 
