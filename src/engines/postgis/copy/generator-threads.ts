@@ -69,6 +69,9 @@ class GeneratorThread {
     this.worker = new Worker(entry.file, { workerData: { ...entry.data, config } });
     this.worker.on('message', (m: GenerateReply) => this.answer(m));
     this.worker.on('error', (e) => this.fail(new Error(`seed generator thread failed: ${e.message}`)));
+    this.worker.on('messageerror', (e) =>
+      this.fail(new Error(`seed generator thread: a reply could not be read: ${e.message}`)),
+    );
     this.worker.on('exit', (code) => this.fail(new Error(`seed generator thread exited (code ${code})`)));
   }
 
@@ -129,8 +132,11 @@ export async function* generatedBatches(
 ): AsyncGenerator<GeneratedBatch> {
   const ranges = batchRangeList(source.config, { startIndex: source.startIndex });
   source.signal?.throwIfAborted();
+  if (!ranges.length) return;
   const from = await generatorEntries.entry();
-  const pool = Array.from({ length: Math.max(1, threads) }, () => new GeneratorThread(from, source.config));
+  // No more threads than batches (a small dataset, a resumed seed near its end).
+  const count = Math.min(Math.max(1, threads), ranges.length);
+  const pool: GeneratorThread[] = [];
   const asked: Promise<GeneratedBatch>[] = [];
   let next = 0;
   const ask = () => {
@@ -143,6 +149,8 @@ export async function* generatedBatches(
     }
   };
   try {
+    // Started in the try: a thread that cannot start still ends the ones started before it.
+    while (pool.length < count) pool.push(new GeneratorThread(from, source.config));
     ask();
     while (asked.length) {
       source.signal?.throwIfAborted();

@@ -61,6 +61,36 @@ describe('generator threads (the PostGIS seed generated off the main thread)', (
     },
   );
 
+  it(
+    'start no more threads than there are batches, and none when nothing is left to generate',
+    { timeout: 60_000 },
+    async () => {
+      const before = workers();
+      const config = cfg(200, 100); // 2 batches
+      /** Threads running while the first batch is consumed, over those before; batches seen. */
+      const started = async (threads: number, startIndex = 0) => {
+        let during = 0;
+        let seen = 0;
+        const checksum = new Checksummer(config);
+        checksum.feedGenerated(startIndex);
+        for await (const b of generatedBatches({ config, startIndex, checksum }, threads)) {
+          if (seen++ === 0) during = workers() - before;
+          b.release();
+        }
+        expect(workers()).toBe(before);
+        return { during, seen };
+      };
+      const two = await started(2);
+      expect(two.seen).toBe(2);
+      expect(two.during).toBeGreaterThan(0);
+      expect(await started(6)).toEqual(two);
+      const one = await started(1);
+      expect(one.during).toBeLessThan(two.during);
+      expect(await started(4, 100)).toEqual({ ...one, seen: 1 });
+      expect(await started(4, 200)).toEqual({ during: 0, seen: 0 });
+    },
+  );
+
   it("fail with the thread's own error when a thread cannot generate", { timeout: 60_000 }, async () => {
     const config = { ...cfg(1000, 100), distribution: { kind: 'nonsense' } } as unknown as ReturnType<
       typeof cfg
