@@ -34,15 +34,16 @@ function afterLoadStatements(names: ObjectNames): Record<(typeof SECTIONS)[numbe
 }
 
 /**
- * The after-load parts not (or not wholly) in the catalog, in AFTER_LOAD_PARTS order: one query. A
- * foreign key left NOT VALID counts as missing: nothing checked that the embeddings' rows satisfy it.
+ * The after-load parts not (or not wholly) in the catalog, in AFTER_LOAD_PARTS order: one query. The
+ * foreign key is one from the embeddings to the atoms (as foreignKeyStatement looks for it), validated:
+ * one left NOT VALID counts as missing, nothing checked that the embeddings' rows satisfy it.
  */
 export async function missingAfterLoad(c: pg.ClientBase, names: ObjectNames): Promise<AfterLoadPart[]> {
   const tpl = postgisTemplateNames(names);
   const has = (table: string, type: string, validated = '') =>
     `EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(${table}) AND contype = '${type}'${validated})`;
   const r = await c.query(
-    `SELECT ARRAY[${has('$1', 'p')}, ${has('$2', 'p')}, ${has('$1', 'u')}, ${has('$2', 'f', ' AND convalidated')},
+    `SELECT ARRAY[${has('$1', 'p')}, ${has('$2', 'p')}, ${has('$1', 'u')}, ${has('$2', 'f', ' AND convalidated AND confrelid = to_regclass($1)')},
        to_regclass($3) IS NOT NULL AND to_regclass($4) IS NOT NULL] AS have`,
     [
       quoteDouble(names.atomsTable),

@@ -143,6 +143,28 @@ describe.skipIf(!!skip)('postgis: keys built after the load', () => {
     ).toBe('FOREIGN KEY ("AtomId") REFERENCES "Atoms"("AtomId") ON DELETE CASCADE');
   });
 
+  it("another table's foreign key on the embeddings is not taken for the one to the atoms", async () => {
+    server.psql(
+      `CREATE TABLE other_keys (id bigint PRIMARY KEY);
+       INSERT INTO other_keys SELECT generate_series(1, ${ATOMS});
+       ALTER TABLE "AtomEmbeddings" DROP CONSTRAINT "AtomEmbeddings_AtomId_fkey";
+       ALTER TABLE "AtomEmbeddings" ADD CONSTRAINT other_fk FOREIGN KEY ("AtomId") REFERENCES other_keys (id);`,
+      db,
+    );
+    try {
+      const state = await engine.prepare(schemaPlan(sc), { allowDestructive: false, force: false });
+      expect(state).toMatchObject({ seededRows: ATOMS, indexBuilt: false });
+      await ensureDataset(engine, sc, { reseed: false, force: false, progress: silentProgress });
+      expect(objects().split(',').sort()).toEqual([...ALL, 'other_fk'].sort());
+    } finally {
+      server.psql(
+        'ALTER TABLE "AtomEmbeddings" DROP CONSTRAINT IF EXISTS other_fk; DROP TABLE other_keys',
+        db,
+      );
+    }
+    expect(objects().split(',').sort()).toEqual(ALL);
+  });
+
   it('refuses a finished seed whose rows break a key that is missing, and leaves it unbuilt', async () => {
     // A duplicate embedding row while its primary key is gone (owned by atombench: its atom is).
     server.psql(
