@@ -84,11 +84,11 @@ export function engineContract(label: string, makeEngine: (sc: Scenario) => Prom
       let seen = 0;
       const progress = {
         ...silentProgress,
-        seed: (done: number) => ((seen = done), done >= 1400 && ac.abort()),
+        seed: (done: number) => ((seen = done), done >= 1400 && ac.abort(new Error('interrupted (test)'))),
       };
       await expect(
         ensureDataset(engine, sc, { reseed: true, force: false, progress, signal: ac.signal }),
-      ).rejects.toThrow();
+      ).rejects.toThrow('interrupted (test)');
       expect(seen).toBeGreaterThanOrEqual(1400);
       const state = await engine.prepare(schemaPlan(sc), { allowDestructive: false, force: false });
       expect(state.seededRows).toBeGreaterThan(0);

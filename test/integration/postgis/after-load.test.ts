@@ -64,10 +64,13 @@ describe.skipIf(!!skip)('postgis: keys built after the load', () => {
 
   it('an interrupted seed holds whole batches in bare heaps; resumed, it ends with exactly N rows and every key', async () => {
     const ac = new AbortController();
-    const progress = { ...silentProgress, seed: (done: number) => done >= 2000 && ac.abort() };
+    const progress = {
+      ...silentProgress,
+      seed: (done: number) => done >= 2000 && ac.abort(new Error('interrupted (test)')),
+    };
     await expect(
       ensureDataset(engine, sc, { reseed: false, force: false, progress, signal: ac.signal }),
-    ).rejects.toThrow();
+    ).rejects.toThrow('interrupted (test)');
     expect(objects()).toBe(''); // no key, no index yet: COPY loaded bare heaps
     const [n = 0, distinct, lo, hi, emb] = counts().split('|').map(Number);
     expect(n).toBeGreaterThanOrEqual(2000);

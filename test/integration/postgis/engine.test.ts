@@ -230,10 +230,13 @@ describe.skipIf(!!skip)('postgis engine specifics', () => {
         try {
           // Interrupted after a few batches, then resumed: stored is a prefix of whole batches either way.
           const ac = new AbortController();
-          const progress = { ...silentProgress, seed: (done: number) => done >= 900 && ac.abort() };
+          const progress = {
+            ...silentProgress,
+            seed: (done: number) => done >= 900 && ac.abort(new Error('interrupted (test)')),
+          };
           await expect(
             ensureDataset(engine, small, { reseed: false, force: false, progress, signal: ac.signal }),
-          ).rejects.toThrow();
+          ).rejects.toThrow('interrupted (test)');
           const stored = Number(server.psql('SELECT count(*) FROM "Atoms"', db).trim());
           expect(stored % 300).toBe(0);
           expect(stored).toBeGreaterThanOrEqual(900);
@@ -262,10 +265,13 @@ describe.skipIf(!!skip)('postgis engine specifics', () => {
     await engine.connect();
     try {
       const ac = new AbortController();
-      const progress = { ...silentProgress, seed: (done: number) => done >= 1000 && ac.abort() };
+      const progress = {
+        ...silentProgress,
+        seed: (done: number) => done >= 1000 && ac.abort(new Error('interrupted (test)')),
+      };
       await expect(
         ensureDataset(engine, a, { reseed: false, force: false, progress, signal: ac.signal }),
-      ).rejects.toThrow();
+      ).rejects.toThrow('interrupted (test)');
       const other = engine.prepare(schemaPlan(b), { allowDestructive: false, force: false });
       await expect(other).rejects.toThrow(/holds another dataset/);
       const replaced = await engine.prepare(schemaPlan(b), { allowDestructive: true, force: false });
