@@ -55,7 +55,7 @@ export interface SeedOptions {
 
 /**
  * Generator threads by default: 2, or 1 on a single core (README "Seed against COPY", 1M on 2 cores:
- * 1.13 x COPY with 2 threads, peak RSS 213-225 MB; ~1.30 x with 1, 148-179 MB).
+ * 1.13 x COPY with 2 threads, peak RSS 200-225 MB; ~1.30 x with 1, 148-179 MB).
  */
 export const DEFAULT_SEED_THREADS = Math.min(2, availableParallelism());
 
