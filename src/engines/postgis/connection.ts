@@ -97,11 +97,52 @@ export async function scrubbing<T>(url: string, fn: () => Promise<T>, context?: 
   }
 }
 
+/**
+ * Why the server ended a client's connection: its FATAL ErrorResponse (57P01 "terminating connection
+ * due to administrator command", ...), else the client's first 'error' (a reset socket). The calls made
+ * after it fail with pg's own words only ("Client has encountered a connection error and is not
+ * queryable", "Connection terminated unexpectedly"), which hide the reason.
+ */
+const endReasons = new WeakMap<object, Error>();
+
+function noteEndReason(client: pg.Client, e: Error): void {
+  if (!endReasons.has(client)) endReasons.set(client, e);
+}
+
+/**
+ * The error to report for `e`, a failure of a call on `client`: the server's reason for ending the
+ * connection when `e` only says that the connection is gone (no SQLSTATE of its own), else `e`.
+ */
+export function withEndReason(client: object, e: unknown): unknown {
+  const reason = endReasons.get(client);
+  if (!reason || reason === e) return e;
+  const err = e as Error & { code?: unknown };
+  if (typeof err?.code === 'string' || faultClassOf(err?.message ?? '') !== 'connection-lost') return e;
+  return reason;
+}
+
+/** `fn(client)`, a failure on a connection the server ended reported with its reason (withEndReason). */
+export async function onClient<C extends object, T>(client: C, fn: (c: C) => Promise<T>): Promise<T> {
+  try {
+    return await fn(client);
+  } catch (e) {
+    throw withEndReason(client, e);
+  }
+}
+
 /** One dedicated connection (schema work, seeding, probes). */
 export async function openClient(url: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(url));
+  // Attached before the client's own listeners (connect()), so the reason is known before any call
+  // on the client fails with pg's words for it.
+  client.connection.on('errorMessage', (msg: Error & { severity?: string }) => {
+    if (msg.severity === 'FATAL' || msg.severity === 'PANIC') noteEndReason(client, msg);
+  });
   // A dropped connection emits 'error' on the client; without a listener Node would crash.
-  client.on('error', () => deadClients.add(client));
+  client.on('error', (e) => {
+    noteEndReason(client, e);
+    deadClients.add(client);
+  });
   client.on('end', () => deadClients.add(client));
   try {
     await scrubbing(url, () => client.connect());
