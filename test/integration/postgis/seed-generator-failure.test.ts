@@ -4,12 +4,11 @@ import { Checksummer } from '../../../src/dataset/stream.ts';
 import { generatedBatches } from '../../../src/engines/postgis/copy/generator-threads.ts';
 import { seedEncodedWithCopy } from '../../../src/engines/postgis/copy/seeder.ts';
 import { postgisIds } from '../../../src/engines/postgis/dialect.ts';
-import { PostgisEngine } from '../../../src/engines/postgis/index.ts';
-import { schemaPlan } from '../../../src/run/dataset.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import { failingEntry } from '../../fixtures/generator-thread/entry.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { contractScenario } from '../contract.ts';
+import { createEmptySchema } from './empty-schema.ts';
 
 /**
  * A seed generator thread that exits or crashes mid-request, while the seed streams COPY data into a
@@ -28,13 +27,7 @@ describe.skipIf(!!skip)('postgis seed whose generator thread dies', () => {
 
   beforeAll(async () => {
     server = await startPgServer({ settings: { fsync: 'off' } });
-    server.psql(`CREATE DATABASE ${db}`);
-    server.psql('CREATE EXTENSION postgis', db);
-    const names = resolveNames(sc.names.preset, sc.names.overrides);
-    const engine = new PostgisEngine({ url: server.urlFor(db), dataset: sc.dataset, names, runNonce: 't' });
-    await engine.connect();
-    await engine.prepare(schemaPlan(sc), { allowDestructive: true, force: false });
-    await engine.close();
+    await createEmptySchema(server, db, sc);
     clients = [new pg.Client(server.urlFor(db)), new pg.Client(server.urlFor(db))];
     for (const c of clients) await c.connect();
   }, 120_000);
