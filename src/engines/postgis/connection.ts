@@ -110,23 +110,24 @@ function noteEndReason(client: pg.Client, e: Error): void {
 }
 
 /**
- * The error to report for `e`, a failure of a call on `client`: the server's reason for ending the
- * connection when `e` only says that the connection is gone (no SQLSTATE of its own), else `e`.
+ * The error to report for `e`, a failure of a call on one of `clients`: the server's reason for ending
+ * that connection when `e` only says that a connection is gone (no SQLSTATE of its own), else `e`. With
+ * several clients, the first one's reason that the server ended (a kill usually ends them all at once).
  */
-export function withEndReason(client: object, e: unknown): unknown {
-  const reason = endReasons.get(client);
+export function withEndReason(clients: readonly object[], e: unknown): unknown {
+  const reason = clients.map((c) => endReasons.get(c)).find((r) => r !== undefined);
   if (!reason || reason === e) return e;
   const err = e as Error & { code?: unknown };
   if (typeof err?.code === 'string' || faultClassOf(err?.message ?? '') !== 'connection-lost') return e;
   return reason;
 }
 
-/** `fn(client)`, a failure on a connection the server ended reported with its reason (withEndReason). */
-export async function onClient<C extends object, T>(client: C, fn: (c: C) => Promise<T>): Promise<T> {
+/** `fn()` on `clients`, a failure on a connection the server ended reported with its reason. */
+export async function onClients<T>(clients: readonly object[], fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn(client);
+    return await fn();
   } catch (e) {
-    throw withEndReason(client, e);
+    throw withEndReason(clients, e);
   }
 }
 

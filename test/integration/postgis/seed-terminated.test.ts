@@ -31,8 +31,11 @@ describe.skipIf(!!skip)('postgis seed whose backends are terminated', () => {
     await server?.stop();
   });
 
-  /** Seed a fresh database; once `killAt` rows are committed, terminate every seeding backend. */
-  const seedKilled = async (seedThreads: number, killAt: number) => {
+  /**
+   * Seed a fresh database and terminate every seeding backend once `killAt` rows are committed, or as
+   * the index build after the load begins.
+   */
+  const seedKilled = async (seedThreads: number, killAt: number | 'index build') => {
     const db = `killed_${n++}_db`;
     server.psql(`CREATE DATABASE ${db}`);
     server.psql('CREATE EXTENSION postgis', db);
@@ -45,17 +48,18 @@ describe.skipIf(!!skip)('postgis seed whose backends are terminated', () => {
     });
     await engine.connect();
     let killed = 0;
+    // psql runs synchronously: the backends are gone before a connection's next query is sent.
+    const kill = () => {
+      killed ||= Number(
+        server.psql(
+          `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${db}' AND application_name LIKE 'atombench%'`,
+        ),
+      );
+    };
     const progress = {
       ...silentProgress,
-      // psql runs synchronously: the backends are gone before this connection's next query is sent.
-      seed: (done: number) => {
-        if (killed || done < killAt) return;
-        killed = Number(
-          server.psql(
-            `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${db}' AND application_name LIKE 'atombench%'`,
-          ),
-        );
-      },
+      seed: (done: number) => typeof killAt === 'number' && done >= killAt && kill(),
+      info: (m: string) => killAt === 'index build' && /building the spatial index/.test(m) && kill(),
     };
     try {
       const failure = await guard(undefined, 'seed', () =>
@@ -130,6 +134,17 @@ describe.skipIf(!!skip)('postgis seed whose backends are terminated', () => {
       } finally {
         rmSync(cwd, { recursive: true, force: true });
       }
+    },
+  );
+
+  it(
+    "names the server's reason when the kill comes as the index build begins",
+    { timeout: 60_000 },
+    async () => {
+      const { killed, failure, stored } = await seedKilled(2, 'index build');
+      expect(killed).toBe(1); // the admin connection: the build's second one is not open yet
+      expect(failure.message).toBe('seed: terminating connection due to administrator command');
+      expect(stored).toBe(6000);
     },
   );
 });
