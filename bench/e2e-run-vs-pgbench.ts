@@ -2,7 +2,7 @@
  * End to end, as users meet it: the real `atombench run` process (CLI start-up, scenario, engine,
  * probes on, OODA off, reports written) with a knn-only and a pool-only closed loop, against pgbench
  * -M prepared running the engine's own statement with the same clients, warm-up and duration on the
- * same server, alternating which goes first. atombench's figures are read from its result.json (the
+ * same server, alternating which goes first (pgbench also with -j 1: ONE_THREAD). atombench's figures are read from its result.json (the
  * measured window), its CPU and peak RSS from GNU time; pgbench's from its transaction log.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -106,11 +106,35 @@ function line(label: string, s: Side): string {
 /** Probes every 600 s (none in the window) beside probes on: the probes' cost, shown (ATOMBENCH_BENCH_PROBE_COST=1). */
 const PROBE_COST = process.env.ATOMBENCH_BENCH_PROBE_COST === '1';
 
+/**
+ * pgbench -j 1 beside pgbench -j N (unless N is 1; ATOMBENCH_BENCH_PGBENCH_ONE_THREAD=0 skips it):
+ * atombench's load runs on one Node thread, so the gap to -j N splits into what the harness costs
+ * (atombench / -j 1, the same client threads) and what more client threads buy (-j N / -j 1).
+ */
+const ONE_THREAD = process.env.ATOMBENCH_BENCH_PGBENCH_ONE_THREAD !== '0';
+
+/** Ratios of one side to another, per repetition. */
+class Ratios {
+  readonly tps: number[] = [];
+  readonly p50: number[] = [];
+  readonly p99: number[] = [];
+  add(a: Side, b: Side): void {
+    this.tps.push(a.tps / b.tps);
+    this.p50.push(a.p50Ms / b.p50Ms);
+    this.p99.push(a.p99Ms / b.p99Ms);
+  }
+  /** Medians: `throughput x, p50 y, p99 z`. */
+  toString(): string {
+    return `throughput ${fmt(median(this.tps))}, p50 ${fmt(median(this.p50))}, p99 ${fmt(median(this.p99))}`;
+  }
+}
+
 export const e2eRunVsPgbench: BenchModule = {
   name: 'e2e: atombench run (CLI process, probes on) vs pgbench -M prepared, same statement',
   skipReason: async () => e2eSkipReason() ?? (await postgisBenchSkipReason('pgbench')),
   async run(log) {
     const env = benchEnv();
+    const oneThread = ONE_THREAD && env.pgbenchJobs !== 1;
     const server = await benchServer(env);
     const dir = mkdtempSync(join(tmpdir(), 'atombench-e2e-run-'));
     try {
@@ -132,9 +156,12 @@ export const e2eRunVsPgbench: BenchModule = {
         const script = pgbenchScripts(mode, op, scenarioOf(env, op));
         log(
           `  ${op.label}: ${env.clients} clients, ${env.warmupSec}s warm-up + ${env.durationSec}s, probes every 1 s, OODA off, ` +
-            `pgbench -j ${env.pgbenchJobs} at ${mode} points, ${env.reps} repetitions (alternating order)`,
+            `pgbench -j ${env.pgbenchJobs}${oneThread ? ' and -j 1' : ''} at ${mode} points, ${env.reps} repetitions (alternating order)`,
         );
-        const r = { tps: [] as number[], p50: [] as number[], p99: [] as number[], rss: [] as number[] };
+        const r = new Ratios();
+        const rss: number[] = [];
+        /** atombench / pgbench -j 1, and pgbench -j N / -j 1. */
+        const perThread = { ours: new Ratios(), threads: new Ratios() };
         const cpu = { ours: [] as number[], process: [] as number[], theirs: [] as number[] };
         const exec = { ours: [] as number[], theirs: [] as number[] };
         const srvCpu = { ours: [] as number[], theirs: [] as number[] };
@@ -147,6 +174,7 @@ export const e2eRunVsPgbench: BenchModule = {
           const sides: {
             ours?: M<CliSide>;
             theirs?: M<Side>;
+            one?: Side;
             quiet?: CliSide;
             base?: CliSide;
           } = {};
@@ -155,16 +183,19 @@ export const e2eRunVsPgbench: BenchModule = {
               (sides.theirs = await metered(() => pgbenchSide(server.url, script, env, env.pgbenchJobs))),
             async () => (sides.ours = await metered(() => cliSide(env, op, dir, server.url, 1000))),
           ];
+          if (oneThread) runs.push(() => (sides.one = pgbenchSide(server.url, script, env, 1)));
           if (PROBE_COST) runs.push(() => (sides.quiet = cliSide(env, op, dir, server.url, 600_000)));
           if (BASE_CLI) runs.push(() => (sides.base = cliSide(env, op, dir, server.url, 1000, BASE_CLI)));
           if (rep % 2) runs.reverse();
           for (const run of runs) await run();
           const ours = sides.ours!;
           const theirs = sides.theirs!;
-          r.tps.push(ours.tps / theirs.tps);
-          r.p50.push(ours.p50Ms / theirs.p50Ms);
-          r.p99.push(ours.p99Ms / theirs.p99Ms);
-          r.rss.push(ours.maxRssMb);
+          r.add(ours, theirs);
+          rss.push(ours.maxRssMb);
+          if (sides.one) {
+            perThread.ours.add(ours, sides.one);
+            perThread.threads.add(theirs, sides.one);
+          }
           cpu.ours.push(ours.cpuUsPerQuery);
           cpu.process.push(ours.processCpuUsPerQuery);
           cpu.theirs.push(theirs.cpuUsPerQuery);
@@ -186,6 +217,7 @@ export const e2eRunVsPgbench: BenchModule = {
               `process ${fmt(ours.processCpuUsPerQuery, 1)} µs/q, peak RSS ${fmt(ours.maxRssMb, 0)} MB, wall ${fmt(ours.wallSec, 1)} s; ` +
               `${serverLine(ours.server)})` +
               ` | ${line('pgbench', theirs)} (${serverLine(theirs.server)})` +
+              (sides.one ? ` | ${line('pgbench -j 1', sides.one)}` : '') +
               (sides.quiet ? ` | probes off: ${fmt(sides.quiet.tps, 0)} q/s` : '') +
               (b
                 ? ` | base ${line('run', b)} peak RSS ${fmt(b.maxRssMb, 0)} MB wall ${fmt(b.wallSec, 1)} s`
@@ -202,9 +234,14 @@ export const e2eRunVsPgbench: BenchModule = {
           `  ${op.name} median ratios atombench run / pgbench: throughput ${fmt(median(r.tps))} (goal >= 0.95)` +
             `, p50 ${fmt(median(r.p50))}, p99 ${fmt(median(r.p99))} (goal <= 1.10)`,
         );
+        if (oneThread)
+          log(
+            `  ${op.name} median ratios with one client thread on both sides, atombench run / pgbench -j 1: ` +
+              `${perThread.ours}; what ${env.pgbenchJobs} threads buy pgbench, -j ${env.pgbenchJobs} / -j 1: ${perThread.threads}`,
+          );
         log(
           `  ${op.name} client CPU per query (median): atombench load ${fmt(median(cpu.ours), 1)} µs, whole process ` +
-            `${fmt(median(cpu.process), 1)} µs, pgbench ${fmt(median(cpu.theirs), 1)} µs; atombench peak RSS ${fmt(median(r.rss), 0)} MB` +
+            `${fmt(median(cpu.process), 1)} µs, pgbench ${fmt(median(cpu.theirs), 1)} µs; atombench peak RSS ${fmt(median(rss), 0)} MB` +
             (probeCost.length ? `; throughput probes on / off ${fmt(median(probeCost))}` : '') +
             `; wall per run ${fmt(median(wall), 1)} s`,
         );

@@ -15,8 +15,12 @@ export function renderSqlFile(
   identifiers: Record<string, string>,
   quote: (ident: string) => string,
 ): string {
-  const text = readFileSync(`${SEED_DIR}${engine}/${file}`, 'utf8');
-  return renderSql(text, identifiers, quote);
+  return renderSql(readSqlFile(engine, file), identifiers, quote);
+}
+
+/** seed/<engine>/<file> as written (its {{key}} placeholders not replaced). */
+export function readSqlFile(engine: string, file: string): string {
+  return readFileSync(`${SEED_DIR}${engine}/${file}`, 'utf8');
 }
 
 export function renderSql(
