@@ -97,11 +97,53 @@ export async function scrubbing<T>(url: string, fn: () => Promise<T>, context?: 
   }
 }
 
+/**
+ * Why the server ended a client's connection: its FATAL ErrorResponse (57P01 "terminating connection
+ * due to administrator command", ...), else the client's first 'error' (a reset socket). The calls made
+ * after it fail with pg's own words only ("Client has encountered a connection error and is not
+ * queryable", "Connection terminated unexpectedly"), which hide the reason.
+ */
+const endReasons = new WeakMap<object, Error>();
+
+function noteEndReason(client: pg.Client, e: Error): void {
+  if (!endReasons.has(client)) endReasons.set(client, e);
+}
+
+/**
+ * The error to report for `e`, a failure of a call on one of `clients`: the server's reason for ending
+ * that connection when `e` only says that a connection is gone (no SQLSTATE of its own), else `e`. With
+ * several clients, the first one's reason that the server ended (a kill usually ends them all at once).
+ */
+export function withEndReason(clients: readonly object[], e: unknown): unknown {
+  const reason = clients.map((c) => endReasons.get(c)).find((r) => r !== undefined);
+  if (!reason || reason === e) return e;
+  const err = e as Error & { code?: unknown };
+  if (typeof err?.code === 'string' || faultClassOf(err?.message ?? '') !== 'connection-lost') return e;
+  return reason;
+}
+
+/** `fn()` on `clients`, a failure on a connection the server ended reported with its reason. */
+export async function onClients<T>(clients: readonly object[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw withEndReason(clients, e);
+  }
+}
+
 /** One dedicated connection (schema work, seeding, probes). */
 export async function openClient(url: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(url));
+  // Attached before the client's own listeners (connect()), so the reason is known before any call
+  // on the client fails with pg's words for it.
+  client.connection.on('errorMessage', (msg: Error & { severity?: string }) => {
+    if (msg.severity === 'FATAL' || msg.severity === 'PANIC') noteEndReason(client, msg);
+  });
   // A dropped connection emits 'error' on the client; without a listener Node would crash.
-  client.on('error', () => deadClients.add(client));
+  client.on('error', (e) => {
+    noteEndReason(client, e);
+    deadClients.add(client);
+  });
   client.on('end', () => deadClients.add(client));
   try {
     await scrubbing(url, () => client.connect());

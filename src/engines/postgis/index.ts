@@ -30,7 +30,7 @@ import type {
   WalkStepFn,
 } from '../types.ts';
 import type { EngineFingerprint } from '../../model/engine.ts';
-import { clientConfig, displayUrl, isDead, openClient, scrubbing } from './connection.ts';
+import { clientConfig, displayUrl, isDead, onClients, openClient, scrubbing } from './connection.ts';
 import type { PostgisEngineOptions } from './engine-options.ts';
 import { postgisIds, spatialSql, SPATIAL_INDEX_BYTES_SQL, type PoolVariant } from './dialect.ts';
 import { openMaintenanceSession } from './maintenance.ts';
@@ -124,9 +124,9 @@ export class PostgisEngine implements Engine {
     return this.admin;
   }
 
-  /** Run on the admin connection with errors scrubbed of the URL's secrets. */
+  /** Run on the admin connection, errors scrubbed of secrets (the server's reason if it ended it). */
   private q<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    return scrubbing(this.opts.url, () => fn(this.conn));
+    return scrubbing(this.opts.url, () => onClients([this.conn], () => fn(this.conn)));
   }
 
   /**

@@ -12,7 +12,7 @@ import type {
   SeedProgress,
 } from '../types.ts';
 import { buildIndex } from './after-load.ts';
-import { openClient, scrubbing } from './connection.ts';
+import { onClients, openClient, scrubbing } from './connection.ts';
 import type { CopyFormat } from './copy/copy-encode.ts';
 import { postgisIds } from './dialect.ts';
 import { storedFingerprint } from './safety/fingerprint.ts';
@@ -38,7 +38,8 @@ async function withExtraClients<T>(
   const extra: pg.Client[] = [];
   try {
     for (let i = 0; i < count; i++) extra.push(await scrubbing(ctx.url, () => openClient(ctx.url)));
-    return await scrubbing(ctx.url, () => fn(extra));
+    // A failure on a connection the server ended says the server's reason (connection.ts).
+    return await scrubbing(ctx.url, () => onClients([ctx.admin, ...extra], () => fn(extra)));
   } finally {
     await Promise.all(extra.map((c) => c.end().catch(() => {})));
   }

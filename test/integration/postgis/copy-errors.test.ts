@@ -2,11 +2,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEncodedWithCopy } from '../../../src/engines/postgis/copy/seeder.ts';
 import { postgisIds } from '../../../src/engines/postgis/dialect.ts';
-import { PostgisEngine } from '../../../src/engines/postgis/index.ts';
-import { schemaPlan } from '../../../src/run/dataset.ts';
 import { resolveNames } from '../../../src/scenario/names.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { contractScenario } from '../contract.ts';
+import { createEmptySchema } from './empty-schema.ts';
 
 /**
  * The server refuses COPY data while the client is still writing it (an ERROR mid-COPY, as with a full
@@ -23,13 +22,7 @@ describe.skipIf(!!skip)('postgis COPY refused mid-write', () => {
 
   beforeAll(async () => {
     server = await startPgServer({ settings: { fsync: 'off' } });
-    server.psql(`CREATE DATABASE ${db}`);
-    server.psql('CREATE EXTENSION postgis', db);
-    const names = resolveNames(sc.names.preset, sc.names.overrides);
-    const engine = new PostgisEngine({ url: server.urlFor(db), dataset: sc.dataset, names, runNonce: 't' });
-    await engine.connect();
-    await engine.prepare(schemaPlan(sc), { allowDestructive: true, force: false });
-    await engine.close();
+    await createEmptySchema(server, db, sc);
     client = new pg.Client({ connectionString: server.urlFor(db) });
     await client.connect();
   }, 120_000);

@@ -125,15 +125,17 @@ class GeneratorThread {
  * The source's batches (from its startIndex, config.batchSize rows each) generated on `threads` worker
  * threads, yielded in row order, each hashed into source.checksum before it is yielded. It stops at the
  * next batch once source.signal is aborted (throwing its reason) and ends the threads whatever happens.
+ * `entry` is what the threads start (generator-worker.ts; the tests start one that fails on purpose).
  */
 export async function* generatedBatches(
   source: DatasetSource,
   threads: number,
+  entry: () => Promise<WorkerEntry> = generatorEntries.entry,
 ): AsyncGenerator<GeneratedBatch> {
   const ranges = batchRangeList(source.config, { startIndex: source.startIndex });
   source.signal?.throwIfAborted();
   if (!ranges.length) return;
-  const from = await generatorEntries.entry();
+  const from = await entry();
   // No more threads than batches (a small dataset, a resumed seed near its end).
   const count = Math.min(Math.max(1, threads), ranges.length);
   const pool: GeneratorThread[] = [];

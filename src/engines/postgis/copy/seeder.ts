@@ -4,6 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { RowBatch, SeedBatch } from '../../../dataset/types.ts';
 import type { SeedOutcome, SeedProgress } from '../../types.ts';
 import { batchEncoding, type BatchEncoding, type CopyFormat } from './copy-encode.ts';
+import { onClients } from '../connection.ts';
 import { seedSql, type PostgisIds } from '../dialect.ts';
 
 /** COPY data is handed to the socket in chunks of about this size (bounded memory per write). */
@@ -115,7 +116,10 @@ async function seedEncoded(
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
 
-  const load = async (c: pg.ClientBase, job: EncodedBatch, before: Promise<void>): Promise<void> => {
+  // A connection the server ended fails its next call with pg's words only: the server's reason instead.
+  const load = (c: pg.ClientBase, job: EncodedBatch, before: Promise<void>): Promise<void> =>
+    onClients([c], () => loadOn(c, job, before));
+  const loadOn = async (c: pg.ClientBase, job: EncodedBatch, before: Promise<void>): Promise<void> => {
     const { atoms, embeddings } = job;
     await c.query('BEGIN');
     try {

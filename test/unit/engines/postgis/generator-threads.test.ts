@@ -3,6 +3,7 @@ import { datasetSchema } from '../../../../src/dataset/schema.ts';
 import { Checksummer, datasetChecksum, datasetRowBatches } from '../../../../src/dataset/stream.ts';
 import { encodeRowBatchBinary } from '../../../../src/engines/postgis/copy/copy-binary.ts';
 import { generatedBatches } from '../../../../src/engines/postgis/copy/generator-threads.ts';
+import { failingEntry } from '../../../fixtures/generator-thread/entry.ts';
 
 const cfg = (atoms: number, batchSize: number) => datasetSchema.parse({ atoms, seed: 77, batchSize });
 const workers = () =>
@@ -101,4 +102,29 @@ describe('generator threads (the PostGIS seed generated off the main thread)', (
     };
     await expect(run()).rejects.toThrow(/^seed generator thread: TypeError: /);
   });
+
+  for (const [how, reason] of [
+    ['exit', 'seed generator thread exited (code 7)'],
+    ['throw', 'seed generator thread failed: generator thread crashed (test)'],
+  ] as const)
+    it(`fail with the reason when a thread dies mid-request (${how}), and end the others`, async () => {
+      const before = workers();
+      const config = cfg(3000, 100);
+      let seen = 0;
+      const run = async () => {
+        for await (const b of generatedBatches(
+          { config, startIndex: 0, checksum: new Checksummer(config) },
+          2,
+          failingEntry({ atRow: 1000, how }),
+        )) {
+          seen++;
+          b.release();
+        }
+      };
+      // A thread that is gone must fail the batches asked of it, not leave them waiting for ever.
+      const hang = new Promise((_, reject) => setTimeout(() => reject(new Error('hung')), 20_000).unref());
+      await expect(Promise.race([run(), hang])).rejects.toThrow(reason);
+      expect(seen).toBe(10); // the batches before row 1000's, in order, and none after it
+      expect(workers()).toBe(before);
+    }, 60_000);
 });
