@@ -115,13 +115,13 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
     expect(judged.reason).toMatch(/worst operation: spatial\.(knn|pool) \(95% interval/);
     expect(judged.reason).toContain(worst.lo.toFixed(2));
     console.info(`[postgis maintenance] interference.spatial: ${judged.verdict} (${judged.reason})`);
-    // The index is valid after the concurrent rebuilds (a failed REINDEX CONCURRENTLY leaves an
-    // invalid *_ccnew index behind), and statistics exist.
+    // The index is valid after the concurrent rebuilds (a failed REINDEX CONCURRENTLY leaves a *_ccnew
+    // or *_ccold index behind), and statistics exist.
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
       const invalid = await c.query(
-        "SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid OR c.relname LIKE '%ccnew%'",
+        "SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid OR c.relname ~ '_cc(new|old)[0-9]*$'",
       );
       expect(invalid.rows[0].n).toBe(0);
       const analyzed = await c.query(
@@ -180,6 +180,65 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
       // The index it rebuilt is still there, valid, and the next rebuild succeeds.
       await expect(session.run('rebuild')).resolves.toHaveLength(1);
       expect(await invalid()).toBe(0);
+    } finally {
+      await session.close();
+      await holder.end();
+      await watcher.end();
+    }
+  }, 60_000);
+
+  it('a rebuild cancelled after its swap leaves no _ccold index behind', async () => {
+    // A session holding ACCESS SHARE (and no snapshot between statements: READ COMMITTED) lets
+    // REINDEX CONCURRENTLY build, validate and swap, then makes it wait before it marks the old index,
+    // now <index>_ccold, dead; cancelling it there leaves that second index behind.
+    const url = server.urlFor('maint_db');
+    const names = resolveNames('runbook', {});
+    const holder = new pg.Client({ connectionString: url });
+    const watcher = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await watcher.connect();
+    const indexes = async () =>
+      (
+        await watcher.query(
+          "SELECT c.relname, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'IX_AtomEmbeddings_SpatialGeometry%' ORDER BY 1",
+        )
+      ).rows as { relname: string; indisvalid: boolean; indisready: boolean }[];
+    const phase = async () =>
+      (await watcher.query('SELECT phase FROM pg_stat_progress_create_index')).rows[0]?.phase as
+        string | undefined;
+    const engine = new PostgisEngine({ url, dataset: contractScenario({}).dataset, names, runNonce: 'm3' });
+    const session = await engine.maintenance();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE "AtomEmbeddings" IN ACCESS SHARE MODE');
+      const rebuild = session.run('rebuild').then(
+        () => new Error('the rebuild succeeded'),
+        (e: Error) => e,
+      );
+      let seen: string | undefined;
+      for (let i = 0; i < 600 && seen !== 'waiting for readers before marking dead'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await phase();
+      }
+      expect(seen).toBe('waiting for readers before marking dead');
+      expect(await indexes()).toEqual([
+        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
+        // Not used by queries any more, but every write still maintains it.
+        { relname: 'IX_AtomEmbeddings_SpatialGeometry_ccold', indisvalid: false, indisready: true },
+      ]);
+      await watcher.query(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'REINDEX INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
+      );
+      // The holder ends (as a load transaction does): DROP INDEX CONCURRENTLY waits for it too.
+      await holder.query('ROLLBACK');
+      expect((await rebuild).message).toMatch(/canceling statement due to user request/);
+      expect(await indexes()).toEqual([
+        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
+      ]);
+      await expect(session.run('rebuild')).resolves.toHaveLength(1);
+      expect(await indexes()).toEqual([
+        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
+      ]);
     } finally {
       await session.close();
       await holder.end();
