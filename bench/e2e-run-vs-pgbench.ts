@@ -2,8 +2,9 @@
  * End to end, as users meet it: the real `atombench run` process (CLI start-up, scenario, engine,
  * probes on, OODA off, reports written) with a knn-only and a pool-only closed loop, against pgbench
  * -M prepared running the engine's own statement with the same clients, warm-up and duration on the
- * same server, alternating which goes first (pgbench also with -j 1: ONE_THREAD). atombench's figures are read from its result.json (the
- * measured window), its CPU and peak RSS from GNU time; pgbench's from its transaction log.
+ * same server, alternating which goes first (pgbench also with -j 1: ONE_THREAD). atombench's
+ * figures are read from its result.json (the measured window), its CPU and peak RSS from GNU time;
+ * pgbench's from its transaction log.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import type { RunResult } from '../src/model/result.ts';
 import { atombench, BASE_CLI, e2eSkipReason, load1, writeScenario } from './e2e-process.ts';
 import { validateScenario } from '../src/scenario/load.ts';
 import type { Scenario } from '../src/scenario/schema.ts';
-import { OPS, pgbenchSide, type BenchOp, type Side } from './pgbench-side.ts';
+import { OPS, pgbenchSide, Ratios, type BenchOp, type Side } from './pgbench-side.ts';
 import { createPointsTable, dropPointsTable, pgbenchScripts, pointsMode } from './pgbench-points.ts';
 import { serverMeter, type ServerFigures } from './server-meter.ts';
 import {
@@ -113,22 +114,6 @@ const PROBE_COST = process.env.ATOMBENCH_BENCH_PROBE_COST === '1';
  */
 const ONE_THREAD = process.env.ATOMBENCH_BENCH_PGBENCH_ONE_THREAD !== '0';
 
-/** Ratios of one side to another, per repetition. */
-class Ratios {
-  readonly tps: number[] = [];
-  readonly p50: number[] = [];
-  readonly p99: number[] = [];
-  add(a: Side, b: Side): void {
-    this.tps.push(a.tps / b.tps);
-    this.p50.push(a.p50Ms / b.p50Ms);
-    this.p99.push(a.p99Ms / b.p99Ms);
-  }
-  /** Medians: `throughput x, p50 y, p99 z`. */
-  toString(): string {
-    return `throughput ${fmt(median(this.tps))}, p50 ${fmt(median(this.p50))}, p99 ${fmt(median(this.p99))}`;
-  }
-}
-
 export const e2eRunVsPgbench: BenchModule = {
   name: 'e2e: atombench run (CLI process, probes on) vs pgbench -M prepared, same statement',
   skipReason: async () => e2eSkipReason() ?? (await postgisBenchSkipReason('pgbench')),
@@ -166,7 +151,7 @@ export const e2eRunVsPgbench: BenchModule = {
         const exec = { ours: [] as number[], theirs: [] as number[] };
         const srvCpu = { ours: [] as number[], theirs: [] as number[] };
         const probeCost: number[] = [];
-        const base = { tps: [] as number[], p99: [] as number[], rss: [] as number[], wall: [] as number[] };
+        const base = { ratios: new Ratios(), rss: [] as number[], wall: [] as number[] };
         const wall: number[] = [];
         for (let rep = 0; rep < env.reps; rep++) {
           const before = load1();
@@ -207,8 +192,7 @@ export const e2eRunVsPgbench: BenchModule = {
           wall.push(ours.wallSec);
           const b = sides.base;
           if (b) {
-            base.tps.push(b.tps / theirs.tps);
-            base.p99.push(b.p99Ms / theirs.p99Ms);
+            base.ratios.add(b, theirs);
             base.rss.push(b.maxRssMb);
             base.wall.push(b.wallSec);
           }
@@ -245,10 +229,10 @@ export const e2eRunVsPgbench: BenchModule = {
             (probeCost.length ? `; throughput probes on / off ${fmt(median(probeCost))}` : '') +
             `; wall per run ${fmt(median(wall), 1)} s`,
         );
-        if (base.tps.length)
+        if (base.rss.length)
           log(
-            `  ${op.name} base CLI (${BASE_CLI}) median ratios / pgbench: throughput ${fmt(median(base.tps))}, ` +
-              `p99 ${fmt(median(base.p99))}; peak RSS ${fmt(median(base.rss), 0)} MB; wall per run ${fmt(median(base.wall), 1)} s`,
+            `  ${op.name} base CLI (${BASE_CLI}) median ratios / pgbench: throughput ${fmt(median(base.ratios.tps))}, ` +
+              `p99 ${fmt(median(base.ratios.p99))}; peak RSS ${fmt(median(base.rss), 0)} MB; wall per run ${fmt(median(base.wall), 1)} s`,
           );
       }
       if (mode === 'table') dropPointsTable(server);

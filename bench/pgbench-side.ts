@@ -10,7 +10,7 @@ import type { Point3 } from '../src/dataset/types.ts';
 import { postgisIds, spatialSql, type SpatialSql } from '../src/engines/postgis/dialect.ts';
 import type { OperationRequest } from '../src/engines/types.ts';
 import { resolveNames } from '../src/scenario/names.ts';
-import { percentileSorted, pgTool, type BenchEnv } from './postgis-common.ts';
+import { fmt, median, percentileSorted, pgTool, type BenchEnv } from './postgis-common.ts';
 
 /**
  * The operation both sides run (ATOMBENCH_BENCH_OP): spatial.knn k=10, the cheapest query (the
@@ -62,6 +62,22 @@ export interface Side {
   errors: number;
   /** Client CPU (user + system) per query, µs: this process, or pgbench's as bash `times` reports it. */
   cpuUsPerQuery: number;
+}
+
+/** Ratios of one side's figures to another's, one per repetition. */
+export class Ratios {
+  readonly tps: number[] = [];
+  readonly p50: number[] = [];
+  readonly p99: number[] = [];
+  add(a: Side, b: Side): void {
+    this.tps.push(a.tps / b.tps);
+    this.p50.push(a.p50Ms / b.p50Ms);
+    this.p99.push(a.p99Ms / b.p99Ms);
+  }
+  /** Medians: `throughput x, p50 y, p99 z`. */
+  toString(): string {
+    return `throughput ${fmt(median(this.tps))}, p50 ${fmt(median(this.p50))}, p99 ${fmt(median(this.p99))}`;
+  }
 }
 
 /**

@@ -23,7 +23,16 @@ import {
   seededEngine,
   type BenchEnv,
 } from './postgis-common.ts';
-import { benchOp, pgbenchScript, pgbenchSide, SCALE, SPAN, type BenchOp, type Side } from './pgbench-side.ts';
+import {
+  benchOp,
+  pgbenchScript,
+  pgbenchSide,
+  Ratios,
+  SCALE,
+  SPAN,
+  type BenchOp,
+  type Side,
+} from './pgbench-side.ts';
 import type { BenchModule } from './types.ts';
 
 async function atombenchSide(engine: PostgisEngine, env: BenchEnv, op: BenchOp): Promise<Side> {
@@ -96,7 +105,7 @@ export const postgisVsPgbench: BenchModule = {
         log(
           `  ${op.label}, ${env.atoms} atoms, ${env.clients} clients, ${env.warmupSec}s warm-up + ${env.durationSec}s, ${env.reps} repetitions (alternating order)`,
         );
-        const ratios = { tps: [] as number[], p50: [] as number[], p99: [] as number[] };
+        const ratios = new Ratios();
         const cpu = { ours: [] as number[], theirs: [] as number[] };
         for (let rep = 0; rep < env.reps; rep++) {
           let ours: Side;
@@ -108,9 +117,7 @@ export const postgisVsPgbench: BenchModule = {
             ours = await atombenchSide(engine, env, op);
             theirs = pgbenchSide(server.url, script, env);
           }
-          ratios.tps.push(ours.tps / theirs.tps);
-          ratios.p50.push(ours.p50Ms / theirs.p50Ms);
-          ratios.p99.push(ours.p99Ms / theirs.p99Ms);
+          ratios.add(ours, theirs);
           cpu.ours.push(ours.cpuUsPerQuery);
           cpu.theirs.push(theirs.cpuUsPerQuery);
           log(

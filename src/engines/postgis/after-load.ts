@@ -33,21 +33,30 @@ const SECTIONS = [
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** after-load.sql's sections, each rendered for `names` (and `more` identifiers) when asked for. */
-function afterLoadSql(names: ObjectNames): (s: Section, more?: Record<string, string>) => string {
-  const text = readSqlFile('postgis', 'after-load.sql');
+/** after-load.sql's sections as written, read once. */
+let rawSections: Record<Section, string> | undefined;
+
+function sections(): Record<Section, string> {
+  if (rawSections) return rawSections;
   const raw: Record<string, string> = {};
-  for (const part of text.split(/^-- statement: /m).slice(1)) {
-    const nl = part.indexOf('\n');
-    // A section ends at its last statement line: the comment after it introduces the next one.
-    raw[part.slice(0, nl).trim()] = part
-      .slice(nl + 1)
-      .replace(/(\n--[^\n]*)+\s*$/, '')
-      .trim();
+  for (const part of readSqlFile('postgis', 'after-load.sql')
+    .split(/^-- statement: /m)
+    .slice(1)) {
+    const lines = part.split('\n');
+    const name = lines.shift()!.trim();
+    // A section ends at its last statement line: the comments after it introduce the next one.
+    while (lines.length && /^\s*(--.*)?$/.test(lines[lines.length - 1]!)) lines.pop();
+    raw[name] = lines.join('\n').trim();
   }
   for (const p of SECTIONS) if (!raw[p]) throw new Error(`after-load.sql: no section ${p}`);
+  return (rawSections = raw as Record<Section, string>);
+}
+
+/** after-load.sql's sections, each rendered for `names` (and `more` identifiers) when asked for. */
+function afterLoadSql(names: ObjectNames): (s: Section, more?: Record<string, string>) => string {
+  const raw = sections();
   const tpl = postgisTemplateNames(names);
-  return (s, more = {}) => renderSql(raw[s]!, { ...tpl, ...more }, quoteDouble);
+  return (s, more = {}) => renderSql(raw[s], { ...tpl, ...more }, quoteDouble);
 }
 
 /** The after-load parts not (or not wholly) in the catalog, in AFTER_LOAD_PARTS order: one query. */

@@ -136,8 +136,11 @@ export async function openClient(url: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(url));
   // Attached before the client's own listeners (connect()), so the reason is known before any call
   // on the client fails with pg's words for it.
-  client.connection.on('errorMessage', (msg: Error & { severity?: string }) => {
-    if (msg.severity === 'FATAL' || msg.severity === 'PANIC') noteEndReason(client, msg);
+  // `severity` is localized (lc_messages); class 57P (operator intervention: 57P01 terminated, 57P02
+  // crash shutdown, ...) is not.
+  client.connection.on('errorMessage', (msg: Error & { severity?: string; code?: string }) => {
+    if (msg.severity === 'FATAL' || msg.severity === 'PANIC' || msg.code?.startsWith('57P'))
+      noteEndReason(client, msg);
   });
   // A dropped connection emits 'error' on the client; without a listener Node would crash.
   client.on('error', (e) => {
