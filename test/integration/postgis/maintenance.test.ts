@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgisIds, postgisMaintenanceSql } from '../../../src/engines/postgis/dialect.ts';
 import { PostgisEngine } from '../../../src/engines/postgis/index.ts';
+import type { MaintenanceSession } from '../../../src/engines/types/maintenance.ts';
 import { NAME_PRESETS, resolveNames } from '../../../src/scenario/names.ts';
 import { postgisSkipReason, startPgServer, type PgServer } from '../../helpers/pg-server.ts';
 import { benchmarkOn, contractScenario } from '../contract.ts';
@@ -139,40 +140,64 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
     }
   }, 180_000);
 
-  it('a rebuild that fails midway leaves no invalid _ccnew index behind', async () => {
-    // Runs on the first test's seeded and indexed database. A session holding ROW EXCLUSIVE on the
-    // table makes REINDEX CONCURRENTLY wait after it created its new (still invalid) index; cancelling
-    // it there is how a deadlock or a cancel ends a rebuild.
+  /**
+   * A rebuild on the first test's seeded and indexed database while `holder` holds `lock` on the
+   * embeddings in a transaction; `watcher` reads the catalog. `check` runs once the rebuild started.
+   */
+  const rebuildWhileHolding = async (
+    lock: string,
+    runNonce: string,
+    check: (t: {
+      holder: pg.Client;
+      watcher: pg.Client;
+      session: MaintenanceSession;
+      rebuild: Promise<Error>;
+    }) => Promise<void>,
+  ) => {
     const url = server.urlFor('maint_db');
-    const names = resolveNames('runbook', {});
     const holder = new pg.Client({ connectionString: url });
     const watcher = new pg.Client({ connectionString: url });
     await holder.connect();
     await watcher.connect();
-    const invalid = async () =>
-      (
-        await watcher.query(
-          "SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname LIKE '%ccnew%'",
-        )
-      ).rows[0].n as number;
-    const engine = new PostgisEngine({ url, dataset: contractScenario({}).dataset, names, runNonce: 'm2' });
+    const names = resolveNames('runbook', {});
+    const engine = new PostgisEngine({ url, dataset: contractScenario({}).dataset, names, runNonce });
     const session = await engine.maintenance();
     try {
       await holder.query('BEGIN');
-      await holder.query('LOCK TABLE "AtomEmbeddings" IN ROW EXCLUSIVE MODE');
+      await holder.query(`LOCK TABLE "AtomEmbeddings" IN ${lock} MODE`);
       const rebuild = session.run('rebuild').then(
         () => new Error('the rebuild succeeded'),
         (e: Error) => e,
       );
+      await check({ holder, watcher, session, rebuild });
+    } finally {
+      await session.close();
+      await holder.end();
+      await watcher.end();
+    }
+  };
+  const cancelRebuild = (watcher: pg.Client) =>
+    watcher.query(
+      "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'REINDEX INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
+    );
+
+  it('a rebuild that fails midway leaves no invalid _ccnew index behind', async () => {
+    // A session holding ROW EXCLUSIVE on the table makes REINDEX CONCURRENTLY wait after it created its
+    // new (still invalid) index; cancelling it there is how a deadlock or a cancel ends a rebuild.
+    await rebuildWhileHolding('ROW EXCLUSIVE', 'm2', async ({ holder, watcher, session, rebuild }) => {
+      const invalid = async () =>
+        (
+          await watcher.query(
+            "SELECT count(*)::int AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid AND c.relname LIKE '%ccnew%'",
+          )
+        ).rows[0].n as number;
       let seen = 0;
       for (let i = 0; i < 200 && seen === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
         seen = await invalid();
       }
       expect(seen).toBe(1); // the new index exists, invalid, while the rebuild waits
-      await watcher.query(
-        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'REINDEX INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
-      );
+      await cancelRebuild(watcher);
       // The holder ends (as a load transaction does): DROP INDEX CONCURRENTLY waits for it too.
       await holder.query('ROLLBACK');
       expect((await rebuild).message).toMatch(/canceling statement due to user request/);
@@ -180,69 +205,41 @@ describe.skipIf(!!skip)('index maintenance under load (PostGIS)', () => {
       // The index it rebuilt is still there, valid, and the next rebuild succeeds.
       await expect(session.run('rebuild')).resolves.toHaveLength(1);
       expect(await invalid()).toBe(0);
-    } finally {
-      await session.close();
-      await holder.end();
-      await watcher.end();
-    }
+    });
   }, 60_000);
 
   it('a rebuild cancelled after its swap leaves no _ccold index behind', async () => {
-    // A session holding ACCESS SHARE (and no snapshot between statements: READ COMMITTED) lets
-    // REINDEX CONCURRENTLY build, validate and swap, then makes it wait before it marks the old index,
-    // now <index>_ccold, dead; cancelling it there leaves that second index behind.
-    const url = server.urlFor('maint_db');
-    const names = resolveNames('runbook', {});
-    const holder = new pg.Client({ connectionString: url });
-    const watcher = new pg.Client({ connectionString: url });
-    await holder.connect();
-    await watcher.connect();
-    const indexes = async () =>
-      (
-        await watcher.query(
-          "SELECT c.relname, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'IX_AtomEmbeddings_SpatialGeometry%' ORDER BY 1",
-        )
-      ).rows as { relname: string; indisvalid: boolean; indisready: boolean }[];
-    const phase = async () =>
-      (await watcher.query('SELECT phase FROM pg_stat_progress_create_index')).rows[0]?.phase as
-        string | undefined;
-    const engine = new PostgisEngine({ url, dataset: contractScenario({}).dataset, names, runNonce: 'm3' });
-    const session = await engine.maintenance();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE "AtomEmbeddings" IN ACCESS SHARE MODE');
-      const rebuild = session.run('rebuild').then(
-        () => new Error('the rebuild succeeded'),
-        (e: Error) => e,
-      );
+    // ACCESS SHARE (and no snapshot between statements: READ COMMITTED) lets REINDEX CONCURRENTLY
+    // build, validate and swap, then makes it wait before it marks the old index, now <index>_ccold,
+    // dead; cancelling it there leaves that second index behind.
+    await rebuildWhileHolding('ACCESS SHARE', 'm3', async ({ holder, watcher, session, rebuild }) => {
+      const indexes = async () =>
+        (
+          await watcher.query(
+            "SELECT c.relname, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'IX_AtomEmbeddings_SpatialGeometry%' ORDER BY 1",
+          )
+        ).rows as { relname: string; indisvalid: boolean; indisready: boolean }[];
+      const phase = async () =>
+        (await watcher.query('SELECT phase FROM pg_stat_progress_create_index')).rows[0]?.phase as
+          string | undefined;
       let seen: string | undefined;
       for (let i = 0; i < 600 && seen !== 'waiting for readers before marking dead'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         seen = await phase();
       }
       expect(seen).toBe('waiting for readers before marking dead');
+      const index = { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true };
       expect(await indexes()).toEqual([
-        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
+        index,
         // Not used by queries any more, but every write still maintains it.
         { relname: 'IX_AtomEmbeddings_SpatialGeometry_ccold', indisvalid: false, indisready: true },
       ]);
-      await watcher.query(
-        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'REINDEX INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()",
-      );
-      // The holder ends (as a load transaction does): DROP INDEX CONCURRENTLY waits for it too.
+      await cancelRebuild(watcher);
       await holder.query('ROLLBACK');
       expect((await rebuild).message).toMatch(/canceling statement due to user request/);
-      expect(await indexes()).toEqual([
-        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
-      ]);
+      expect(await indexes()).toEqual([index]);
       await expect(session.run('rebuild')).resolves.toHaveLength(1);
-      expect(await indexes()).toEqual([
-        { relname: 'IX_AtomEmbeddings_SpatialGeometry', indisvalid: true, indisready: true },
-      ]);
-    } finally {
-      await session.close();
-      await holder.end();
-      await watcher.end();
-    }
+      expect(await indexes()).toEqual([index]);
+    });
   }, 60_000);
 });
