@@ -89,8 +89,8 @@ async function foreignKeyStatement(
 /**
  * After the load, on two connections at once, in two chains balanced to end together (postgis README,
  * "After the load"). `c`: VACUUM (ANALYZE) of the atoms, their primary key and UNIQUE ContentHash, then
- * the embeddings' secondary indexes; `other`: VACUUM (ANALYZE) of the embeddings, their key index, then
- * their spatial index (the longest build). CREATE INDEX holds SHARE, so the builds on the embeddings
+ * the embeddings' secondary indexes; `other`: DROP of the spatial index, VACUUM (ANALYZE) of the
+ * embeddings, their key index, then the spatial index (the longest build). CREATE INDEX holds SHARE, so the builds on the embeddings
  * run side by side. Then the key index becomes the primary key and the foreign key is added: it
  * conflicts with every build on the embeddings, so it comes last, beside `readStored` (reads only).
  * Each key is skipped when it exists. The DDL is recorded: prepare compares it with the scenario's.

@@ -134,10 +134,9 @@ export async function onClients<T>(clients: readonly object[], fn: () => Promise
 /** One dedicated connection (schema work, seeding, probes). */
 export async function openClient(url: string): Promise<pg.Client> {
   const client = new pg.Client(clientConfig(url));
-  // Attached before the client's own listeners (connect()), so the reason is known before any call
-  // on the client fails with pg's words for it.
-  // `severity` is localized (lc_messages); class 57P (operator intervention: 57P01 terminated, 57P02
-  // crash shutdown, ...) is not.
+  // Attached before the client's own listeners (connect()), so the reason is known before any call on
+  // the client fails with pg's words for it. `severity` is localized (lc_messages); the SQLSTATE class
+  // 57P (operator intervention: 57P01 terminated, 57P02 crash shutdown, ...) is not.
   client.connection.on('errorMessage', (msg: Error & { severity?: string; code?: string }) => {
     if (msg.severity === 'FATAL' || msg.severity === 'PANIC' || msg.code?.startsWith('57P'))
       noteEndReason(client, msg);

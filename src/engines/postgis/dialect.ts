@@ -260,17 +260,17 @@ export const NOTIFY_CHANNEL = 'atombench_ooda';
  * executed inside a transaction block" (postgresql.org/docs/current/sql-reindex.html): never wrapped.
  */
 /**
- * A REINDEX CONCURRENTLY that fails (a deadlock with a concurrent ANALYZE, a cancel) leaves an index
- * behind (postgresql.org/docs/current/sql-reindex.html, "Rebuilding Indexes Concurrently"): <index>_ccnew[N],
- * the new one, when it failed before the swap ("drop it"), or <index>_ccold[N], the old one, when it failed
- * after ("the rebuild proper has been successful ... just drop said index"). Either is a second copy of the
- * index beside the one under its name, invalid, and one cancelled before it was marked dead is still
- * maintained by every write. $1: the spatial index's name; lists those on
- * its table, to DROP one by one.
+ * A REINDEX CONCURRENTLY that fails (a deadlock with a concurrent ANALYZE, a cancel) leaves an invalid
+ * index behind (postgresql.org/docs/current/sql-reindex.html, "Rebuilding Indexes Concurrently"):
+ * <index>_ccnew[N], the new one, when it failed before the swap ("drop it"), or <index>_ccold[N], the old
+ * one, when it failed after ("the rebuild proper has been successful ... just drop said index"). One
+ * cancelled before it was marked dead is still maintained by every write. Only invalid ones are listed: a
+ * valid index of the user's that happens to end so is not a leftover. $1: the spatial index's name; lists
+ * those on its table, to DROP one by one.
  */
 export const REBUILD_LEFTOVERS_SQL = `SELECT quote_ident(c.relname) AS name
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-  WHERE c.relname ~ '_cc(new|old)[0-9]*$'
+  WHERE NOT i.indisvalid AND c.relname ~ '_cc(new|old)[0-9]*$'
     AND i.indrelid = (SELECT indrelid FROM pg_index WHERE indexrelid = to_regclass(quote_ident($1)))`;
 
 export function postgisMaintenanceSql(ids: PostgisIds, kind: 'statistics' | 'rebuild'): string[] {
